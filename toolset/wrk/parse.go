@@ -1,0 +1,162 @@
+package wrk
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// SocketErrors are the counts on wrk's "Socket errors:" line; all zero when
+// wrk printed no such line.
+type SocketErrors struct {
+	Connect int64
+	Read    int64
+	Write   int64
+	Timeout int64
+}
+
+// Total is the sum of all socket errors.
+func (s SocketErrors) Total() int64 { return s.Connect + s.Read + s.Write + s.Timeout }
+
+// Report is what one wrk run printed. Latencies keep wrk's own spelling
+// ("1.25ms"), as TFB's results.json does; Duration-typed twins are parsed
+// from them for arithmetic.
+type Report struct {
+	Threads, Connections int
+
+	LatencyAvg, LatencyStdev, LatencyMax string
+	// Percentiles maps "50", "75", "90", "99" to wrk's spelling of that
+	// latency percentile (from --latency); empty without --latency.
+	Percentiles map[string]string
+
+	TotalRequests int64
+	Elapsed       time.Duration // the "in 2.00s" of "N requests in 2.00s"
+	BytesRead     string        // the "25.08MB" of "..., 25.08MB read"
+	SocketErrors  SocketErrors
+	// Non2xx3xx counts responses whose status was not 2xx or 3xx (TFB's "5xx").
+	Non2xx3xx         int64
+	RequestsPerSecond float64
+	TransferPerSecond string
+}
+
+// ErrNoReport means the text holds no wrk report, typically because wrk
+// could not connect at all or was stopped before it finished.
+var ErrNoReport = errors.New("no wrk report in output")
+
+// Parse reads one wrk report. Lines it does not know are ignored, so the
+// text may carry headers such as the command line before the report.
+func Parse(text string) (Report, error) {
+	var r Report
+	found := false
+	inDistribution := false
+	sc := bufio.NewScanner(strings.NewReader(text))
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		fields := strings.Fields(line)
+		switch {
+		case len(fields) == 0:
+			continue
+		case strings.Contains(line, "threads and") && strings.HasSuffix(line, "connections"):
+			// "2 threads and 16 connections"
+			if len(fields) >= 4 {
+				r.Threads, _ = strconv.Atoi(fields[0])
+				r.Connections, _ = strconv.Atoi(fields[3])
+			}
+		case fields[0] == "Latency" && len(fields) >= 4:
+			r.LatencyAvg, r.LatencyStdev, r.LatencyMax = fields[1], fields[2], fields[3]
+		case line == "Latency Distribution":
+			inDistribution = true
+			continue
+		case inDistribution && len(fields) == 2 && strings.HasSuffix(fields[0], "%"):
+			if r.Percentiles == nil {
+				r.Percentiles = map[string]string{}
+			}
+			p := strings.TrimSuffix(fields[0], "%")
+			if f, err := strconv.ParseFloat(p, 64); err == nil {
+				p = strconv.FormatFloat(f, 'f', -1, 64)
+			}
+			r.Percentiles[p] = fields[1]
+			continue
+		case strings.Contains(line, " requests in "):
+			// "199234 requests in 2.00s, 25.08MB read"
+			n, err := strconv.ParseInt(fields[0], 10, 64)
+			if err != nil {
+				return r, fmt.Errorf("wrk output: bad request count in %q", line)
+			}
+			r.TotalRequests = n
+			found = true
+			if len(fields) >= 4 {
+				r.Elapsed, _ = ParseLatency(strings.TrimSuffix(fields[3], ","))
+			}
+			if len(fields) >= 6 && fields[5] == "read" {
+				r.BytesRead = fields[4]
+			}
+		case strings.HasPrefix(line, "Socket errors:"):
+			// "Socket errors: connect 0, read 12, write 0, timeout 3"
+			parts := strings.Split(strings.TrimPrefix(line, "Socket errors:"), ",")
+			for _, part := range parts {
+				kv := strings.Fields(part)
+				if len(kv) != 2 {
+					continue
+				}
+				n, err := strconv.ParseInt(kv[1], 10, 64)
+				if err != nil {
+					return r, fmt.Errorf("wrk output: bad socket error count in %q", line)
+				}
+				switch kv[0] {
+				case "connect":
+					r.SocketErrors.Connect = n
+				case "read":
+					r.SocketErrors.Read = n
+				case "write":
+					r.SocketErrors.Write = n
+				case "timeout":
+					r.SocketErrors.Timeout = n
+				}
+			}
+		case strings.HasPrefix(line, "Non-2xx or 3xx responses:"):
+			n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimPrefix(line, "Non-2xx or 3xx responses:")), 10, 64)
+			if err != nil {
+				return r, fmt.Errorf("wrk output: bad non-2xx count in %q", line)
+			}
+			r.Non2xx3xx = n
+		case strings.HasPrefix(line, "Requests/sec:") && len(fields) == 2:
+			r.RequestsPerSecond, _ = strconv.ParseFloat(fields[1], 64)
+		case strings.HasPrefix(line, "Transfer/sec:") && len(fields) == 2:
+			r.TransferPerSecond = fields[1]
+		}
+		inDistribution = false
+	}
+	if err := sc.Err(); err != nil {
+		return r, fmt.Errorf("read wrk output: %w", err)
+	}
+	if !found {
+		return r, ErrNoReport
+	}
+	return r, nil
+}
+
+// ParseLatency parses wrk's spelling of a duration: a decimal number followed
+// by us, ms, s, m or h ("812.00us", "1.25ms", "2.00s", "1.02m").
+func ParseLatency(s string) (time.Duration, error) {
+	units := []struct {
+		suffix string
+		unit   time.Duration
+	}{{"us", time.Microsecond}, {"ms", time.Millisecond}, {"s", time.Second}, {"m", time.Minute}, {"h", time.Hour}}
+	for _, u := range units {
+		num, ok := strings.CutSuffix(s, u.suffix)
+		if !ok {
+			continue
+		}
+		f, err := strconv.ParseFloat(num, 64)
+		if err != nil {
+			break
+		}
+		return time.Duration(f * float64(u.unit)), nil
+	}
+	return 0, fmt.Errorf("not a wrk duration: %q", s)
+}
