@@ -1,0 +1,212 @@
+package results
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/go-tfb/suite/toolset/config"
+)
+
+func fixedClock() func() time.Time {
+	t := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	return func() time.Time { return t }
+}
+
+func testMeta() Meta {
+	return Meta{
+		Frameworks:                []string{"gin", "echo"},
+		Duration:                  15,
+		ConcurrencyLevels:         []int{16, 32},
+		PipelineConcurrencyLevels: []int{256},
+		QueryLevels:               []int{1, 20},
+		CachedQueryLevels:         []int{1, 100},
+		Environment:               Environment{Runtime: "local", Cores: 2},
+	}
+}
+
+func readRaw(t *testing.T, path string) map[string]any {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatalf("results.json is not valid JSON: %v", err)
+	}
+	return m
+}
+
+func TestCreateWritesTFBSkeleton(t *testing.T) {
+	root := t.TempDir()
+	w, err := create(root, testMeta(), fixedClock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(root, "20260304050607"); w.Dir() != want {
+		t.Errorf("Dir = %s, want %s", w.Dir(), want)
+	}
+	m := readRaw(t, w.File())
+	for _, key := range []string{"uuid", "name", "environmentDescription", "git", "startTime", "completionTime",
+		"concurrencyLevels", "pipelineConcurrencyLevels", "queryIntervals", "cachedQueryIntervals",
+		"frameworks", "duration", "rawData", "completed", "succeeded", "failed", "verify", "environment"} {
+		if _, ok := m[key]; !ok {
+			t.Errorf("results.json lacks top-level key %q", key)
+		}
+	}
+	if m["completionTime"] != nil {
+		t.Errorf("completionTime = %v before Finish, want null", m["completionTime"])
+	}
+	raw := m["rawData"].(map[string]any)
+	for _, tt := range config.TestTypes {
+		if _, ok := raw[string(tt)]; !ok {
+			t.Errorf("rawData lacks test type %s", tt)
+		}
+		if got := m["succeeded"].(map[string]any)[string(tt)]; got == nil {
+			t.Errorf("succeeded[%s] is null, want []", tt)
+		}
+	}
+}
+
+func TestTimestampCollisionGetsSuffix(t *testing.T) {
+	root := t.TempDir()
+	w1, err := create(root, testMeta(), fixedClock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w2, err := create(root, testMeta(), fixedClock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w1.Dir() == w2.Dir() {
+		t.Fatalf("two runs share %s", w1.Dir())
+	}
+}
+
+func TestWriterKeepsFileCurrent(t *testing.T) {
+	cpu, mem := 1.5, int64(12<<20)
+	steps := []struct {
+		name  string
+		apply func(*Writer) error
+		check func(*testing.T, Document)
+	}{
+		{
+			name:  "verify status",
+			apply: func(w *Writer) error { return w.SetVerify("gin", config.JSON, "pass") },
+			check: func(t *testing.T, d Document) {
+				if d.Verify["gin"]["json"] != "pass" {
+					t.Errorf("verify = %v", d.Verify)
+				}
+			},
+		},
+		{
+			name: "first level",
+			apply: func(w *Writer) error {
+				return w.AddLevel("gin", config.JSON, Level{TotalRequests: 100, Connections: 16, LatencyAvg: "1.00ms", StartTime: 1, EndTime: 3, ServerCPUSeconds: &cpu, ServerPeakMemoryBytes: &mem})
+			},
+			check: func(t *testing.T, d Document) {
+				if got := d.RawData["json"]["gin"]; len(got) != 1 || got[0].TotalRequests != 100 || *got[0].ServerCPUSeconds != 1.5 {
+					t.Errorf("rawData.json.gin = %+v", got)
+				}
+			},
+		},
+		{
+			name: "second level appends",
+			apply: func(w *Writer) error {
+				return w.AddLevel("gin", config.JSON, Level{TotalRequests: 200, Connections: 32})
+			},
+			check: func(t *testing.T, d Document) {
+				if got := d.RawData["json"]["gin"]; len(got) != 2 || got[1].Connections != 32 {
+					t.Errorf("rawData.json.gin = %+v", got)
+				}
+			},
+		},
+		{
+			name:  "failed then succeeded moves the entry",
+			apply: func(w *Writer) error { _ = w.Failed("gin", config.JSON); return w.Succeeded("gin", config.JSON) },
+			check: func(t *testing.T, d Document) {
+				if !slices.Equal(d.Succeeded["json"], []string{"gin"}) || len(d.Failed["json"]) != 0 {
+					t.Errorf("succeeded %v failed %v", d.Succeeded["json"], d.Failed["json"])
+				}
+			},
+		},
+		{
+			name:  "completed with a message",
+			apply: func(w *Writer) error { return w.Completed("echo", "Build failed") },
+			check: func(t *testing.T, d Document) {
+				if d.Completed["echo"] != "Build failed" {
+					t.Errorf("completed = %v", d.Completed)
+				}
+			},
+		},
+		{
+			name:  "completed with a timestamp",
+			apply: func(w *Writer) error { return w.Completed("gin", "") },
+			check: func(t *testing.T, d Document) {
+				if d.Completed["gin"] != "20260304050607" {
+					t.Errorf("completed = %v", d.Completed)
+				}
+			},
+		},
+		{
+			name:  "finish",
+			apply: func(w *Writer) error { return w.Finish() },
+			check: func(t *testing.T, d Document) {
+				if d.CompletionTime == nil || *d.CompletionTime != d.StartTime {
+					t.Errorf("completionTime = %v", d.CompletionTime)
+				}
+			},
+		},
+	}
+	w, err := create(t.TempDir(), testMeta(), fixedClock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range steps {
+		t.Run(step.name, func(t *testing.T) {
+			if err := step.apply(w); err != nil {
+				t.Fatal(err)
+			}
+			// Read from disk: what an interrupted run would leave behind.
+			d, err := Load(w.File())
+			if err != nil {
+				t.Fatal(err)
+			}
+			step.check(t, d)
+		})
+	}
+	m := readRaw(t, w.File())
+	level := m["rawData"].(map[string]any)["json"].(map[string]any)["gin"].([]any)[0].(map[string]any)
+	for _, key := range []string{"latencyAvg", "totalRequests", "startTime", "endTime", "connect", "read", "write", "timeout", "5xx", "serverCpuSeconds", "serverPeakMemoryBytes"} {
+		if _, ok := level[key]; !ok {
+			t.Errorf("level lacks key %q: %v", key, level)
+		}
+	}
+	entries, _ := os.ReadDir(w.Dir())
+	for _, e := range entries {
+		if e.Name() != FileName {
+			t.Errorf("stray file %s left in the run directory", e.Name())
+		}
+	}
+}
+
+func TestEntryFile(t *testing.T) {
+	w, err := create(t.TempDir(), testMeta(), fixedClock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := w.EntryFile("gin", config.Plaintext, "raw.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(w.Dir(), "gin", "plaintext", "raw.txt"); p != want {
+		t.Errorf("EntryFile = %s, want %s", p, want)
+	}
+	if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+		t.Errorf("EntryFile's directory was not created: %v", err)
+	}
+}
