@@ -1,0 +1,69 @@
+package tfb
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html/template"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// AdditionalFortune is the message of the row the fortune test type adds at
+// request time, with id 0.
+const AdditionalFortune = "Additional fortune added at request time."
+
+// fortunesPage is the fortune test type's page; html/template escapes each
+// message for its HTML context.
+var fortunesPage = template.Must(template.New("fortunes").Parse(
+	`<!DOCTYPE html><html><head><title>Fortunes</title></head><body><table>` +
+		`<tr><th>id</th><th>message</th></tr>` +
+		`{{range .}}<tr><td>{{.ID}}</td><td>{{.Message}}</td></tr>{{end}}` +
+		`</table></body></html>`))
+
+// pageBuffers recycles the buffers pages are rendered into.
+var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// Fortunes reads every fortune, adds the request-time fortune, sorts them by
+// message and writes the rendered HTML page to w in a single Write, only
+// once it is complete: on error nothing has been written.
+func (s *Service) Fortunes(ctx context.Context, w io.Writer) error {
+	if err := s.check(); err != nil {
+		return err
+	}
+	fortunes, err := s.readFortunes(ctx)
+	if err != nil {
+		return err
+	}
+	fortunes = append(fortunes, Fortune{ID: 0, Message: AdditionalFortune})
+	slices.SortFunc(fortunes, func(a, b Fortune) int { return strings.Compare(a.Message, b.Message) })
+
+	buf := pageBuffers.Get().(*bytes.Buffer)
+	defer pageBuffers.Put(buf)
+	buf.Reset()
+	if err := fortunesPage.Execute(buf, fortunes); err != nil {
+		return fmt.Errorf("render fortunes: %w", err)
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+func (s *Service) readFortunes(ctx context.Context) ([]Fortune, error) {
+	rows, err := s.pool.Query(ctx, "SELECT id, message FROM fortune")
+	if err != nil {
+		return nil, fmt.Errorf("read fortunes: %w", err)
+	}
+	fortunes, err := pgx.AppendRows(make([]Fortune, 0, 16), rows, func(row pgx.CollectableRow) (Fortune, error) {
+		var f Fortune
+		err := row.Scan(&f.ID, &f.Message)
+		return f, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read fortunes: %w", err)
+	}
+	return fortunes, nil
+}

@@ -1,0 +1,165 @@
+package tfb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/maypok86/otter/v2"
+)
+
+const (
+	selectWorld = "SELECT id, randomnumber FROM world WHERE id = $1"
+
+	// updateWorlds writes a request's new random numbers in one statement.
+	// The ids arrive sorted and unique, so concurrent requests lock rows in
+	// the same order.
+	updateWorlds = "UPDATE world SET randomnumber = v.r " +
+		"FROM (SELECT unnest($1::int[]) AS id, unnest($2::int[]) AS r) AS v " +
+		"WHERE world.id = v.id"
+)
+
+// World reads one random world row: the db test type.
+func (s *Service) World(ctx context.Context) (World, error) {
+	if err := s.check(); err != nil {
+		return World{}, err
+	}
+	w := World{ID: randomID()}
+	err := s.pool.QueryRow(ctx, selectWorld, w.ID).Scan(&w.ID, &w.RandomNumber)
+	if err != nil {
+		return World{}, fmt.Errorf("read world %d: %w", w.ID, err)
+	}
+	return w, nil
+}
+
+// Worlds reads n random world rows with n separate queries: the query test
+// type. Use QueryCount to turn the request parameter into n.
+func (s *Service) Worlds(ctx context.Context, n int) ([]World, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	worlds := make([]World, n)
+	err := s.withConn(ctx, func(conn *pgxpool.Conn) error {
+		return readWorlds(ctx, conn, worlds)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return worlds, nil
+}
+
+// UpdatedWorlds reads n random world rows, gives each a new random number,
+// writes them back and returns the rows with their new numbers: the update
+// test type. It reads with n queries and writes with one bulk UPDATE. An id
+// drawn more than once gets the same new number everywhere it appears, so
+// the response always agrees with the table.
+func (s *Service) UpdatedWorlds(ctx context.Context, n int) ([]World, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	worlds := make([]World, n)
+	err := s.withConn(ctx, func(conn *pgxpool.Conn) error {
+		if err := readWorlds(ctx, conn, worlds); err != nil {
+			return err
+		}
+		ids, numbers := newNumbers(worlds)
+		return writeWorlds(ctx, conn, ids, numbers)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return worlds, nil
+}
+
+// CachedWorlds returns n random worlds from the in-process cache, filled
+// from the database when the service connected: the cached_query test type.
+func (s *Service) CachedWorlds(ctx context.Context, n int) ([]World, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	worlds := make([]World, n)
+	for i := range worlds {
+		w, err := s.cache.Get(ctx, randomID(), s.loader)
+		if err != nil {
+			return nil, err
+		}
+		worlds[i] = w
+	}
+	return worlds, nil
+}
+
+// loadWorld fills a cache miss from the database. Warm fills every id, so
+// misses happen only if the cache evicted one.
+func (s *Service) loadWorld(ctx context.Context, id int32) (World, error) {
+	w := World{ID: id}
+	err := s.pool.QueryRow(ctx, selectWorld, id).Scan(&w.ID, &w.RandomNumber)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return w, otter.ErrNotFound
+	}
+	return w, err
+}
+
+func (s *Service) withConn(ctx context.Context, f func(*pgxpool.Conn) error) error {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return fmt.Errorf("acquire connection: %w", err)
+	}
+	defer conn.Release()
+	return f(conn)
+}
+
+// readWorlds fills worlds with random rows, one query each.
+func readWorlds(ctx context.Context, conn *pgxpool.Conn, worlds []World) error {
+	for i := range worlds {
+		id := randomID()
+		if err := conn.QueryRow(ctx, selectWorld, id).Scan(&worlds[i].ID, &worlds[i].RandomNumber); err != nil {
+			return fmt.Errorf("read world %d: %w", id, err)
+		}
+	}
+	return nil
+}
+
+// newNumbers draws a new random number for every world, the same one for
+// every occurrence of an id, and returns the distinct ids in ascending
+// order with their new numbers.
+func newNumbers(worlds []World) (ids, numbers []int32) {
+	order := make([]int, len(worlds))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return int(worlds[a].ID - worlds[b].ID) })
+	ids = make([]int32, 0, len(worlds))
+	numbers = make([]int32, 0, len(worlds))
+	for _, i := range order {
+		w := &worlds[i]
+		if k := len(ids) - 1; k >= 0 && ids[k] == w.ID {
+			w.RandomNumber = numbers[k]
+			continue
+		}
+		w.RandomNumber = randomID()
+		ids = append(ids, w.ID)
+		numbers = append(numbers, w.RandomNumber)
+	}
+	return ids, numbers
+}
+
+// writeWorlds stores the new numbers with one UPDATE, retrying if
+// PostgreSQL picks it as a deadlock victim.
+func writeWorlds(ctx context.Context, conn *pgxpool.Conn, ids, numbers []int32) error {
+	var err error
+	for range 3 {
+		_, err = conn.Exec(ctx, updateWorlds, ids, numbers)
+		var pgErr *pgconn.PgError
+		if !errors.As(err, &pgErr) || pgErr.Code != "40P01" {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("update %d worlds: %w", len(ids), err)
+	}
+	return nil
+}
