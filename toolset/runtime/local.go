@@ -1,0 +1,308 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	goruntime "runtime"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/go-tfb/suite/db/fixture"
+	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/wrk"
+)
+
+// stopGrace is how long a stopped process gets between SIGTERM and SIGKILL.
+const stopGrace = 5 * time.Second
+
+// Local runs entries as local processes built with `go build`, the database
+// as a throwaway cluster from local PostgreSQL binaries, and wrk on the host.
+type Local struct {
+	// RepoDir is the repository root holding frameworks/<entry>.
+	RepoDir string
+	// Limits apply to every entry: CPUSet through sched_setaffinity (taskset),
+	// MemoryBytes as GOMEMLIMIT, the Go runtime's soft limit.
+	Limits Limits
+	// ServerPort, when non-zero, replaces every entry's configured port.
+	ServerPort int
+
+	mu       sync.Mutex
+	workDir  string
+	servers  map[*localServer]bool
+	dbs      map[*localDatabase]bool
+	wrkPath  string
+	script   string
+	closed   bool
+	building map[string]string // entry name -> binary path
+}
+
+// NewLocal returns a local runtime for the repository at repoDir.
+func NewLocal(repoDir string, limits Limits, serverPort int) *Local {
+	return &Local{RepoDir: repoDir, Limits: limits, ServerPort: serverPort,
+		servers: map[*localServer]bool{}, dbs: map[*localDatabase]bool{}, building: map[string]string{}}
+}
+
+// Name implements Runtime.
+func (l *Local) Name() string { return "local" }
+
+// ClientCores implements Runtime: wrk runs on this machine.
+func (l *Local) ClientCores() int { return goruntime.NumCPU() }
+
+// Describe implements Runtime.
+func (l *Local) Describe() map[string]string {
+	return map[string]string{"cpuset": l.Limits.CPUSet, "memory": formatBytes(l.Limits.MemoryBytes)}
+}
+
+// Prepare implements Runtime: it makes a work directory, raises the open-file
+// limit (wrk and the entries hold thousands of sockets) and finds wrk.
+func (l *Local) Prepare(ctx context.Context, needLoad bool) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.workDir == "" {
+		dir, err := os.MkdirTemp("", "tfb-local-")
+		if err != nil {
+			return fmt.Errorf("make work directory: %w", err)
+		}
+		l.workDir = dir
+	}
+	raiseFileLimit()
+	if l.Limits.CPUSet != "" {
+		if _, err := exec.LookPath("taskset"); err != nil {
+			return errors.New("--cpuset needs taskset in the local runtime: install it with apt-get install util-linux")
+		}
+	}
+	if needLoad && l.wrkPath == "" {
+		p, err := wrk.LookPath()
+		if err != nil {
+			return err
+		}
+		l.wrkPath = p
+		l.script = filepath.Join(l.workDir, wrk.PipelineScriptName)
+		if err := os.WriteFile(l.script, []byte(wrk.PipelineScript), 0o644); err != nil {
+			return fmt.Errorf("write pipelining script: %w", err)
+		}
+	}
+	return nil
+}
+
+// Build implements Runtime with `go build -o WORKDIR/<entry> ./frameworks/<entry>`.
+func (l *Local) Build(ctx context.Context, test config.Test, log io.Writer) error {
+	if l.workDir == "" {
+		return errors.New("local runtime: Build before Prepare")
+	}
+	bin := filepath.Join(l.workDir, test.Name)
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./frameworks/"+test.Name)
+	cmd.Dir = l.RepoDir
+	cmd.Stdout, cmd.Stderr = log, log
+	fmt.Fprintf(log, "$ go build -o %s ./frameworks/%s\n", bin, test.Name)
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("go build ./frameworks/%s: %w", test.Name, err)
+	}
+	l.mu.Lock()
+	l.building[test.Name] = bin
+	l.mu.Unlock()
+	return nil
+}
+
+type localDatabase struct {
+	rt *Local
+	db *fixture.DB
+}
+
+func (d *localDatabase) URL() string { return d.db.URL }
+
+func (d *localDatabase) Close(ctx context.Context) error {
+	d.rt.mu.Lock()
+	delete(d.rt.dbs, d)
+	d.rt.mu.Unlock()
+	if err := d.db.Close(ctx); err != nil {
+		return fmt.Errorf("stop local database: %w", err)
+	}
+	return nil
+}
+
+// StartDatabase implements Runtime with a throwaway local PostgreSQL cluster.
+func (l *Local) StartDatabase(ctx context.Context) (Database, error) {
+	db, err := fixture.StartLocal(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("start local database: %w", err)
+	}
+	d := &localDatabase{rt: l, db: db}
+	l.mu.Lock()
+	l.dbs[d] = true
+	closed := l.closed
+	l.mu.Unlock()
+	if closed {
+		_ = d.Close(context.WithoutCancel(ctx))
+		return nil, errors.New("local runtime closed")
+	}
+	return d, nil
+}
+
+type localServer struct {
+	rt      *Local
+	name    string
+	baseURL string
+	cmd     *exec.Cmd
+	exited  chan struct{}
+	stopped sync.Once
+	stopErr error
+}
+
+// StartServer implements Runtime: it runs the entry's binary with PORT and
+// DATABASE_URL set, in its own process group, and waits until it answers.
+func (l *Local) StartServer(ctx context.Context, test config.Test, db Database, log io.Writer) (Server, error) {
+	l.mu.Lock()
+	bin := l.building[test.Name]
+	l.mu.Unlock()
+	if bin == "" {
+		return nil, fmt.Errorf("entry %s was not built", test.Name)
+	}
+	port := test.Port
+	if l.ServerPort != 0 {
+		port = l.ServerPort
+	}
+	if err := CheckPortFree(port, "entry "+test.Name); err != nil {
+		return nil, err
+	}
+	args := []string{bin}
+	if l.Limits.CPUSet != "" {
+		args = append([]string{"taskset", "-c", l.Limits.CPUSet}, args...)
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Env = append(os.Environ(), "PORT="+strconv.Itoa(port))
+	if db != nil {
+		cmd.Env = append(cmd.Env, "DATABASE_URL="+db.URL())
+	}
+	if l.Limits.MemoryBytes > 0 {
+		cmd.Env = append(cmd.Env, "GOMEMLIMIT="+strconv.FormatInt(l.Limits.MemoryBytes, 10))
+	}
+	cmd.Stdout, cmd.Stderr = log, log
+	cmd.SysProcAttr = childProcAttr()
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start entry %s: %w", test.Name, err)
+	}
+	s := &localServer{rt: l, name: test.Name, baseURL: "http://127.0.0.1:" + strconv.Itoa(port), cmd: cmd, exited: make(chan struct{})}
+	go func() {
+		_ = cmd.Wait()
+		close(s.exited)
+	}()
+	l.mu.Lock()
+	l.servers[s] = true
+	l.mu.Unlock()
+	slog.Debug("entry started", "entry", test.Name, "pid", cmd.Process.Pid, "port", port)
+	if err := WaitReady(ctx, s.baseURL, ReadyURL(test), ReadyTimeout, s.exited); err != nil {
+		_ = s.Stop(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("entry %s: %w", test.Name, err)
+	}
+	return s, nil
+}
+
+func (s *localServer) BaseURL() string { return s.baseURL }
+
+// Stop sends SIGTERM to the entry's process group, then SIGKILL after a grace period.
+func (s *localServer) Stop(ctx context.Context) error {
+	s.stopped.Do(func() {
+		s.stopErr = stopProcessGroup(ctx, s.cmd.Process.Pid, s.exited)
+		s.rt.mu.Lock()
+		delete(s.rt.servers, s)
+		s.rt.mu.Unlock()
+	})
+	return s.stopErr
+}
+
+// stopProcessGroup ends the process group led by pid and waits for the
+// leader to exit.
+func stopProcessGroup(ctx context.Context, pid int, exited <-chan struct{}) error {
+	_ = syscall.Kill(-pid, syscall.SIGTERM)
+	timer := time.NewTimer(stopGrace)
+	defer timer.Stop()
+	select {
+	case <-exited:
+		_ = syscall.Kill(-pid, syscall.SIGKILL) // any child left in the group
+		return nil
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	_ = syscall.Kill(-pid, syscall.SIGKILL)
+	select {
+	case <-exited:
+		return nil
+	case <-time.After(stopGrace):
+		return fmt.Errorf("process %d did not exit after SIGKILL", pid)
+	}
+}
+
+// StartUsage implements Server from /proc: CPU time from /proc/PID/stat, peak
+// memory from VmHWM in /proc/PID/status after resetting it (clear_refs 5).
+// Linux only.
+func (s *localServer) StartUsage(ctx context.Context) (UsageProbe, error) {
+	return startProcUsage(s.cmd.Process.Pid)
+}
+
+// RunLoad implements Runtime by running wrk on this machine.
+func (l *Local) RunLoad(ctx context.Context, run wrk.Run) (string, string, error) {
+	if l.wrkPath == "" {
+		return "", "", errors.New("local runtime: RunLoad before Prepare(needLoad)")
+	}
+	if run.Pipeline > 0 {
+		run.ScriptPath = l.script
+	}
+	cmd := exec.CommandContext(ctx, l.wrkPath, run.Args()...)
+	cmd.SysProcAttr = childProcAttr()
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		if ctx.Err() != nil {
+			return run.CommandLine(), string(out), ctx.Err()
+		}
+		return run.CommandLine(), string(out), fmt.Errorf("wrk: %w", err)
+	}
+	return run.CommandLine(), string(out), nil
+}
+
+// Close implements Runtime: it stops every server and database still running
+// and removes the work directory.
+func (l *Local) Close(ctx context.Context) error {
+	l.mu.Lock()
+	l.closed = true
+	var servers []*localServer
+	for s := range l.servers {
+		servers = append(servers, s)
+	}
+	var dbs []*localDatabase
+	for d := range l.dbs {
+		dbs = append(dbs, d)
+	}
+	dir := l.workDir
+	l.mu.Unlock()
+	var errs []error
+	for _, s := range servers {
+		errs = append(errs, s.Stop(ctx))
+	}
+	for _, d := range dbs {
+		errs = append(errs, d.Close(ctx))
+	}
+	if dir != "" {
+		errs = append(errs, os.RemoveAll(dir))
+	}
+	return errors.Join(errs...)
+}
+
+func formatBytes(n int64) string {
+	if n <= 0 {
+		return ""
+	}
+	return strconv.FormatInt(n, 10)
+}

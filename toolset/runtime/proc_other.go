@@ -1,0 +1,18 @@
+//go:build !linux
+
+package runtime
+
+import (
+	"errors"
+	"syscall"
+)
+
+// childProcAttr puts a child in its own process group.
+func childProcAttr() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setpgid: true} }
+
+func raiseFileLimit() {}
+
+// startProcUsage is Linux only: elsewhere the local runtime reports no usage.
+func startProcUsage(pid int) (UsageProbe, error) {
+	return nil, errors.New("server CPU and memory are measured on Linux only")
+}

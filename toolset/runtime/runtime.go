@@ -1,0 +1,152 @@
+// Package runtime starts what a verification or benchmark run needs — the
+// database, an entry's server and the load generator — either as Docker
+// containers or as local processes, measures the server's resource use, and
+// tears everything down again.
+package runtime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/wrk"
+)
+
+// ReadyTimeout is how long an entry has to answer after it starts, as in TFB.
+const ReadyTimeout = 60 * time.Second
+
+// Limits are the resource limits applied identically to every entry.
+type Limits struct {
+	// CPUSet lists the CPUs the entry may use, in cpuset syntax ("0-1", "0,2").
+	CPUSet string
+	// MemoryBytes caps the entry's memory; 0 means no limit.
+	MemoryBytes int64
+}
+
+// Runtime runs entries, their database and the load generator.
+type Runtime interface {
+	// Name is "docker" or "local".
+	Name() string
+	// Prepare checks the runtime can work (engines reachable, wrk present)
+	// and builds what every entry shares. needLoad says wrk will be used.
+	Prepare(ctx context.Context, needLoad bool) error
+	// Build compiles the entry (a binary or an image).
+	Build(ctx context.Context, test config.Test, log io.Writer) error
+	// StartDatabase starts a fresh database loaded with the fixture.
+	StartDatabase(ctx context.Context) (Database, error)
+	// StartServer starts the entry against db and waits until it answers
+	// (ReadyTimeout at most). Its output goes to log.
+	StartServer(ctx context.Context, test config.Test, db Database, log io.Writer) (Server, error)
+	// RunLoad runs wrk on the client role and returns the command line it
+	// ran and wrk's output. A run with Pipeline > 0 gets the pipelining script.
+	RunLoad(ctx context.Context, run wrk.Run) (commandLine, output string, err error)
+	// ClientCores is the number of cores of the load generator's machine,
+	// which sets wrk's thread counts.
+	ClientCores() int
+	// Describe fills in the environment fields the runtime knows.
+	Describe() map[string]string
+	// Close stops and removes everything the runtime started and still runs.
+	Close(ctx context.Context) error
+}
+
+// Database is a running hello_world database.
+type Database interface {
+	// URL is a postgres:// URL reachable from this process (for the verifier).
+	URL() string
+	// Close stops and removes the database.
+	Close(ctx context.Context) error
+}
+
+// Server is a running entry.
+type Server interface {
+	// BaseURL is the entry's root URL as this process and the load
+	// generator reach it, e.g. http://127.0.0.1:8080.
+	BaseURL() string
+	// StartUsage begins measuring the server's CPU time and peak memory.
+	StartUsage(ctx context.Context) (UsageProbe, error)
+	// Stop stops and removes the server.
+	Stop(ctx context.Context) error
+}
+
+// UsageProbe measures a server between StartUsage and Finish.
+type UsageProbe interface {
+	Finish(ctx context.Context) (Usage, error)
+}
+
+// Usage is what a server consumed during one measured period.
+type Usage struct {
+	CPU        time.Duration // user + system CPU time
+	PeakMemory int64         // bytes; peak resident (local) or peak cgroup usage (docker)
+}
+
+// ErrPortInUse is wrapped by errors about a port the entry needs being taken.
+var ErrPortInUse = errors.New("port in use")
+
+// CheckPortFree returns an error naming the port when something on this
+// machine already listens on it.
+func CheckPortFree(port int, who string) error {
+	l, err := net.Listen("tcp", ":"+strconv.Itoa(port))
+	if err != nil {
+		return fmt.Errorf("%w: port %d, which %s listens on, is already taken by another process (stop it, or pass --server-port)", ErrPortInUse, port, who)
+	}
+	return l.Close()
+}
+
+// ReadyURL is the path polled to decide an entry is up: its first declared
+// test URL, with a count appended for query-style URLs.
+func ReadyURL(test config.Test) string {
+	for _, tt := range test.Types() {
+		u := test.URL(tt)
+		switch tt {
+		case config.Query, config.Update, config.CachedQuery:
+			u += "1"
+		}
+		return u
+	}
+	return "/"
+}
+
+// WaitReady polls baseURL+path until it answers 200, exited reports the
+// server died, or timeout passes.
+func WaitReady(ctx context.Context, baseURL, path string, timeout time.Duration, exited <-chan struct{}) error {
+	parent := ctx
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	client := &http.Client{Timeout: 2 * time.Second}
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	var last error
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+path, nil)
+		if err != nil {
+			return fmt.Errorf("readiness URL: %w", err)
+		}
+		resp, err := client.Do(req)
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+			last = fmt.Errorf("GET %s answered %s", path, resp.Status)
+		} else {
+			last = err
+		}
+		select {
+		case <-exited:
+			return errors.New("the server exited before it answered")
+		case <-ctx.Done():
+			if err := parent.Err(); err != nil {
+				return err
+			}
+			return fmt.Errorf("not answering GET %s within %s: %v", path, timeout, last)
+		case <-tick.C:
+		}
+	}
+}
