@@ -98,10 +98,19 @@ func CheckPortFree(port int, who string) error {
 	return l.Close()
 }
 
-// ReadyURL is the path polled to decide an entry is up: its first declared
-// test URL, with a count appended for query-style URLs.
+// ReadyURL is the path polled to decide an entry is up: the URL of its first
+// database test type when it has one, since entries answer json and
+// plaintext before their database is reached, else its first declared test
+// URL. Query-style URLs get a count appended.
 func ReadyURL(test config.Test) string {
-	for _, tt := range test.Types() {
+	types := test.Types()
+	for _, tt := range types {
+		if tt != config.JSON && tt != config.Plaintext {
+			types = []config.TestType{tt}
+			break
+		}
+	}
+	for _, tt := range types {
 		u := test.URL(tt)
 		switch tt {
 		case config.Query, config.Update, config.CachedQuery:
