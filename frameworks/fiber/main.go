@@ -1,0 +1,93 @@
+// Command fiber serves the TFB test types with Fiber v3 on fasthttp: fiber.App
+// routes, fiber.Ctx answers, and goccy/go-json as Fiber's JSON encoder.
+package main
+
+import (
+	"log/slog"
+	"os"
+
+	"github.com/goccy/go-json"
+	"github.com/gofiber/fiber/v3"
+
+	"github.com/go-tfb/suite/frameworks/internal/tfb"
+)
+
+func main() {
+	cfg, svc := tfb.Setup("fiber")
+	h := &handlers{svc: svc}
+
+	app := fiber.New(fiber.Config{
+		ServerHeader: "Fiber",
+		JSONEncoder:  json.Marshal,
+		JSONDecoder:  json.Unmarshal,
+	})
+	app.Get("/plaintext", h.plaintext)
+	app.Get("/json", h.json)
+	app.Get("/db", h.db)
+	app.Get("/queries", h.queries)
+	app.Get("/updates", h.updates)
+	app.Get("/fortunes", h.fortunes)
+	app.Get("/cached-queries", h.cachedQueries)
+
+	err := app.Listen(cfg.Addr(), fiber.ListenConfig{DisableStartupMessage: true})
+	slog.Error("server stopped", "err", err)
+	os.Exit(1)
+}
+
+type handlers struct {
+	svc *tfb.Service
+}
+
+// Handlers pass c itself as the context.Context of database calls: fiber.Ctx
+// implements it.
+
+func (h *handlers) plaintext(c fiber.Ctx) error {
+	return c.SendString(tfb.HelloWorld)
+}
+
+func (h *handlers) json(c fiber.Ctx) error {
+	return c.JSON(tfb.Message{Message: tfb.HelloWorld})
+}
+
+func (h *handlers) db(c fiber.Ctx) error {
+	world, err := h.svc.World(c)
+	return h.respond(c, world, err)
+}
+
+func (h *handlers) queries(c fiber.Ctx) error {
+	worlds, err := h.svc.Worlds(c, tfb.QueryCount(c.Query("queries")))
+	return h.respond(c, worlds, err)
+}
+
+func (h *handlers) updates(c fiber.Ctx) error {
+	worlds, err := h.svc.UpdatedWorlds(c, tfb.QueryCount(c.Query("queries")))
+	return h.respond(c, worlds, err)
+}
+
+func (h *handlers) cachedQueries(c fiber.Ctx) error {
+	worlds, err := h.svc.CachedWorlds(c, tfb.QueryCount(c.Query("count")))
+	return h.respond(c, worlds, err)
+}
+
+// fortunes renders the page into the response body: fiber.Ctx is an
+// io.Writer that appends to it.
+func (h *handlers) fortunes(c fiber.Ctx) error {
+	if err := h.svc.Fortunes(c, c); err != nil {
+		return h.fail(err)
+	}
+	c.Type("html", "utf-8")
+	return nil
+}
+
+// respond writes v as JSON, or returns the error's status and short body
+// for Fiber's error handler to send.
+func (h *handlers) respond(c fiber.Ctx, v any, err error) error {
+	if err != nil {
+		return h.fail(err)
+	}
+	return c.JSON(v)
+}
+
+func (h *handlers) fail(err error) error {
+	return fiber.NewError(h.svc.Error(err))
+}
