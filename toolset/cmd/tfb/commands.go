@@ -1,0 +1,78 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/runtime"
+)
+
+// newRuntime picks the runtime: --runtime, else docker when an engine answers, else local.
+func (a *app) newRuntime(ctx context.Context) (runtime.Runtime, error) {
+	limits, err := a.limits()
+	if err != nil {
+		return nil, err
+	}
+	name := a.opts.runtime
+	hosts := runtime.DockerHosts{Server: a.opts.serverHost, Database: a.opts.databaseHost, Client: a.opts.clientHost}
+	if name == "" {
+		name = "local"
+		if runtime.DockerReachable(ctx, hosts) == nil {
+			name = "docker"
+		}
+		fmt.Fprintf(a.stdout, "Runtime: %s (choose with --runtime docker|local)\n", name)
+	}
+	switch name {
+	case "local":
+		if hosts != (runtime.DockerHosts{}) {
+			return nil, usageError{fmt.Errorf("--server-host, --database-host and --client-host need --runtime docker")}
+		}
+		return runtime.NewLocal(a.repoDir, limits, a.opts.serverPort), nil
+	case "docker":
+		return runtime.NewDocker(ctx, a.repoDir, limits, a.opts.serverPort, hosts)
+	}
+	return nil, usageError{fmt.Errorf("--runtime: unknown runtime %q (docker or local)", name)}
+}
+
+// debug starts one entry and its database and keeps them up until interrupted.
+func (a *app) debug(ctx context.Context, test config.Test) error {
+	rt, err := a.newRuntime(ctx)
+	if err != nil {
+		return err
+	}
+	defer a.closeRuntime(ctx, rt)
+	if err := rt.Prepare(ctx, false); err != nil {
+		return err
+	}
+	fmt.Fprintf(a.stdout, "building %s...\n", test.Name)
+	if err := rt.Build(ctx, test, os.Stderr); err != nil {
+		return err
+	}
+	db, err := rt.StartDatabase(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close(context.WithoutCancel(ctx))
+	server, err := rt.StartServer(ctx, test, db, os.Stderr)
+	if err != nil {
+		return err
+	}
+	defer server.Stop(context.WithoutCancel(ctx))
+	fmt.Fprintf(a.stdout, "\n%s is up on the %s runtime.\nDATABASE_URL=%s\n", test.Name, rt.Name(), db.URL())
+	for _, tt := range test.Types() {
+		u := test.URL(tt)
+		switch tt {
+		case config.Query, config.Update, config.CachedQuery:
+			u += "20"
+		}
+		fmt.Fprintf(a.stdout, "  %-13s %s%s\n", tt, server.BaseURL(), u)
+	}
+	fmt.Fprintln(a.stdout, "Press Ctrl-C to stop and remove everything.")
+	start := time.Now()
+	<-ctx.Done()
+	fmt.Fprintf(a.stdout, "was up for %s\n", time.Since(start).Round(time.Second))
+	return nil
+}
