@@ -1,0 +1,385 @@
+// Package containers runs the project's images with testcontainers-go on this
+// kind of machine: a local Docker engine, no image registry, no Ryuk.
+//
+// It prepares the testcontainers environment (Setup), tells whether an engine
+// answers (Available), finds the repository whose Dockerfiles it builds
+// (RepoRoot), vendors modules on the host for entry builds (Vendor), and runs
+// containers whose ports are published on 127.0.0.1 only and which are
+// removed when Terminate is called or, should the process die first, by the
+// next Reap on this machine (Run labels every container with its owner's
+// process id).
+package containers
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/client"
+	"github.com/testcontainers/testcontainers-go"
+	tclog "github.com/testcontainers/testcontainers-go/log"
+	"github.com/testcontainers/testcontainers-go/wait"
+)
+
+// Module is the module path of the repository whose images this package builds.
+const Module = "github.com/go-tfb/suite"
+
+// Image names, as docker-compose.yml gives them.
+const (
+	DatabaseImage    = "go-tfb/database"
+	EntryImagePrefix = "go-tfb/"
+)
+
+// Labels on every container Run starts.
+const (
+	LabelOwnerPID  = "org.go-tfb.owner-pid"
+	LabelOwnerHost = "org.go-tfb.owner-host"
+)
+
+var setupOnce sync.Once
+
+// Setup makes testcontainers-go usable here. It must run before any other
+// testcontainers-go call in the process, since that library reads its
+// settings once. Every function of this package calls it; it sets only
+// variables that are unset:
+//
+//   - TESTCONTAINERS_RYUK_DISABLED=true: Ryuk's image cannot be pulled without
+//     a registry; Run's labels and Reap do its work instead.
+//   - TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 when the engine is local (no
+//     DOCKER_HOST, or a unix socket): this machine has /.dockerenv, so
+//     testcontainers-go would otherwise take itself to run inside a container
+//     and look for a gateway address. Traffic stays on 127.0.0.1.
+func Setup() {
+	setupOnce.Do(func() {
+		if _, ok := os.LookupEnv("TESTCONTAINERS_RYUK_DISABLED"); !ok {
+			os.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
+		}
+		if _, ok := os.LookupEnv("TESTCONTAINERS_HOST_OVERRIDE"); !ok && localEngine() {
+			os.Setenv("TESTCONTAINERS_HOST_OVERRIDE", "127.0.0.1")
+		}
+		if v, _ := strconv.ParseBool(os.Getenv("TFB_CONTAINERS_VERBOSE")); !v {
+			tclog.SetDefault(tclog.NewNoopLogger())
+		}
+	})
+}
+
+func localEngine() bool {
+	h := os.Getenv("DOCKER_HOST")
+	return h == "" || strings.HasPrefix(h, "unix://")
+}
+
+// newClient returns a plain Docker API client from the environment.
+func newClient() (*client.Client, error) {
+	return client.New(client.FromEnv)
+}
+
+// Available returns nil when a Docker engine answers within a few seconds,
+// else an error that says how to get one.
+func Available(ctx context.Context) error {
+	Setup()
+	cli, err := newClient()
+	if err != nil {
+		return fmt.Errorf("no Docker engine: %w", err)
+	}
+	defer cli.Close()
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if _, err := cli.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
+		return fmt.Errorf("no Docker engine answers (run .ci/docker-setup): %w", err)
+	}
+	return nil
+}
+
+// RepoRoot returns the root of this repository: $TFB_REPO_ROOT, else the
+// first directory upwards from the working directory whose go.mod declares
+// Module.
+func RepoRoot() (string, error) {
+	if r := os.Getenv("TFB_REPO_ROOT"); r != "" {
+		return filepath.Abs(r)
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && declares(b, Module) {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod of %s above the working directory (set TFB_REPO_ROOT)", Module)
+		}
+		dir = parent
+	}
+}
+
+func declares(gomod []byte, module string) bool {
+	sc := bufio.NewScanner(bytes.NewReader(gomod))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) == 2 && f[0] == "module" {
+			return strings.Trim(f[1], `"`) == module
+		}
+	}
+	return false
+}
+
+// Vendor vendors the module's dependencies into root/.docker-vendor with the
+// host's go command (as .ci/docker-vendor does), so that entry images build
+// without downloading modules. Concurrent callers on this machine take turns.
+func Vendor(ctx context.Context, root string) error {
+	lock, err := os.OpenFile(filepath.Join(root, ".docker-vendor.lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return fmt.Errorf("vendor: %w", err)
+	}
+	defer lock.Close()
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return fmt.Errorf("vendor: lock: %w", err)
+	}
+	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		goCmd = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
+	}
+	cmd := exec.CommandContext(ctx, goCmd, "mod", "vendor", "-o", filepath.Join(root, ".docker-vendor"))
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go mod vendor: %w\n%s", err, out)
+	}
+	return nil
+}
+
+// Build describes an image built from a Dockerfile of the repository.
+type Build struct {
+	Context    string            // directory, absolute or relative to the repository root
+	Dockerfile string            // relative to Context
+	Args       map[string]string // build arguments
+	Image      string            // repository:tag to give the image, kept after the container ends
+}
+
+// EntryBuild is the build of an entry's image from frameworks/Dockerfile
+// (the image docker-compose.yml names go-tfb/<entry>).
+func EntryBuild(entry string) Build {
+	return Build{
+		Context:    ".",
+		Dockerfile: "frameworks/Dockerfile",
+		Args:       baseImageArgs(map[string]string{"ENTRY": entry}, "GO_IMAGE"),
+		Image:      EntryImagePrefix + entry + ":latest",
+	}
+}
+
+// DatabaseBuild is the build of the database image from db/Dockerfile.
+func DatabaseBuild() Build {
+	return Build{
+		Context:    "db",
+		Dockerfile: "Dockerfile",
+		Args:       baseImageArgs(map[string]string{}, "BASE_IMAGE"),
+		Image:      DatabaseImage + ":latest",
+	}
+}
+
+// baseImageArgs passes GO_IMAGE / DEBIAN_IMAGE from the environment as the
+// Dockerfiles' base-image arguments, as docker-compose.yml does.
+func baseImageArgs(args map[string]string, arg string) map[string]string {
+	env := map[string]string{"GO_IMAGE": "GO_IMAGE", "BASE_IMAGE": "DEBIAN_IMAGE"}[arg]
+	if v := os.Getenv(env); v != "" {
+		args[arg] = v
+	}
+	return args
+}
+
+// Request is what Run needs to start a container.
+type Request struct {
+	Build    *Build            // build the image first (cached layers make a rebuild quick)
+	Image    string            // or run this existing image
+	Env      map[string]string // environment
+	Ports    []string          // container ports to publish on 127.0.0.1, e.g. "5432/tcp"
+	HostNet  bool              // use the host's network instead (then Ports must be empty)
+	ShmSize  int64             // /dev/shm size in bytes, 0 for Docker's default
+	Waiting  wait.Strategy     // optional readiness check run by testcontainers-go
+	LogLines int               // on failure, how many of the container's last log lines to report
+}
+
+// Run builds (when asked) and starts a container, publishing its ports on
+// 127.0.0.1 only. When it fails after the container was created, the
+// container is removed before Run returns. The caller must Terminate the
+// container it gets.
+func Run(ctx context.Context, req Request) (testcontainers.Container, error) {
+	Setup()
+	if err := Available(ctx); err != nil {
+		return nil, err
+	}
+	Reap(ctx)
+	host, _ := os.Hostname()
+	cr := testcontainers.ContainerRequest{
+		Image:        req.Image,
+		Env:          req.Env,
+		ExposedPorts: req.Ports,
+		Labels: map[string]string{
+			LabelOwnerPID:  strconv.Itoa(os.Getpid()),
+			LabelOwnerHost: host,
+		},
+		WaitingFor: req.Waiting,
+		HostConfigModifier: func(hc *container.HostConfig) {
+			if req.HostNet {
+				hc.NetworkMode = "host"
+			}
+			if req.ShmSize > 0 {
+				hc.ShmSize = req.ShmSize
+			}
+			hc.PortBindings = network.PortMap{}
+			for _, p := range req.Ports {
+				port, err := network.ParsePort(p)
+				if err != nil {
+					continue // testcontainers-go reports the bad spec
+				}
+				hc.PortBindings[port] = []network.PortBinding{{HostIP: netip.MustParseAddr("127.0.0.1")}}
+			}
+		},
+	}
+	var buildLog bytes.Buffer
+	if b := req.Build; b != nil {
+		root, err := RepoRoot()
+		if err != nil {
+			return nil, err
+		}
+		dir := b.Context
+		if !filepath.IsAbs(dir) {
+			dir = filepath.Join(root, dir)
+		}
+		repo, tag, _ := strings.Cut(b.Image, ":")
+		if tag == "" {
+			tag = "latest"
+		}
+		args := map[string]*string{}
+		for k, v := range b.Args {
+			args[k] = &v
+		}
+		cr.FromDockerfile = testcontainers.FromDockerfile{
+			Context:        dir,
+			Dockerfile:     b.Dockerfile,
+			BuildArgs:      args,
+			Repo:           repo,
+			Tag:            tag,
+			KeepImage:      true,
+			BuildLogWriter: &buildLog,
+			BuildOptionsModifier: func(o *client.ImageBuildOptions) {
+				o.Remove = true
+				o.ForceRemove = true
+			},
+		}
+	}
+	c, err := testcontainers.GenericContainer(ctx, testcontainers.GenericContainerRequest{
+		ContainerRequest: cr,
+		Started:          true,
+	})
+	if err != nil {
+		err = fmt.Errorf("start container: %w", err)
+		if buildLog.Len() > 0 && c == nil {
+			err = fmt.Errorf("%w\nbuild log (end):\n%s", err, tail(buildLog.String(), 30))
+		}
+		if c != nil {
+			n := req.LogLines
+			if n == 0 {
+				n = 30
+			}
+			if logs := Logs(context.WithoutCancel(ctx), c, n); logs != "" {
+				err = fmt.Errorf("%w\ncontainer log (end):\n%s", err, logs)
+			}
+			err = errors.Join(err, Terminate(context.WithoutCancel(ctx), c))
+		}
+		return nil, err
+	}
+	return c, nil
+}
+
+// Terminate stops and removes a container (keeping its image). A nil
+// container is fine.
+func Terminate(ctx context.Context, c testcontainers.Container) error {
+	if c == nil {
+		return nil
+	}
+	if err := testcontainers.TerminateContainer(c, testcontainers.StopTimeout(5*time.Second)); err != nil {
+		return fmt.Errorf("remove container %s: %w", c.GetContainerID(), err)
+	}
+	return nil
+}
+
+// Logs returns the last n lines of a container's output.
+func Logs(ctx context.Context, c testcontainers.Container, n int) string {
+	rc, err := c.Logs(ctx)
+	if err != nil {
+		return ""
+	}
+	defer rc.Close()
+	b, _ := io.ReadAll(rc)
+	return tail(string(b), n)
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Reap removes the containers that Run started on this machine for
+// processes that no longer run: what a test killed by a timeout left behind.
+// It never touches containers of live processes, of other machines, or
+// containers Run did not start (docker compose's, for example).
+func Reap(ctx context.Context) {
+	Setup()
+	cli, err := newClient()
+	if err != nil {
+		return
+	}
+	defer cli.Close()
+	host, _ := os.Hostname()
+	list, err := cli.ContainerList(ctx, client.ContainerListOptions{
+		All:     true,
+		Filters: make(client.Filters).Add("label", LabelOwnerPID).Add("label", LabelOwnerHost+"="+host),
+	})
+	if err != nil {
+		return
+	}
+	for _, c := range list.Items {
+		pid, err := strconv.Atoi(c.Labels[LabelOwnerPID])
+		if err != nil || pid <= 0 || alive(pid) {
+			continue
+		}
+		cli.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
+	}
+}
+
+func alive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+// Host returns the address for reaching a container's published ports.
+func Host() string { return "127.0.0.1" }
+
+// MappedPort returns the host port (on 127.0.0.1) published for a container
+// port such as "5432/tcp".
+func MappedPort(ctx context.Context, c testcontainers.Container, port string) (int, error) {
+	p, err := c.MappedPort(ctx, port)
+	if err != nil {
+		return 0, err
+	}
+	return int(p.Num()), nil
+}
