@@ -18,8 +18,18 @@ import (
 
 func main() {
 	cfg, svc := tfb.Setup("echo")
-	h := &handlers{svc: svc}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	sc := echo.StartConfig{Address: cfg.Addr(), HideBanner: true, HidePort: true}
+	if err := sc.Start(ctx, newEcho(svc)); err != nil {
+		slog.Error("server stopped", "err", err)
+		os.Exit(1)
+	}
+}
 
+// newEcho routes the test types to svc.
+func newEcho(svc *tfb.Service) *echo.Echo {
+	h := &handlers{svc: svc}
 	e := echo.NewWithConfig(echo.Config{Logger: slog.Default(), JSONSerializer: goccyJSON{}})
 	e.Use(serverHeader)
 	e.GET("/plaintext", h.plaintext)
@@ -29,14 +39,7 @@ func main() {
 	e.GET("/updates", h.updates)
 	e.GET("/fortunes", h.fortunes)
 	e.GET("/cached-queries", h.cachedQueries)
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	sc := echo.StartConfig{Address: cfg.Addr(), HideBanner: true, HidePort: true}
-	if err := sc.Start(ctx, e); err != nil {
-		slog.Error("server stopped", "err", err)
-		os.Exit(1)
-	}
+	return e
 }
 
 // serverHeader sets the Server header on every response.

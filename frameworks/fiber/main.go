@@ -14,8 +14,14 @@ import (
 
 func main() {
 	cfg, svc := tfb.Setup("fiber")
-	h := &handlers{svc: svc}
+	err := newApp(svc).Listen(cfg.Addr(), fiber.ListenConfig{DisableStartupMessage: true})
+	slog.Error("server stopped", "err", err)
+	os.Exit(1)
+}
 
+// newApp routes the test types to svc.
+func newApp(svc *tfb.Service) *fiber.App {
+	h := &handlers{svc: svc}
 	app := fiber.New(fiber.Config{
 		ServerHeader: "Fiber",
 		JSONEncoder:  json.Marshal,
@@ -28,10 +34,7 @@ func main() {
 	app.Get("/updates", h.updates)
 	app.Get("/fortunes", h.fortunes)
 	app.Get("/cached-queries", h.cachedQueries)
-
-	err := app.Listen(cfg.Addr(), fiber.ListenConfig{DisableStartupMessage: true})
-	slog.Error("server stopped", "err", err)
-	os.Exit(1)
+	return app
 }
 
 type handlers struct {

@@ -17,8 +17,14 @@ import (
 
 func main() {
 	cfg, svc := tfb.Setup("gin")
-	h := &handlers{svc: svc}
+	err := newRouter(svc).Run(cfg.Addr())
+	slog.Error("server stopped", "err", err)
+	os.Exit(1)
+}
 
+// newRouter routes the test types to svc.
+func newRouter(svc *tfb.Service) *gin.Engine {
+	h := &handlers{svc: svc}
 	// Gin picks goccy/go-json only when built with -tags go_json; setting
 	// its codec here does the same without build tags.
 	ginjson.API = goccyJSON{}
@@ -33,10 +39,7 @@ func main() {
 	r.GET("/updates", h.updates)
 	r.GET("/fortunes", h.fortunes)
 	r.GET("/cached-queries", h.cachedQueries)
-
-	err := r.Run(cfg.Addr())
-	slog.Error("server stopped", "err", err)
-	os.Exit(1)
+	return r
 }
 
 type handlers struct {

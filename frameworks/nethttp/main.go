@@ -14,8 +14,14 @@ import (
 
 func main() {
 	cfg, svc := tfb.Setup("nethttp")
-	h := &handlers{svc: svc}
+	err := http.ListenAndServe(cfg.Addr(), newHandler(svc))
+	slog.Error("server stopped", "err", err)
+	os.Exit(1)
+}
 
+// newHandler routes the test types to svc.
+func newHandler(svc *tfb.Service) http.Handler {
+	h := &handlers{svc: svc}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /plaintext", h.plaintext)
 	mux.HandleFunc("GET /json", h.json)
@@ -24,10 +30,7 @@ func main() {
 	mux.HandleFunc("GET /updates", h.updates)
 	mux.HandleFunc("GET /fortunes", h.fortunes)
 	mux.HandleFunc("GET /cached-queries", h.cachedQueries)
-
-	err := http.ListenAndServe(cfg.Addr(), serverHeader(mux))
-	slog.Error("server stopped", "err", err)
-	os.Exit(1)
+	return serverHeader(mux)
 }
 
 // serverHeader sets the Server header on every response.

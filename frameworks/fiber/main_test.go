@@ -1,0 +1,35 @@
+package main
+
+import (
+	"os"
+	"testing"
+
+	"github.com/valyala/fasthttp"
+
+	"github.com/go-tfb/suite/frameworks/internal/benchtest"
+	"github.com/go-tfb/suite/frameworks/internal/tfb"
+)
+
+// fiberEntry drives Fiber's fasthttp handler with one reused request context.
+type fiberEntry struct {
+	handler fasthttp.RequestHandler
+	ctx     fasthttp.RequestCtx
+}
+
+func (e *fiberEntry) Get(path string) int {
+	e.ctx.Request.Reset()
+	e.ctx.Response.Reset()
+	e.ctx.Request.SetRequestURI(path)
+	e.handler(&e.ctx)
+	return e.ctx.Response.StatusCode()
+}
+
+func newEntry(svc *tfb.Service) benchtest.Entry { return &fiberEntry{handler: newApp(svc).Handler()} }
+
+func BenchmarkTestTypes(b *testing.B) { benchtest.Run(b, newEntry) }
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	benchtest.Close()
+	os.Exit(code)
+}

@@ -1,0 +1,179 @@
+// Package benchtest measures an entry in process: each test type's request
+// goes through the entry's own router and handlers, with a real database
+// behind the database types, so that a change to an entry or to package tfb
+// shows its effect in ns/op, B/op and allocs/op.
+//
+// It leaves out the network and the HTTP server's connection handling,
+// which the toolset's wrk runs measure.
+package benchtest
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-tfb/suite/db/fixture"
+	"github.com/go-tfb/suite/frameworks/internal/tfb"
+)
+
+// Entry is an entry's request handling as the benchmarks drive it.
+type Entry interface {
+	// Get serves GET path and returns the response's status code.
+	Get(path string) int
+}
+
+// Request is one benchmarked request: a test type and the path TFB asks.
+type Request struct {
+	Type     string
+	Path     string
+	Database bool // whether it needs the database
+}
+
+// Requests lists a request per test type; query-style types ask for 20
+// rows, TFB's usual middle level.
+var Requests = []Request{
+	{"plaintext", "/plaintext", false},
+	{"json", "/json", false},
+	{"db", "/db", true},
+	{"query", "/queries?queries=20", true},
+	{"fortune", "/fortunes", true},
+	{"update", "/updates?queries=20", true},
+	{"cached_query", "/cached-queries?count=20", true},
+}
+
+// Run benchmarks every request of Requests as a sub-benchmark named after
+// its test type. newEntry builds the entry around a Service connected to a
+// fixture database (see package fixture).
+func Run(b *testing.B, newEntry func(*tfb.Service) Entry) {
+	svc := connected(b)
+	e := newEntry(svc)
+	for _, r := range Requests {
+		b.Run(r.Type, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if status := e.Get(r.Path); status != http.StatusOK {
+					b.Fatalf("GET %s: status %d", r.Path, status)
+				}
+			}
+		})
+	}
+}
+
+// Allocs returns the average number of allocations of one request for each
+// request that needs no database, served by an entry whose Service has no
+// database at all.
+func Allocs(t *testing.T, newEntry func(*tfb.Service) Entry) map[string]float64 {
+	svc, err := tfb.New("postgres://nobody@127.0.0.1:1/none?connect_timeout=1", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(svc.Close)
+	e := newEntry(svc)
+	allocs := map[string]float64{}
+	for _, r := range Requests {
+		if r.Database {
+			continue
+		}
+		if status := e.Get(r.Path); status != http.StatusOK {
+			t.Fatalf("GET %s: status %d", r.Path, status)
+		}
+		allocs[r.Type] = testing.AllocsPerRun(1000, func() { e.Get(r.Path) })
+	}
+	return allocs
+}
+
+// shared is the database-backed Service every benchmark of a test binary
+// uses, so that the fixture starts once.
+var shared struct {
+	once sync.Once
+	svc  *tfb.Service
+	db   *fixture.DB
+	err  error
+}
+
+func connected(b *testing.B) *tfb.Service {
+	b.Helper()
+	shared.once.Do(func() {
+		ctx := context.Background()
+		shared.db, shared.err = fixture.Start(ctx)
+		if shared.err != nil {
+			return
+		}
+		shared.svc, shared.err = tfb.New(shared.db.URL, slog.New(slog.DiscardHandler))
+		if shared.err != nil {
+			return
+		}
+		deadline := time.Now().Add(30 * time.Second)
+		for !shared.svc.Ready() && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
+	if shared.err != nil {
+		fixture.Unavailable(b, shared.err)
+	}
+	if !shared.svc.Ready() {
+		b.Fatal("the service did not reach the fixture database within 30s")
+	}
+	return shared.svc
+}
+
+// Close stops the shared Service and its database. Call it from TestMain
+// after m.Run.
+func Close() {
+	if shared.svc != nil {
+		shared.svc.Close()
+	}
+	if shared.db != nil {
+		shared.db.Close(context.Background())
+	}
+}
+
+// HTTP drives an http.Handler (net/http, Gin, Echo) with reused requests
+// and a response writer that discards the body, so that what is measured is
+// the handler's own work.
+func HTTP(h http.Handler) Entry {
+	return &httpEntry{h: h, reqs: map[string]*http.Request{}, w: &discardWriter{header: http.Header{}}}
+}
+
+type httpEntry struct {
+	h    http.Handler
+	reqs map[string]*http.Request
+	w    *discardWriter
+}
+
+func (e *httpEntry) Get(path string) int {
+	r, ok := e.reqs[path]
+	if !ok {
+		r = httptest.NewRequest(http.MethodGet, path, nil)
+		e.reqs[path] = r
+	}
+	clear(e.w.header)
+	e.w.status = 0
+	e.h.ServeHTTP(e.w, r)
+	if e.w.status == 0 {
+		return http.StatusOK
+	}
+	return e.w.status
+}
+
+type discardWriter struct {
+	header http.Header
+	status int
+}
+
+func (w *discardWriter) Header() http.Header { return w.header }
+
+func (w *discardWriter) WriteHeader(status int) {
+	if w.status == 0 {
+		w.status = status
+	}
+}
+
+func (w *discardWriter) Write(p []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return len(p), nil
+}
