@@ -2,6 +2,7 @@ package tfb
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"slices"
@@ -112,13 +113,71 @@ func (s *Service) withConn(ctx context.Context, f func(*pgxpool.Conn) error) err
 	return f(conn)
 }
 
-// readWorlds fills worlds with random rows, one query each.
+// readWorlds fills worlds with random rows, one query each. The queries are
+// pipelined on the connection, each followed by its own Sync, so that n
+// reads cost one round trip yet stay n separate statements (TFB forbids a
+// batch of SELECTs under one Sync).
 func readWorlds(ctx context.Context, conn *pgxpool.Conn, worlds []World) error {
+	stmt, err := conn.Conn().Prepare(ctx, "select_world", selectWorld)
+	if err != nil {
+		return fmt.Errorf("prepare world query: %w", err)
+	}
+	params := make([]byte, 4*len(worlds))
+	p := conn.Conn().PgConn().StartPipeline(ctx)
 	for i := range worlds {
-		id := randomID()
-		if err := conn.QueryRow(ctx, selectWorld, id).Scan(&worlds[i].ID, &worlds[i].RandomNumber); err != nil {
-			return fmt.Errorf("read world %d: %w", id, err)
+		param := binary.BigEndian.AppendUint32(params[4*i:4*i], uint32(randomID()))
+		p.SendQueryPrepared(stmt.Name, [][]byte{param}, binaryFormat, binaryFormats2)
+		p.SendPipelineSync()
+	}
+	if err := p.Flush(); err != nil {
+		p.Close()
+		return fmt.Errorf("send world queries: %w", err)
+	}
+	for i := range worlds {
+		if err := readWorld(p, &worlds[i]); err != nil {
+			p.Close()
+			return fmt.Errorf("read world: %w", err)
 		}
+	}
+	return p.Close()
+}
+
+// Result formats for the pipelined query: binary parameter, binary columns.
+var (
+	binaryFormat   = []int16{1}
+	binaryFormats2 = []int16{1, 1}
+)
+
+// readWorld reads one query's row and its Sync from the pipeline.
+func readWorld(p *pgconn.Pipeline, w *World) error {
+	res, err := p.GetResults()
+	if err != nil {
+		return err
+	}
+	rr, ok := res.(*pgconn.ResultReader)
+	if !ok {
+		return fmt.Errorf("unexpected pipeline result %T", res)
+	}
+	found := false
+	for rr.NextRow() {
+		v := rr.Values()
+		if len(v) == 2 && len(v[0]) == 4 && len(v[1]) == 4 {
+			w.ID = int32(binary.BigEndian.Uint32(v[0]))
+			w.RandomNumber = int32(binary.BigEndian.Uint32(v[1]))
+			found = true
+		}
+	}
+	if _, err := rr.Close(); err != nil {
+		return err
+	}
+	if !found {
+		return pgx.ErrNoRows
+	}
+	if res, err = p.GetResults(); err != nil {
+		return err
+	}
+	if _, ok := res.(*pgconn.PipelineSync); !ok {
+		return fmt.Errorf("unexpected pipeline result %T, want the Sync", res)
 	}
 	return nil
 }
