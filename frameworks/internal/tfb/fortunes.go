@@ -1,10 +1,11 @@
 package tfb
 
+//go:generate go tool qtc -file fortunes.qtpl
+
 import (
 	"bytes"
 	"context"
 	"fmt"
-	"html/template"
 	"io"
 	"slices"
 	"strings"
@@ -16,14 +17,6 @@ import (
 // AdditionalFortune is the message of the row the fortune test type adds at
 // request time, with id 0.
 const AdditionalFortune = "Additional fortune added at request time."
-
-// fortunesPage is the fortune test type's page; html/template escapes each
-// message for its HTML context.
-var fortunesPage = template.Must(template.New("fortunes").Parse(
-	`<!DOCTYPE html><html><head><title>Fortunes</title></head><body><table>` +
-		`<tr><th>id</th><th>message</th></tr>` +
-		`{{range .}}<tr><td>{{.ID}}</td><td>{{.Message}}</td></tr>{{end}}` +
-		`</table></body></html>`))
 
 // pageBuffers recycles the buffers pages are rendered into.
 var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -39,17 +32,23 @@ func (s *Service) Fortunes(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fortunes = append(fortunes, Fortune{ID: 0, Message: AdditionalFortune})
-	slices.SortFunc(fortunes, func(a, b Fortune) int { return strings.Compare(a.Message, b.Message) })
-
 	buf := pageBuffers.Get().(*bytes.Buffer)
 	defer pageBuffers.Put(buf)
 	buf.Reset()
-	if err := fortunesPage.Execute(buf, fortunes); err != nil {
-		return fmt.Errorf("render fortunes: %w", err)
+	if err := renderFortunes(buf, fortunes); err != nil {
+		return err
 	}
 	_, err = w.Write(buf.Bytes())
 	return err
+}
+
+// renderFortunes adds the request-time fortune, sorts by message and
+// renders the page into buf.
+func renderFortunes(buf *bytes.Buffer, fortunes []Fortune) error {
+	fortunes = append(fortunes, Fortune{ID: 0, Message: AdditionalFortune})
+	slices.SortFunc(fortunes, func(a, b Fortune) int { return strings.Compare(a.Message, b.Message) })
+	writefortunesPage(buf, fortunes)
+	return nil
 }
 
 func (s *Service) readFortunes(ctx context.Context) ([]Fortune, error) {
