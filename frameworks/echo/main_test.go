@@ -17,3 +17,12 @@ func TestMain(m *testing.M) {
 	benchtest.Close()
 	os.Exit(code)
 }
+
+// allocBudget is how many allocations one request may make, on average,
+// in the entry's own handling (see package benchtest).
+// Echo's c.String and c.JSON set Content-Type with Header().Set, which
+// allocates the value's slice (1 allocation); the JSON encoder writes
+// straight to the response.
+var allocBudget = map[string]float64{"plaintext": 1, "json": 1}
+
+func TestAllocationBudget(t *testing.T) { benchtest.CheckAllocs(t, newEntry, allocBudget) }

@@ -31,7 +31,7 @@ func newRouter(svc *tfb.Service) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 
 	r := gin.New()
-	r.Use(func(c *gin.Context) { c.Header("Server", "Gin"); c.Next() })
+	r.Use(serverHeader)
 	r.GET("/plaintext", h.plaintext)
 	r.GET("/json", h.json)
 	r.GET("/db", h.db)
@@ -40,6 +40,15 @@ func newRouter(svc *tfb.Service) *gin.Engine {
 	r.GET("/fortunes", h.fortunes)
 	r.GET("/cached-queries", h.cachedQueries)
 	return r
+}
+
+// serverName is the Server header's value, shared by every response.
+var serverName = []string{"Gin"}
+
+// serverHeader sets the Server header on every response.
+func serverHeader(c *gin.Context) {
+	c.Writer.Header()["Server"] = serverName
+	c.Next()
 }
 
 type handlers struct {

@@ -17,3 +17,11 @@ func TestMain(m *testing.M) {
 	benchtest.Close()
 	os.Exit(code)
 }
+
+// allocBudget is how many allocations one request may make, on average,
+// in the entry's own handling (see package benchtest).
+// Gin's c.String and c.JSON box their render value into the render.Render
+// interface (1 allocation); json also allocates the encoded body.
+var allocBudget = map[string]float64{"plaintext": 1, "json": 2}
+
+func TestAllocationBudget(t *testing.T) { benchtest.CheckAllocs(t, newEntry, allocBudget) }

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -33,10 +34,19 @@ func newHandler(svc *tfb.Service) http.Handler {
 	return serverHeader(mux)
 }
 
+// Header values, shared by every response rather than allocated for each:
+// net/http only reads them.
+var (
+	serverName      = []string{"net/http"}
+	textPlain       = []string{"text/plain"}
+	applicationJSON = []string{"application/json"}
+	textHTML        = []string{"text/html; charset=utf-8"}
+)
+
 // serverHeader sets the Server header on every response.
 func serverHeader(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header()["Server"] = []string{"net/http"}
+		w.Header()["Server"] = serverName
 		next.ServeHTTP(w, r)
 	})
 }
@@ -46,8 +56,8 @@ type handlers struct {
 }
 
 func (h *handlers) plaintext(w http.ResponseWriter, r *http.Request) {
-	w.Header()["Content-Type"] = []string{"text/plain"}
-	w.Write([]byte(tfb.HelloWorld))
+	w.Header()["Content-Type"] = textPlain
+	io.WriteString(w, tfb.HelloWorld)
 }
 
 func (h *handlers) json(w http.ResponseWriter, r *http.Request) {
@@ -75,7 +85,7 @@ func (h *handlers) cachedQueries(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handlers) fortunes(w http.ResponseWriter, r *http.Request) {
-	w.Header()["Content-Type"] = []string{"text/html; charset=utf-8"}
+	w.Header()["Content-Type"] = textHTML
 	if err := h.svc.Fortunes(r.Context(), w); err != nil {
 		h.fail(w, err)
 	}
@@ -101,6 +111,6 @@ func writeJSON(w http.ResponseWriter, v any) {
 		http.Error(w, "encode JSON", http.StatusInternalServerError)
 		return
 	}
-	w.Header()["Content-Type"] = []string{"application/json"}
+	w.Header()["Content-Type"] = applicationJSON
 	w.Write(body)
 }

@@ -17,3 +17,11 @@ func TestMain(m *testing.M) {
 	benchtest.Close()
 	os.Exit(code)
 }
+
+// allocBudget is how many allocations one request may make, on average,
+// in the entry's own handling (see package benchtest).
+// plaintext allocates nothing; json allocates the encoded body that
+// json.Marshal returns.
+var allocBudget = map[string]float64{"plaintext": 0, "json": 1}
+
+func TestAllocationBudget(t *testing.T) { benchtest.CheckAllocs(t, newEntry, allocBudget) }

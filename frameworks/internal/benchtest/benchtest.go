@@ -63,6 +63,24 @@ func Run(b *testing.B, newEntry func(*tfb.Service) Entry) {
 	}
 }
 
+// CheckAllocs fails the test when a request that needs no database
+// allocates more per request, on average, than its budget (by test type).
+// Allocation counts do not depend on the machine's speed or load.
+func CheckAllocs(t *testing.T, newEntry func(*tfb.Service) Entry, budget map[string]float64) {
+	t.Helper()
+	for typ, got := range Allocs(t, newEntry) {
+		want, ok := budget[typ]
+		if !ok {
+			t.Errorf("%s: %.1f allocs/request and no budget written down", typ, got)
+			continue
+		}
+		if got > want {
+			t.Errorf("%s: %.1f allocs/request, over its budget of %.0f", typ, got, want)
+		}
+		t.Logf("%s: %.1f allocs/request (budget %.0f)", typ, got, want)
+	}
+}
+
 // Allocs returns the average number of allocations of one request for each
 // request that needs no database, served by an entry whose Service has no
 // database at all.
@@ -176,4 +194,10 @@ func (w *discardWriter) WriteHeader(status int) {
 func (w *discardWriter) Write(p []byte) (int, error) {
 	w.WriteHeader(http.StatusOK)
 	return len(p), nil
+}
+
+// WriteString is there because net/http's own ResponseWriter has it.
+func (w *discardWriter) WriteString(s string) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return len(s), nil
 }
