@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -290,7 +291,7 @@ func (r *Runner) benchmarkType(ctx context.Context, test config.Test, tt config.
 	var lastErr error
 	for i, step := range steps {
 		left := r.spend(0)
-		fmt.Fprintf(r.Out, "[%s left] %s %s %s (%d/%d)\n", formatLeft(left), test.Name, tt, step.Label(), i+1, len(steps))
+		fmt.Fprintf(r.Out, "[%s left] %s %s: %s (%d/%d)\n", formatLeft(left), test.Name, tt, step.Label(), i+1, len(steps))
 		fmt.Fprintf(raw, "\n---------------------------------------------------------\n")
 		if step.Phase == Measure {
 			fmt.Fprintf(raw, " %s for %s\n", step.Label(), test.Name)
@@ -330,7 +331,7 @@ func (r *Runner) benchmarkType(ctx context.Context, test config.Test, tt config.
 			}
 			if probe != nil {
 				if u, err := probe.Finish(ctx); err == nil {
-					cpu, mem := u.CPU.Seconds(), u.PeakMemory
+					cpu, mem := math.Round(u.CPU.Seconds()*1000)/1000, u.PeakMemory
 					level.ServerCPUSeconds, level.ServerPeakMemoryBytes = &cpu, &mem
 				} else {
 					slog.Debug("server usage unavailable", "err", err)
@@ -379,10 +380,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 func formatLeft(d time.Duration) string {
 	d = d.Round(time.Second)
 	h, m, s := int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60
-	if h > 0 {
-		return fmt.Sprintf("%dh%02dm%02ds", h, m, s)
-	}
-	return fmt.Sprintf("%dm%02ds", m, s)
+	return fmt.Sprintf("%d:%02d:%02d", h, m, s)
 }
 
 // syncWriter serialises writes from a server's stdout and stderr.

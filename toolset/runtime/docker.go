@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -177,6 +178,9 @@ func (d *Docker) Describe() map[string]string {
 // image when load will be generated.
 func (d *Docker) Prepare(ctx context.Context, needLoad bool) error {
 	var log bytes.Buffer
+	if err := refreshDockerVendor(ctx, d.RepoDir); err != nil {
+		return err
+	}
 	dbDir := filepath.Join(d.RepoDir, "db")
 	if err := d.buildImage(ctx, d.database, dbDir, "Dockerfile", DatabaseImage, nil, &log); err != nil {
 		return fmt.Errorf("build the database image from db/Dockerfile: %w\n%s", err, tail(log.String(), 20))
@@ -212,6 +216,8 @@ func (d *Docker) buildImage(ctx context.Context, e *engine, dir, dockerfile, tag
 		if err != nil {
 			return fmt.Errorf("read .dockerignore: %w", err)
 		}
+		// As the docker CLI does: the Dockerfile and .dockerignore are always sent.
+		excludes = append(excludes, "!"+dockerfile, "!.dockerignore")
 	}
 	ctxTar, err := archive.TarWithOptions(dir, &archive.TarOptions{ExcludePatterns: excludes})
 	if err != nil {
@@ -231,6 +237,7 @@ func (d *Docker) buildFromContext(ctx context.Context, e *engine, buildContext i
 	}
 	defer res.Body.Close()
 	dec := json.NewDecoder(res.Body)
+	var lastLines []string
 	for {
 		var msg struct {
 			Stream string `json:"stream"`
@@ -244,9 +251,22 @@ func (d *Docker) buildFromContext(ctx context.Context, e *engine, buildContext i
 		}
 		if msg.Error != "" {
 			fmt.Fprintln(log, msg.Error)
+			// The daemon's error repeats the whole RUN line; the output
+			// before it says what went wrong.
+			if len(lastLines) > 0 {
+				return fmt.Errorf("a build step failed: %s", strings.Join(lastLines, " | "))
+			}
 			return errors.New(strings.TrimSpace(msg.Error))
 		}
 		io.WriteString(log, msg.Stream)
+		for line := range strings.SplitSeq(msg.Stream, "\n") {
+			if line = strings.TrimSpace(stripANSI(line)); line != "" && !strings.HasPrefix(line, "Removing intermediate") {
+				lastLines = append(lastLines, line)
+			}
+		}
+		if len(lastLines) > 3 {
+			lastLines = lastLines[len(lastLines)-3:]
+		}
 	}
 }
 
@@ -387,7 +407,6 @@ func (d *Docker) StartServer(ctx context.Context, test config.Test, db Database,
 		host.Memory = d.Limits.MemoryBytes
 		host.MemorySwap = d.Limits.MemoryBytes // no swap beyond the limit
 	}
-	host.Ulimits = []*container.Ulimit{{Name: "nofile", Soft: 200000, Hard: 200000}}
 	id, err := d.run(ctx, d.server, &container.Config{Image: EntryImagePrefix + test.Name, Env: env}, host, "tfb-server-"+test.Name)
 	if err != nil {
 		return nil, fmt.Errorf("entry %s: %w", test.Name, err)
@@ -518,11 +537,12 @@ func (d *Docker) RunLoad(ctx context.Context, run wrk.Run) (string, string, erro
 	if run.Pipeline > 0 {
 		run.ScriptPath = "/" + wrk.PipelineScriptName
 	}
-	host := &container.HostConfig{}
-	host.Ulimits = []*container.Ulimit{{Name: "nofile", Soft: 200000, Hard: 200000}}
+	// The open-file limit is the engine's default: wrk needs one descriptor
+	// per connection (16384 at the largest plaintext level), so the engine's
+	// default must allow that (dockerd's --default-ulimit nofile).
 	id, err := d.run(ctx, d.client, &container.Config{
 		Image: WrkImage, Cmd: append([]string{"wrk"}, run.Args()...), Tty: true,
-	}, host, "")
+	}, &container.HostConfig{}, "")
 	if err != nil {
 		return run.CommandLine(), "", err
 	}
@@ -587,6 +607,45 @@ func tarFiles(files map[string][]byte) (io.Reader, error) {
 		return nil, err
 	}
 	return &buf, nil
+}
+
+// refreshDockerVendor runs .ci/docker-vendor, the repository's step that
+// vendors modules on the host into .docker-vendor/, which entry image builds
+// compile from (see frameworks/Dockerfile), so images build from the code as
+// it is now.
+func refreshDockerVendor(ctx context.Context, repoDir string) error {
+	script := filepath.Join(repoDir, ".ci", "docker-vendor")
+	if !fileExists(script) {
+		return nil // not this repository's layout
+	}
+	cmd := exec.CommandContext(ctx, "bash", script)
+	cmd.Dir = repoDir
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("vendor modules for the image builds (.ci/docker-vendor): %w: %s", err, tail(string(msg), 5))
+	}
+	return nil
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// stripANSI drops the colour escapes the legacy builder wraps stderr in.
+func stripANSI(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {
+			j := i + 2
+			for j < len(s) && (s[j] < 0x40 || s[j] > 0x7e) {
+				j++
+			}
+			i = j
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 func freePort() (int, error) {
