@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"testing"
 
 	"github.com/valyala/fasthttp"
@@ -27,12 +26,6 @@ func (e *fiberEntry) Get(path string) int {
 func newEntry(svc *tfb.Service) benchtest.Entry { return &fiberEntry{handler: newApp(svc).Handler()} }
 
 func BenchmarkTestTypes(b *testing.B) { benchtest.Run(b, newEntry) }
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	benchtest.Close()
-	os.Exit(code)
-}
 
 // allocBudget is how many allocations one request may make, on average,
 // in the entry's own handling (see package benchtest).

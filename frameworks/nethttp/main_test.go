@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"testing"
 
 	"github.com/go-tfb/suite/frameworks/internal/benchtest"
@@ -11,12 +10,6 @@ import (
 func newEntry(svc *tfb.Service) benchtest.Entry { return benchtest.HTTP(newHandler(svc)) }
 
 func BenchmarkTestTypes(b *testing.B) { benchtest.Run(b, newEntry) }
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	benchtest.Close()
-	os.Exit(code)
-}
 
 // allocBudget is how many allocations one request may make, on average,
 // in the entry's own handling (see package benchtest).

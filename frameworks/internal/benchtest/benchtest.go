@@ -8,11 +8,9 @@
 package benchtest
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -104,50 +102,24 @@ func Allocs(t *testing.T, newEntry func(*tfb.Service) Entry) map[string]float64 
 	return allocs
 }
 
-// shared is the database-backed Service every benchmark of a test binary
-// uses, so that the fixture starts once.
-var shared struct {
-	once sync.Once
-	svc  *tfb.Service
-	db   *fixture.DB
-	err  error
-}
-
+// connected returns a Service on a fresh fixture database, both closed
+// when the benchmark ends.
 func connected(b *testing.B) *tfb.Service {
 	b.Helper()
-	shared.once.Do(func() {
-		ctx := context.Background()
-		shared.db, shared.err = fixture.Start(ctx)
-		if shared.err != nil {
-			return
+	db := fixture.ForTest(b)
+	svc, err := tfb.New(db.URL, slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(svc.Close)
+	deadline := time.Now().Add(30 * time.Second)
+	for !svc.Ready() {
+		if time.Now().After(deadline) {
+			b.Fatal("the service did not reach the fixture database within 30s")
 		}
-		shared.svc, shared.err = tfb.New(shared.db.URL, slog.New(slog.DiscardHandler))
-		if shared.err != nil {
-			return
-		}
-		deadline := time.Now().Add(30 * time.Second)
-		for !shared.svc.Ready() && time.Now().Before(deadline) {
-			time.Sleep(50 * time.Millisecond)
-		}
-	})
-	if shared.err != nil {
-		fixture.Unavailable(b, shared.err)
+		time.Sleep(20 * time.Millisecond)
 	}
-	if !shared.svc.Ready() {
-		b.Fatal("the service did not reach the fixture database within 30s")
-	}
-	return shared.svc
-}
-
-// Close stops the shared Service and its database. Call it from TestMain
-// after m.Run.
-func Close() {
-	if shared.svc != nil {
-		shared.svc.Close()
-	}
-	if shared.db != nil {
-		shared.db.Close(context.Background())
-	}
+	return svc
 }
 
 // HTTP drives an http.Handler (net/http, Gin, Echo) with reused requests
