@@ -1,0 +1,319 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/go-tfb/suite/db/fixture"
+	"github.com/go-tfb/suite/toolset/results"
+	"github.com/go-tfb/suite/toolset/wrk"
+)
+
+// These tests run the real CLI as a subprocess with the local runtime: they
+// need PostgreSQL's server binaries and, for the benchmark, wrk. Outside CI
+// they skip when those are missing; under CI=true they fail.
+
+var (
+	buildOnce sync.Once
+	tfbBinary string
+	buildErr  error
+)
+
+func buildTFB(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "tfb-cli-test-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		tfbBinary = filepath.Join(dir, "tfb")
+		out, err := exec.Command("go", "build", "-o", tfbBinary, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return tfbBinary
+}
+
+func needLocalTools(t *testing.T, needWrk bool) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("integration test: skipped with -short")
+	}
+	if _, err := os.Stat("/usr/lib/postgresql"); err != nil {
+		if _, err := exec.LookPath("pg_ctl"); err != nil {
+			fixture.Unavailable(t, fmt.Errorf("PostgreSQL server binaries not found (apt-get install postgresql)"))
+		}
+	}
+	if needWrk {
+		if _, err := wrk.LookPath(); err != nil {
+			fixture.Unavailable(t, err)
+		}
+	}
+}
+
+func freeTCPPort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// scratchDir is a TMPDIR for the CLI that the postgres user can enter.
+func scratchDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "tfb-it-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
+// cli is a running tfb subprocess whose output is watched line by line.
+type cli struct {
+	cmd    *exec.Cmd
+	lines  chan string
+	output *bytes.Buffer
+	mu     sync.Mutex
+	done   chan struct{}
+}
+
+func startCLI(t *testing.T, tmp string, args ...string) *cli {
+	t.Helper()
+	cmd := exec.Command(buildTFB(t), args...)
+	cmd.Dir = "../../.." // the repository root
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &cli{cmd: cmd, lines: make(chan string, 1000), output: &bytes.Buffer{}, done: make(chan struct{})}
+	cmd.Stderr = &lockedWriter{c}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		defer close(c.done)
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			c.mu.Lock()
+			c.output.WriteString(sc.Text() + "\n")
+			c.mu.Unlock()
+			select {
+			case c.lines <- sc.Text():
+			default:
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	return c
+}
+
+type lockedWriter struct{ c *cli }
+
+func (w *lockedWriter) Write(p []byte) (int, error) {
+	w.c.mu.Lock()
+	defer w.c.mu.Unlock()
+	return w.c.output.Write(p)
+}
+
+func (c *cli) text() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.output.String()
+}
+
+// waitFor returns once a line containing s is printed.
+func (c *cli) waitFor(t *testing.T, s string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.After(timeout)
+	for {
+		select {
+		case line := <-c.lines:
+			if strings.Contains(line, s) {
+				return
+			}
+		case <-c.done:
+			t.Fatalf("tfb ended before printing %q:\n%s", s, c.text())
+		case <-deadline:
+			t.Fatalf("tfb did not print %q within %s:\n%s", s, timeout, c.text())
+		}
+	}
+}
+
+// wait waits for the process to exit and returns its exit code.
+func (c *cli) wait(t *testing.T, timeout time.Duration) int {
+	t.Helper()
+	exited := make(chan error, 1)
+	go func() { exited <- c.cmd.Wait() }()
+	select {
+	case <-exited:
+	case <-time.After(timeout):
+		_ = c.cmd.Process.Kill()
+		t.Fatalf("tfb did not exit within %s:\n%s", timeout, c.text())
+	}
+	return c.cmd.ProcessState.ExitCode()
+}
+
+// assertNothingLeft checks that no process refers to the CLI's scratch
+// directory (the entry binary, the PostgreSQL cluster) or to the entry's
+// port (wrk), that the port is free and the scratch directory is empty.
+func assertNothingLeft(t *testing.T, tmp string, port int) {
+	t.Helper()
+	var left []string
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		left = left[:0]
+		procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+		for _, p := range procs {
+			data, err := os.ReadFile(p)
+			if err != nil || len(data) == 0 {
+				continue
+			}
+			cmdline := strings.ReplaceAll(string(data), "\x00", " ")
+			if strings.Contains(cmdline, tmp) || strings.Contains(cmdline, ":"+strconv.Itoa(port)+"/") {
+				left = append(left, filepath.Base(filepath.Dir(p))+": "+cmdline)
+			}
+		}
+		if len(left) == 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if len(left) > 0 {
+		t.Errorf("processes left behind:\n%s", strings.Join(left, "\n"))
+	}
+	l, err := net.Listen("tcp", ":"+strconv.Itoa(port))
+	if err != nil {
+		t.Errorf("port %d still taken after tfb exited: %v", port, err)
+	} else {
+		l.Close()
+	}
+	entries, _ := os.ReadDir(tmp)
+	for _, e := range entries {
+		t.Errorf("left in the scratch directory: %s", e.Name())
+	}
+}
+
+func TestDebugInterruptRemovesEverything(t *testing.T) {
+	needLocalTools(t, false)
+	tmp, port := scratchDir(t), freeTCPPort(t)
+	c := startCLI(t, tmp, "debug", "--test", "nethttp", "--runtime", "local", "--server-port", strconv.Itoa(port))
+	c.waitFor(t, "Press Ctrl-C", 90*time.Second)
+	// The entry answers while debug keeps it up.
+	conn, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), time.Second)
+	if err != nil {
+		t.Fatalf("entry not reachable while debug runs: %v", err)
+	}
+	conn.Close()
+	if err := c.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	if code := c.wait(t, 30*time.Second); code != 0 {
+		t.Errorf("exit code %d after Ctrl-C in debug, want 0:\n%s", code, c.text())
+	}
+	assertNothingLeft(t, tmp, port)
+}
+
+func TestBenchmarkSIGTERMMidLoadRemovesEverything(t *testing.T) {
+	needLocalTools(t, true)
+	tmp, port := scratchDir(t), freeTCPPort(t)
+	resultsDir := filepath.Join(t.TempDir(), "results")
+	c := startCLI(t, tmp, "benchmark", "--test", "nethttp", "--type", "json", "plaintext", "--duration", "30",
+		"--runtime", "local", "--server-port", strconv.Itoa(port), "--results-dir", resultsDir)
+	c.waitFor(t, "json: Warmup", 120*time.Second)
+	time.Sleep(time.Second) // wrk is loading the entry now
+	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if code := c.wait(t, 30*time.Second); code != exitFailed {
+		t.Errorf("exit code %d after SIGTERM, want %d:\n%s", code, exitFailed, c.text())
+	}
+	assertNothingLeft(t, tmp, port)
+	files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
+	if len(files) != 1 {
+		t.Fatalf("want one results.json, got %v", files)
+	}
+	d, err := results.Load(files[0])
+	if err != nil {
+		t.Fatalf("interrupted run left an unreadable results.json: %v", err)
+	}
+	if d.Verify["nethttp"]["json"] != "pass" {
+		t.Errorf("verification before the interrupt not kept: %v", d.Verify)
+	}
+}
+
+func TestShortBenchmarkWritesTFBResults(t *testing.T) {
+	needLocalTools(t, true)
+	tmp, port := scratchDir(t), freeTCPPort(t)
+	resultsDir := filepath.Join(t.TempDir(), "results")
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, buildTFB(t), "benchmark", "--test", "gin", "--type", "json", "--duration", "1",
+		"--concurrency-levels", "8", "16", "--runtime", "local", "--server-port", strconv.Itoa(port), "--results-dir", resultsDir)
+	cmd.Dir = "../../.."
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("tfb benchmark: %v\n%s", err, out)
+	}
+	files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
+	if len(files) != 1 {
+		t.Fatalf("want one results.json, got %v", files)
+	}
+	d, err := results.Load(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	levels := d.RawData["json"]["gin"]
+	if len(levels) != 2 || levels[0].Connections != 8 || levels[1].Connections != 16 {
+		t.Fatalf("rawData.json.gin = %+v, want levels 8 and 16", levels)
+	}
+	for _, l := range levels {
+		if l.TotalRequests <= 0 || l.LatencyAvg == "" || l.LatencyP99 == "" || l.EndTime < l.StartTime {
+			t.Errorf("level without measurements: %+v", l)
+		}
+		if l.ServerCPUSeconds == nil || *l.ServerCPUSeconds <= 0 || l.ServerPeakMemoryBytes == nil || *l.ServerPeakMemoryBytes <= 0 {
+			t.Errorf("level without server usage: %+v", l)
+		}
+	}
+	if d.CompletionTime == nil || strings.Join(d.Succeeded["json"], ",") != "gin" || d.Verify["gin"]["json"] != "pass" {
+		t.Errorf("completion/succeeded/verify wrong: %v %v %v", d.CompletionTime, d.Succeeded, d.Verify)
+	}
+	raw, err := os.ReadFile(filepath.Join(filepath.Dir(files[0]), "gin", "json", "raw.txt"))
+	if err != nil || !strings.Contains(string(raw), "Concurrency: 16 for gin") || !strings.Contains(string(raw), "STARTTIME") {
+		t.Errorf("raw.txt missing or without TFB's framing: %v", err)
+	}
+	if !strings.Contains(string(out), "*") || !strings.Contains(string(out), "Best requests per second") {
+		t.Errorf("no summary table:\n%s", out)
+	}
+	assertNothingLeft(t, tmp, port)
+}
