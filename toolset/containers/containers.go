@@ -14,6 +14,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -138,11 +140,12 @@ func declares(gomod []byte, module string) bool {
 	return false
 }
 
-// Vendor vendors the module's dependencies into root/.docker-vendor with the
-// host's go command (as .ci/docker-vendor does), so that entry images build
-// without downloading modules. Concurrent callers on this machine take turns.
+// Vendor runs root/.ci/docker-vendor, which vendors the module's
+// dependencies on the host into root/.docker-vendor (and lists the packages
+// to precompile), so that entry images build without downloading modules.
+// Concurrent callers on this machine take turns.
 func Vendor(ctx context.Context, root string) error {
-	lock, err := os.OpenFile(filepath.Join(root, ".docker-vendor.lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	lock, err := os.OpenFile(filepath.Join(os.TempDir(), "go-tfb-docker-vendor.lock"), os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return fmt.Errorf("vendor: %w", err)
 	}
@@ -151,14 +154,10 @@ func Vendor(ctx context.Context, root string) error {
 		return fmt.Errorf("vendor: lock: %w", err)
 	}
 	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
-	goCmd, err := exec.LookPath("go")
-	if err != nil {
-		goCmd = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
-	}
-	cmd := exec.CommandContext(ctx, goCmd, "mod", "vendor", "-o", filepath.Join(root, ".docker-vendor"))
+	cmd := exec.CommandContext(ctx, "bash", filepath.Join(root, ".ci", "docker-vendor"))
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go mod vendor: %w\n%s", err, out)
+		return fmt.Errorf(".ci/docker-vendor: %w\n%s", err, out)
 	}
 	return nil
 }
@@ -209,6 +208,8 @@ type Request struct {
 	Env      map[string]string // environment
 	Ports    []string          // container ports to publish on 127.0.0.1, e.g. "5432/tcp"
 	HostNet  bool              // use the host's network instead (then Ports must be empty)
+	Network  string            // a Docker network to attach to, with Aliases on it
+	Aliases  []string          // the container's names on Network
 	ShmSize  int64             // /dev/shm size in bytes, 0 for Docker's default
 	Waiting  wait.Strategy     // optional readiness check run by testcontainers-go
 	LogLines int               // on failure, how many of the container's last log lines to report
@@ -224,16 +225,13 @@ func Run(ctx context.Context, req Request) (testcontainers.Container, error) {
 		return nil, err
 	}
 	Reap(ctx)
-	host, _ := os.Hostname()
 	cr := testcontainers.ContainerRequest{
 		Image:        req.Image,
 		Env:          req.Env,
 		ExposedPorts: req.Ports,
-		Labels: map[string]string{
-			LabelOwnerPID:  strconv.Itoa(os.Getpid()),
-			LabelOwnerHost: host,
-		},
-		WaitingFor: req.Waiting,
+		Labels:       ownerLabels(),
+		WaitingFor:   req.Waiting,
+		Networks:     nonEmpty(req.Network),
 		HostConfigModifier: func(hc *container.HostConfig) {
 			if req.HostNet {
 				hc.NetworkMode = "host"
@@ -250,6 +248,9 @@ func Run(ctx context.Context, req Request) (testcontainers.Container, error) {
 				hc.PortBindings[port] = []network.PortBinding{{HostIP: netip.MustParseAddr("127.0.0.1")}}
 			}
 		},
+	}
+	if req.Network != "" && len(req.Aliases) > 0 {
+		cr.NetworkAliases = map[string][]string{req.Network: req.Aliases}
 	}
 	var buildLog bytes.Buffer
 	if b := req.Build; b != nil {
@@ -307,6 +308,13 @@ func Run(ctx context.Context, req Request) (testcontainers.Container, error) {
 	return c, nil
 }
 
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
 // Terminate stops and removes a container (keeping its image). A nil
 // container is fine.
 func Terminate(ctx context.Context, c testcontainers.Container) error {
@@ -338,7 +346,8 @@ func tail(s string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// Reap removes the containers that Run started on this machine for
+// Reap removes the containers (and networks) that Run (and NewNetwork)
+// started on this machine for
 // processes that no longer run: what a test killed by a timeout left behind.
 // It never touches containers of live processes, of other machines, or
 // containers Run did not start (docker compose's, for example).
@@ -358,12 +367,59 @@ func Reap(ctx context.Context) {
 		return
 	}
 	for _, c := range list.Items {
-		pid, err := strconv.Atoi(c.Labels[LabelOwnerPID])
-		if err != nil || pid <= 0 || alive(pid) {
-			continue
+		if orphan(c.Labels) {
+			cli.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
 		}
-		cli.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
 	}
+	nets, err := cli.NetworkList(ctx, client.NetworkListOptions{
+		Filters: make(client.Filters).Add("label", LabelOwnerPID).Add("label", LabelOwnerHost+"="+host),
+	})
+	if err != nil {
+		return
+	}
+	for _, n := range nets.Items {
+		if orphan(n.Labels) {
+			cli.NetworkRemove(ctx, n.ID, client.NetworkRemoveOptions{})
+		}
+	}
+}
+
+func orphan(labels map[string]string) bool {
+	pid, err := strconv.Atoi(labels[LabelOwnerPID])
+	return err == nil && pid > 0 && !alive(pid)
+}
+
+func ownerLabels() map[string]string {
+	host, _ := os.Hostname()
+	return map[string]string{LabelOwnerPID: strconv.Itoa(os.Getpid()), LabelOwnerHost: host}
+}
+
+// NewNetwork creates a bridge network for containers to reach each other by
+// name, labelled like Run's containers. The caller must call remove, after
+// the containers on it are gone.
+func NewNetwork(ctx context.Context) (name string, remove func(context.Context) error, err error) {
+	Setup()
+	cli, err := newClient()
+	if err != nil {
+		return "", nil, err
+	}
+	b := make([]byte, 6)
+	if _, err := io.ReadFull(rand.Reader, b); err != nil {
+		return "", nil, err
+	}
+	name = "go-tfb-" + hex.EncodeToString(b)
+	res, err := cli.NetworkCreate(ctx, name, client.NetworkCreateOptions{Driver: "bridge", Labels: ownerLabels()})
+	if err != nil {
+		cli.Close()
+		return "", nil, fmt.Errorf("create network: %w", err)
+	}
+	return name, func(ctx context.Context) error {
+		defer cli.Close()
+		if _, err := cli.NetworkRemove(ctx, res.ID, client.NetworkRemoveOptions{}); err != nil {
+			return fmt.Errorf("remove network %s: %w", name, err)
+		}
+		return nil
+	}, nil
 }
 
 func alive(pid int) bool {
