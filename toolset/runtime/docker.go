@@ -136,8 +136,9 @@ type Docker struct {
 	server, database, client *engine
 	clientCores              int
 
-	mu         sync.Mutex
-	containers map[string]*engine // id -> engine, for Close
+	mu           sync.Mutex
+	containers   map[string]*engine // id -> engine, for Close
+	vendoredFrom []byte             // go.mod+go.sum when .docker-vendor was last refreshed
 }
 
 // NewDocker connects to the engines of the three roles.
@@ -178,7 +179,7 @@ func (d *Docker) Describe() map[string]string {
 // image when load will be generated.
 func (d *Docker) Prepare(ctx context.Context, needLoad bool) error {
 	var log bytes.Buffer
-	if err := refreshDockerVendor(ctx, d.RepoDir); err != nil {
+	if err := d.refreshVendor(ctx); err != nil {
 		return err
 	}
 	dbDir := filepath.Join(d.RepoDir, "db")
@@ -200,6 +201,9 @@ func (d *Docker) Prepare(ctx context.Context, needLoad bool) error {
 
 // Build implements Runtime by building frameworks/Dockerfile with ENTRY set.
 func (d *Docker) Build(ctx context.Context, test config.Test, log io.Writer) error {
+	if err := d.refreshVendor(ctx); err != nil {
+		return err
+	}
 	entry := test.Name
 	err := d.buildImage(ctx, d.server, d.RepoDir, "frameworks/Dockerfile", EntryImagePrefix+test.Name, map[string]*string{"ENTRY": &entry}, log)
 	if err != nil {
@@ -607,6 +611,29 @@ func tarFiles(files map[string][]byte) (io.Reader, error) {
 		return nil, err
 	}
 	return &buf, nil
+}
+
+// refreshVendor re-vendors when go.mod or go.sum changed since the last
+// time (or on first use), so a long run survives module changes.
+func (d *Docker) refreshVendor(ctx context.Context) error {
+	var sums []byte
+	for _, name := range []string{"go.mod", "go.sum"} {
+		data, _ := os.ReadFile(filepath.Join(d.RepoDir, name))
+		sums = append(sums, data...)
+	}
+	d.mu.Lock()
+	same := d.vendoredFrom != nil && bytes.Equal(d.vendoredFrom, sums)
+	d.mu.Unlock()
+	if same {
+		return nil
+	}
+	if err := refreshDockerVendor(ctx, d.RepoDir); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	d.vendoredFrom = sums
+	d.mu.Unlock()
+	return nil
 }
 
 // refreshDockerVendor runs .ci/docker-vendor, the repository's step that
