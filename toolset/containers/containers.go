@@ -143,17 +143,8 @@ func declares(gomod []byte, module string) bool {
 // Vendor runs root/.ci/docker-vendor, which vendors the module's
 // dependencies on the host into root/.docker-vendor (and lists the packages
 // to precompile), so that entry images build without downloading modules.
-// Concurrent callers on this machine take turns.
+// Concurrent callers on this machine take turns (the script locks).
 func Vendor(ctx context.Context, root string) error {
-	lock, err := os.OpenFile(filepath.Join(os.TempDir(), "go-tfb-docker-vendor.lock"), os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return fmt.Errorf("vendor: %w", err)
-	}
-	defer lock.Close()
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		return fmt.Errorf("vendor: lock: %w", err)
-	}
-	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
 	cmd := exec.CommandContext(ctx, "bash", filepath.Join(root, ".ci", "docker-vendor"))
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
