@@ -132,6 +132,9 @@ type Docker struct {
 	RepoDir    string
 	Limits     Limits
 	ServerPort int
+	// UseExistingImages skips the image builds and uses the images already
+	// on the engines (an error names any that is missing).
+	UseExistingImages bool
 
 	server, database, client *engine
 	clientCores              int
@@ -178,6 +181,15 @@ func (d *Docker) Describe() map[string]string {
 // Prepare implements Runtime: it builds the database image, and the wrk
 // image when load will be generated.
 func (d *Docker) Prepare(ctx context.Context, needLoad bool) error {
+	if d.UseExistingImages {
+		if err := d.requireImage(ctx, d.database, DatabaseImage); err != nil {
+			return err
+		}
+		if needLoad {
+			return d.requireImage(ctx, d.client, WrkImage)
+		}
+		return nil
+	}
 	var log bytes.Buffer
 	if err := d.refreshVendor(ctx); err != nil {
 		return err
@@ -201,6 +213,9 @@ func (d *Docker) Prepare(ctx context.Context, needLoad bool) error {
 
 // Build implements Runtime by building frameworks/Dockerfile with ENTRY set.
 func (d *Docker) Build(ctx context.Context, test config.Test, log io.Writer) error {
+	if d.UseExistingImages {
+		return d.requireImage(ctx, d.server, EntryImagePrefix+test.Name)
+	}
 	if err := d.refreshVendor(ctx); err != nil {
 		return err
 	}
@@ -208,6 +223,17 @@ func (d *Docker) Build(ctx context.Context, test config.Test, log io.Writer) err
 	err := d.buildImage(ctx, d.server, d.RepoDir, "frameworks/Dockerfile", EntryImagePrefix+test.Name, map[string]*string{"ENTRY": &entry}, log)
 	if err != nil {
 		return fmt.Errorf("docker build -f frameworks/Dockerfile --build-arg ENTRY=%s: %w", test.Name, err)
+	}
+	return nil
+}
+
+// requireImage fails when the engine lacks the image.
+func (d *Docker) requireImage(ctx context.Context, e *engine, image string) error {
+	if _, err := e.cli.ImageInspect(ctx, image); err != nil {
+		if cerrdefs.IsNotFound(err) {
+			return fmt.Errorf("image %s not found on %s: run once without --no-build to build it", image, e.cli.DaemonHost())
+		}
+		return fmt.Errorf("inspect image %s: %w", image, err)
 	}
 	return nil
 }

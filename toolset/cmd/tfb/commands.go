@@ -30,9 +30,17 @@ func (a *app) newRuntime(ctx context.Context) (runtime.Runtime, error) {
 		if hosts != (runtime.DockerHosts{}) {
 			return nil, usageError{fmt.Errorf("--server-host, --database-host and --client-host need --runtime docker")}
 		}
+		if a.opts.noBuild {
+			return nil, usageError{fmt.Errorf("--no-build needs --runtime docker (the local runtime always builds, which Go's build cache makes quick)")}
+		}
 		return runtime.NewLocal(a.repoDir, limits, a.opts.serverPort), nil
 	case "docker":
-		return runtime.NewDocker(ctx, a.repoDir, limits, a.opts.serverPort, hosts)
+		d, err := runtime.NewDocker(ctx, a.repoDir, limits, a.opts.serverPort, hosts)
+		if err != nil {
+			return nil, err
+		}
+		d.UseExistingImages = a.opts.noBuild
+		return d, nil
 	}
 	return nil, usageError{fmt.Errorf("--runtime: unknown runtime %q (docker or local)", name)}
 }

@@ -56,6 +56,8 @@ Runtimes:
   --memory SIZE         memory limit for every entry, e.g. 2g or 512m (docker: the
                         container's limit; local: GOMEMLIMIT, a soft limit). Default: none.
   --server-port PORT    run entries on this port instead of their configured one
+  --no-build            docker: use the images a previous run built (go-tfb/<entry>,
+                        go-tfb/database, go-tfb/wrk) instead of building them
   --server-host ENDPOINT    Docker engine for the entries       (docker runtime only;
   --database-host ENDPOINT  Docker engine for the database       default: DOCKER_HOST or
   --client-host ENDPOINT    Docker engine for wrk                the local socket)

@@ -53,7 +53,7 @@ type options struct {
 	serverHost, databaseHost, clientHost string
 	resultsDir, resultsName, resultsEnv  string
 	configPath                           string
-	verbose                              bool
+	verbose, noBuild                     bool
 }
 
 func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
@@ -87,6 +87,7 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.resultsName, "results-name", "", "name recorded in results.json")
 	fs.StringVar(&o.resultsEnv, "results-environment", "", "environment description recorded in results.json")
 	fs.StringVar(&o.configPath, "config", "", "benchmark_config.json path")
+	fs.BoolVar(&o.noBuild, "no-build", false, "docker: use the images already built")
 	fs.BoolVar(&o.verbose, "verbose", false, "debug logs")
 	fs.BoolVar(&o.verbose, "v", false, "debug logs")
 	return fs
