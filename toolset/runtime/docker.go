@@ -39,8 +39,10 @@ const (
 	WrkImage      = "go-tfb/wrk"
 	// EntryImagePrefix + entry name is an entry's image.
 	EntryImagePrefix = "go-tfb/"
-	// containerLabel marks every container the toolset starts.
+	// containerLabel marks every container the toolset starts; its value
+	// is the starting process's id, on ownerLabel's host.
 	containerLabel = "io.github.go-tfb.toolset"
+	ownerLabel     = "io.github.go-tfb.toolset.host"
 )
 
 //go:embed wrk.Dockerfile
@@ -181,6 +183,7 @@ func (d *Docker) Describe() map[string]string {
 // Prepare implements Runtime: it builds the database image, and the wrk
 // image when load will be generated.
 func (d *Docker) Prepare(ctx context.Context, needLoad bool) error {
+	d.reapOrphans(ctx)
 	if d.UseExistingImages {
 		if err := d.requireImage(ctx, d.database, DatabaseImage); err != nil {
 			return err
@@ -225,6 +228,51 @@ func (d *Docker) Build(ctx context.Context, test config.Test, log io.Writer) err
 		return fmt.Errorf("docker build -f frameworks/Dockerfile --build-arg ENTRY=%s: %w", test.Name, err)
 	}
 	return nil
+}
+
+// reapOrphans removes containers that an earlier tfb on this host started
+// and could not remove because it was killed (its process is gone).
+func (d *Docker) reapOrphans(ctx context.Context) {
+	seen := map[*client.Client]bool{}
+	for _, e := range []*engine{d.server, d.database, d.client} {
+		if seen[e.cli] {
+			continue
+		}
+		seen[e.cli] = true
+		list, err := e.cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: make(client.Filters).Add("label", containerLabel)})
+		if err != nil {
+			slog.Debug("list toolset containers", "err", err)
+			continue
+		}
+		for _, c := range list.Items {
+			pid, err := strconv.Atoi(c.Labels[containerLabel])
+			if err != nil || c.Labels[ownerLabel] != hostname() || processAlive(pid) {
+				continue
+			}
+			slog.Info("removing a container left by an earlier run", "container", strings.TrimPrefix(firstOr(c.Names, c.ID), "/"), "pid", pid)
+			_, _ = e.cli.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
+		}
+	}
+}
+
+func processAlive(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	_, err := os.Stat("/proc/" + strconv.Itoa(pid))
+	return err == nil
+}
+
+func hostname() string {
+	h, _ := os.Hostname()
+	return h
+}
+
+func firstOr(s []string, def string) string {
+	if len(s) > 0 {
+		return s[0]
+	}
+	return def
 }
 
 // requireImage fails when the engine lacks the image.
@@ -328,7 +376,8 @@ func (d *Docker) run(ctx context.Context, e *engine, cfg *container.Config, host
 	if cfg.Labels == nil {
 		cfg.Labels = map[string]string{}
 	}
-	cfg.Labels[containerLabel] = "1"
+	cfg.Labels[containerLabel] = strconv.Itoa(os.Getpid())
+	cfg.Labels[ownerLabel] = hostname()
 	created, err := e.cli.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: host, Name: name})
 	if err != nil {
 		if cerrdefs.IsNotFound(err) {
