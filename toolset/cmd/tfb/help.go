@@ -86,7 +86,8 @@ Results (DIR/<timestamp>/):
   <entry>/server.log               the build and server output
 
 Ctrl-C or SIGTERM stops the run and removes every container and process it started
-(press Ctrl-C twice to skip the cleanup). Exit status: 0 when every entry passed (or
+(press Ctrl-C twice to skip the cleanup). Local entries die with tfb even if it is killed;
+containers a killed tfb left are removed by the next docker run. Exit status: 0 when every entry passed (or
 benchmarked), 1 when an entry failed, 2 for usage errors.
 
 Examples:
