@@ -71,13 +71,11 @@ type Outcome struct {
 }
 
 // Run verifies every test and, when benchmark is set, benchmarks the test
-// types that did not fail verification. An entry that fails to build or
+// types that did not fail verification. The runtime must have been
+// prepared (Runtime.Prepare with needLoad = benchmark). An entry that fails to build or
 // start is reported in its Outcome and the run goes on; the returned error
 // is for faults that stop the whole run (cancellation, an unusable runtime).
 func (r *Runner) Run(ctx context.Context, tests []config.Test, benchmark bool) ([]Outcome, error) {
-	if err := r.Runtime.Prepare(ctx, benchmark); err != nil {
-		return nil, err
-	}
 	if benchmark {
 		r.planned = r.plannedTime(tests)
 		fmt.Fprintf(r.Out, "Benchmarking %d entries on the %s runtime; planned load and sleeps: %s\n", len(tests), r.Runtime.Name(), r.planned.Round(time.Second))

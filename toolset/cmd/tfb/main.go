@@ -204,6 +204,10 @@ func (a *app) run(ctx context.Context, command string) error {
 		return err
 	}
 	defer a.closeRuntime(ctx, rt)
+	bench := command == "benchmark"
+	if err := rt.Prepare(ctx, bench); err != nil {
+		return err
+	}
 
 	w, err := results.Create(a.opts.resultsDir, results.Meta{
 		Name:                      a.opts.resultsName,
@@ -221,7 +225,6 @@ func (a *app) run(ctx context.Context, command string) error {
 		return err
 	}
 	runner := &benchmark.Runner{Runtime: rt, Verify: verifyWithRuleEngine, Settings: settings, Results: w, Types: types, Out: a.stdout}
-	bench := command == "benchmark"
 	started := time.Now()
 	outcomes, runErr := runner.Run(ctx, tests, bench)
 	if err := w.Finish(); err != nil {
