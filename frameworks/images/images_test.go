@@ -1,4 +1,7 @@
-package frameworks_test
+// Package images_test runs the conformance suite against every entry's image,
+// in a package of its own so that its image builds get their own test
+// timeout and run beside the process-based suite in package frameworks.
+package images_test
 
 import (
 	"context"
@@ -7,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	docker "github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go/wait"
 
@@ -16,6 +20,9 @@ import (
 	"github.com/go-tfb/suite/toolset/verify"
 	"github.com/go-tfb/suite/toolset/verify/verifytest"
 )
+
+// repoRoot is the repository root, two levels above this package.
+const repoRoot = "../.."
 
 // maxEntryImage is the most an entry image may weigh: a static binary on scratch.
 const maxEntryImage = 40 << 20
@@ -32,8 +39,11 @@ func TestContainers(t *testing.T) {
 	if err := containers.Available(ctx); err != nil {
 		fixture.Unavailable(t, err)
 	}
-	cfg := loadConfig(t)
 	root, err := filepath.Abs(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(filepath.Join(root, config.FileName))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +70,11 @@ func TestContainers(t *testing.T) {
 			t.Error(err)
 		}
 	})
-	pool := connect(t, database.URL)
+	pool, err := pgxpool.New(ctx, database.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
 
 	for _, test := range cfg.Tests {
 		t.Run(test.Name, func(t *testing.T) {
