@@ -38,7 +38,7 @@ Benchmark methodology (defaults are TFB's Round 20 values):
   connections, threads = client cores), sleep 5 s, then each level for duration with
   threads = min(connections, cores) and a 2 s sleep after it. wrk sends --latency,
   --timeout 8 and TFB's Accept headers. A full default run of four entries and seven
-  types takes well over an hour.
+  types takes about an hour (56 minutes of load and sleeps, plus builds and checks).
 
 Runtimes:
   --runtime docker|local  where entries run (default: docker when a Docker engine answers,
