@@ -7,11 +7,13 @@ package frameworks_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -63,7 +65,7 @@ func TestBadRequests(t *testing.T) {
 			}
 			for _, c := range cases {
 				status, _ := request(t, c.method, base+c.path)
-				if !containsInt(c.want, status) {
+				if !slices.Contains(c.want, status) {
 					t.Errorf("%s %s: status %d, want one of %v", c.method, c.path, status, c.want)
 				}
 			}
@@ -138,11 +140,7 @@ func TestDatabaseError(t *testing.T) {
 	}
 }
 
-var errNoAdmin = errorString("the fixture has no superuser URL (DATABASE_URL is set)")
-
-type errorString string
-
-func (e errorString) Error() string { return string(e) }
+var errNoAdmin = errors.New("the fixture has no superuser URL (DATABASE_URL is set)")
 
 // The local runtime builds each entry once and is shared by every test.
 var (
@@ -297,13 +295,4 @@ func freePort(t *testing.T) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
-}
-
-func containsInt(list []int, n int) bool {
-	for _, v := range list {
-		if v == n {
-			return true
-		}
-	}
-	return false
 }
