@@ -137,7 +137,7 @@ func Create(root string, meta Meta) (*Writer, error) {
 
 func create(root string, meta Meta, now func() time.Time) (*Writer, error) {
 	start := now()
-	dir, err := makeRunDir(root, start.Format(TimestampFormat))
+	dir, err := MakeRunDir(root, start)
 	if err != nil {
 		return nil, err
 	}
@@ -172,6 +172,12 @@ func create(root string, meta Meta, now func() time.Time) (*Writer, error) {
 		return nil, err
 	}
 	return w, nil
+}
+
+// MakeRunDir creates root/<start in TimestampFormat>/ for a run (adding a -N
+// suffix if a run of the same second has it) and returns its path.
+func MakeRunDir(root string, start time.Time) (string, error) {
+	return makeRunDir(root, start.Format(TimestampFormat))
 }
 
 func makeRunDir(root, stamp string) (string, error) {

@@ -23,7 +23,7 @@ func (a *app) newRuntime(ctx context.Context) (runtime.Runtime, error) {
 		if runtime.DockerReachable(ctx, hosts) == nil {
 			name = "docker"
 		}
-		fmt.Fprintf(a.stdout, "Runtime: %s (choose with --runtime docker|local)\n", name)
+		fmt.Fprintf(a.notes, "Runtime: %s (choose with --runtime docker|local)\n", name)
 	}
 	switch name {
 	case "local":

@@ -15,6 +15,8 @@ Commands:
               Round 20 methodology, and write TFB-format results.
   debug       Start one entry and its database and keep them up until Ctrl-C, printing
               the URLs to try and the DATABASE_URL.
+  ceiling     Measure how close each entry's /db and /fortunes come to what this machine
+              allows (see "The ceiling" below) and whether they reach the goals.
   help        Show this text.
 
 Selecting what to run (several values may follow one flag, as in TFB: --test gin echo;
@@ -85,6 +87,22 @@ Results (DIR/<timestamp>/):
   <entry>/<type>/verification.txt  the verifier's findings
   <entry>/server.log               the build and server output
 
+The ceiling (tfb ceiling):
+  One database, pgbench's best rate for the db type's single-row select (-M prepared,
+  -c 8 16 32 64 128, -j 2), then per entry wrk -t2 -c256 on /json, /db and /fortunes
+  (a 3 s warmup before each). An entry's ceiling is 1 / (1/json + 1/pgbench_best); the
+  goals are /db at 0.65 of it and /fortunes at 0.55. Needs pgbench (apt-get install
+  postgresql-contrib). Flags: --test, --exclude, --runtime and the other runtime flags,
+  --results-dir, --config, -v, and
+  --duration SECONDS    length of each measured wrk and pgbench run (default 10 here,
+                        not 15; only an explicit --duration changes it)
+  The Markdown table goes to stdout, ending with "goals met: yes" or "goals met: no (...)"
+  naming each entry and ratio short of its goal; progress goes to stderr. Written to
+  DIR/<timestamp>/ceiling.md and ceiling.json (timestamp in UTC). Exit status 0 when
+  every entry was measured, goals met or not; 1 when an entry failed to measure or the
+  run was interrupted. The benchmark-only flags (--type, levels, --profile,
+  --results-name, --results-environment) are refused.
+
 Ctrl-C or SIGTERM stops the run and removes every container and process it started
 (press Ctrl-C twice to skip the cleanup). Local entries die with tfb even if it is killed;
 containers a killed tfb left are removed by the next docker run. Exit status: 0 when every entry passed (or
@@ -98,4 +116,6 @@ Examples:
       --pipeline-concurrency-levels 64 --runtime local --results-dir /tmp/r
   tfb benchmark                       # everything, Round 20 methodology (an hour or more)
   tfb debug --test echo --runtime local
+  tfb ceiling --runtime local         # 50 s of pgbench, then 39 s of wrk per entry,
+                                      # plus builds
 `

@@ -54,6 +54,8 @@ type options struct {
 	resultsDir, resultsName, resultsEnv  string
 	configPath                           string
 	verbose, noBuild                     bool
+
+	set map[string]bool // the flags given on the command line
 }
 
 func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
@@ -93,6 +95,18 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
+// parseFlags parses a command's arguments into o, TFB's multi-value syntax
+// included, and records in o.set which flags were given.
+func parseFlags(o *options, args []string, stderr io.Writer) (*flag.FlagSet, error) {
+	fs := newFlagSet(o, stderr)
+	if err := fs.Parse(normalizeArgs(args)); err != nil {
+		return fs, err
+	}
+	o.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+	return fs, nil
+}
+
 // run is main without the exit, for tests.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -104,14 +118,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usageText)
 		return exitOK
-	case "list", "verify", "benchmark", "debug":
+	case "list", "verify", "benchmark", "debug", "ceiling":
 	default:
-		fmt.Fprintf(stderr, "tfb: unknown command %q (commands: list, verify, benchmark, debug, help)\n", command)
+		fmt.Fprintf(stderr, "tfb: unknown command %q (commands: list, verify, benchmark, debug, ceiling, help)\n", command)
 		return exitUsage
 	}
 	var o options
-	fs := newFlagSet(&o, stderr)
-	if err := fs.Parse(normalizeArgs(rest)); err != nil {
+	fs, err := parseFlags(&o, rest, stderr)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(stdout, usageText)
 			return exitOK
@@ -141,9 +155,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}()
 
-	app := &app{opts: o, stdout: stdout, stderr: stderr}
-	err := app.run(ctx, command)
-	if err != nil {
+	app := &app{opts: o, stdout: stdout, stderr: stderr, notes: stdout}
+	if command == "ceiling" {
+		app.notes = stderr // its stdout is the table alone
+	}
+	if err := app.run(ctx, command); err != nil {
 		if ctx.Err() != nil {
 			fmt.Fprintln(stderr, "tfb: stopped")
 			return exitFailed
@@ -168,6 +184,7 @@ type usageError struct{ error }
 type app struct {
 	opts           options
 	stdout, stderr io.Writer
+	notes          io.Writer // where side remarks such as the runtime chosen go
 	repoDir        string
 	failed         bool
 }
@@ -194,6 +211,8 @@ func (a *app) run(ctx context.Context, command string) error {
 			return usageError{fmt.Errorf("debug runs one entry: name it with --test (entries: %s)", strings.Join(names(tests), ", "))}
 		}
 		return a.debug(ctx, tests[0])
+	case "ceiling":
+		return a.ceiling(ctx, tests)
 	}
 	settings, err := a.settings()
 	if err != nil {

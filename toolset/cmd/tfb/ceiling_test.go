@@ -1,0 +1,80 @@
+package main
+
+import (
+	"io"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-tfb/suite/toolset/ceiling"
+)
+
+func TestCeilingOptions(t *testing.T) {
+	def := ceiling.DefaultOptions()
+	tests := []struct {
+		name     string
+		args     []string
+		duration time.Duration
+		wantErr  string
+	}{
+		{"default duration is ceiling's, not benchmark's 15 s", []string{"--runtime", "local"}, def.Duration, ""},
+		{"explicit duration", []string{"--duration", "3"}, 3 * time.Second, ""},
+		{"explicit duration equal to benchmark's default still counts", []string{"--duration=15"}, 15 * time.Second, ""},
+		{"entry selection and runtime flags apply", []string{"--test", "gin", "echo", "--cpuset", "0", "--memory", "1g", "--results-dir", "/tmp/x"}, def.Duration, ""},
+		{"zero duration", []string{"--duration", "0"}, 0, "at least 1 second"},
+		{"benchmark levels do not apply", []string{"--concurrency-levels", "16"}, 0, "--concurrency-levels does not apply to ceiling"},
+		{"test types do not apply", []string{"--type", "db"}, 0, "--type does not apply to ceiling"},
+		{"profile does not apply", []string{"--profile", "round20"}, 0, "--profile does not apply"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var o options
+			if _, err := parseFlags(&o, tt.args, io.Discard); err != nil {
+				t.Fatal(err)
+			}
+			got, err := ceilingOptions(o)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error = %v, want one containing %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := def
+			want.Duration = tt.duration
+			if got.Duration != want.Duration || got.Warmup != want.Warmup || got.Connections != 256 || got.Threads != 2 ||
+				got.PgbenchThreads != want.PgbenchThreads || !slices.Equal(got.PgbenchClients, want.PgbenchClients) {
+				t.Errorf("options = %+v, want %+v", got, want)
+			}
+		})
+	}
+}
+
+func TestGoalsLine(t *testing.T) {
+	// pgbench 50k and json 100k give every entry a ceiling of 33,333.
+	entry := func(name string, db, fortune float64) ceiling.Entry {
+		return ceiling.Entry{Name: name, JSON: 100000, DB: db, Fortune: fortune, Ceiling: 1 / (1/100000.0 + 1/50000.0)}
+	}
+	tests := []struct {
+		name    string
+		entries []ceiling.Entry
+		want    string
+	}{
+		{"all met", []ceiling.Entry{entry("gin", 25000, 20000), entry("echo", 22000, 19000)}, "goals met: yes"},
+		{"one ratio short", []ceiling.Entry{entry("gin", 25000, 20000), entry("echo", 21000, 17000)},
+			"goals met: no (echo /db 0.630 < 0.65; echo /fortunes 0.510 < 0.55)"},
+		{"failed entry, first line of its error", []ceiling.Entry{{Name: "fiber", Error: "build: exit status 1\nmain.go:1: oops"}, entry("gin", 25000, 20000)},
+			"goals met: no (fiber failed: build: exit status 1)"},
+		{"nothing measured", nil, "goals met: no (no entry measured)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := goalsLine(&ceiling.Result{Entries: tt.entries}); got != tt.want {
+				t.Errorf("goalsLine = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
