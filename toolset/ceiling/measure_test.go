@@ -2,7 +2,6 @@ package ceiling
 
 import (
 	"io"
-	"net"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -33,7 +32,7 @@ func TestMeasure(t *testing.T) {
 	if !ok {
 		t.Fatal("no nethttp entry in benchmark_config.json")
 	}
-	port, err := freePort()
+	port, err := fixture.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,14 +53,4 @@ func TestMeasure(t *testing.T) {
 	if e.Ceiling <= 0 || e.Ceiling >= e.JSON || e.Ceiling >= res.PgbenchBest {
 		t.Errorf("ceiling %.0f must be below both json %.0f and pgbench %.0f", e.Ceiling, e.JSON, res.PgbenchBest)
 	}
-}
-
-// freePort returns a TCP port of 127.0.0.1 that was free a moment ago.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }

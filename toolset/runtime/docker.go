@@ -29,6 +29,7 @@ import (
 	"github.com/moby/moby/client"
 	"github.com/moby/patternmatcher/ignorefile"
 
+	"github.com/go-tfb/suite/db/fixture"
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
@@ -408,7 +409,7 @@ func (db *dockerDatabase) Close(ctx context.Context) error { return db.d.remove(
 func (d *Docker) StartDatabase(ctx context.Context) (Database, error) {
 	port := 5432
 	if d.database.local {
-		p, err := freePort()
+		p, err := fixture.FreePort()
 		if err != nil {
 			return nil, err
 		}
@@ -748,15 +749,6 @@ func stripANSI(s string) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 func tail(s string, n int) string {

@@ -70,12 +70,11 @@ func needLocalTools(t *testing.T, needWrk bool) {
 
 func freeTCPPort(t *testing.T) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := fixture.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return port
 }
 
 // scratchDir is a TMPDIR for the CLI that the postgres user can enter.
