@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -15,23 +16,23 @@ import (
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 
-const cannedReport = `Running 1s test @ http://127.0.0.1:1/json
-  2 threads and 16 connections
-  Thread Stats   Avg      Stdev     Max   +/- Stdev
-    Latency   650.16us    1.83ms  22.02ms   94.21%
-  Latency Distribution
-     50%  171.00us
-     75%  345.00us
-     90%    1.21ms
-     99%   10.24ms
-  19566 requests in 1.10s, 2.43MB read
-Requests/sec:  17803.98
-Transfer/sec:      2.21MB
-`
+// cannedReportFile is the wrk report toolset/wrk's parser test reads: 19566
+// requests, 17803.98 per second, p99 10.24ms.
+const cannedReportFile = "../wrk/testdata/report.txt"
+
+func readCannedReport(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(cannedReportFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
 
 // fakeRuntime builds, starts and loads nothing: it records calls and
 // answers every wrk run with a canned report.
 type fakeRuntime struct {
+	report    string // wrk's output for every run
 	failBuild map[string]bool
 	runs      []wrk.Run
 	stopped   []string
@@ -82,7 +83,7 @@ func (f *fakeRuntime) StartServer(_ context.Context, t config.Test, _ runtime.Da
 }
 func (f *fakeRuntime) RunLoad(_ context.Context, run wrk.Run) (string, string, error) {
 	f.runs = append(f.runs, run)
-	return run.CommandLine(), cannedReport, nil
+	return run.CommandLine(), f.report, nil
 }
 
 func fakeVerifier(failing map[config.TestType]bool) Verifier {
@@ -113,7 +114,7 @@ func entry(name string) config.Test {
 }
 
 func TestRunnerGoesOnPastABrokenEntryAndWritesResults(t *testing.T) {
-	rt := &fakeRuntime{failBuild: map[string]bool{"broken": true}}
+	rt := &fakeRuntime{report: readCannedReport(t), failBuild: map[string]bool{"broken": true}}
 	w, err := results.Create(t.TempDir(), results.Meta{Frameworks: []string{"ok", "broken"}})
 	if err != nil {
 		t.Fatal(err)
@@ -158,7 +159,7 @@ func TestRunnerGoesOnPastABrokenEntryAndWritesResults(t *testing.T) {
 }
 
 func TestRunnerStopsOnCancel(t *testing.T) {
-	rt := &fakeRuntime{}
+	rt := &fakeRuntime{report: readCannedReport(t)}
 	w, err := results.Create(t.TempDir(), results.Meta{})
 	if err != nil {
 		t.Fatal(err)
