@@ -5,13 +5,10 @@ package tfb
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"slices"
 	"strings"
 	"sync"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // AdditionalFortune is the message of the row the fortune test type adds at
@@ -28,7 +25,7 @@ func (s *Service) Fortunes(ctx context.Context, w io.Writer) error {
 	if err := s.check(); err != nil {
 		return err
 	}
-	fortunes, err := s.readFortunes(ctx)
+	fortunes, err := s.pipe.fortunes(ctx)
 	if err != nil {
 		return err
 	}
@@ -49,20 +46,4 @@ func renderFortunes(buf *bytes.Buffer, fortunes []Fortune) error {
 	slices.SortFunc(fortunes, func(a, b Fortune) int { return strings.Compare(a.Message, b.Message) })
 	writefortunesPage(buf, fortunes)
 	return nil
-}
-
-func (s *Service) readFortunes(ctx context.Context) ([]Fortune, error) {
-	rows, err := s.pool.Query(ctx, "SELECT id, message FROM fortune")
-	if err != nil {
-		return nil, fmt.Errorf("read fortunes: %w", err)
-	}
-	fortunes, err := pgx.AppendRows(make([]Fortune, 0, 16), rows, func(row pgx.CollectableRow) (Fortune, error) {
-		var f Fortune
-		err := row.Scan(&f.ID, &f.Message)
-		return f, err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("read fortunes: %w", err)
-	}
-	return fortunes, nil
 }

@@ -23,6 +23,7 @@ var ErrUnavailable = errors.New("database unavailable")
 // for concurrent use.
 type Service struct {
 	pool   *pgxpool.Pool
+	pipe   *pipeliner
 	cache  *otter.Cache[int32, World]
 	loader otter.Loader[int32, World]
 	ready  atomic.Bool
@@ -53,6 +54,7 @@ func New(databaseURL string, log *slog.Logger) (*Service, error) {
 	s.loader = otter.LoaderFunc[int32, World](s.loadWorld)
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
+	s.pipe = newPipeliner(ctx, pool, min(pipelineWorkers(), int(cfg.MaxConns)))
 	go s.connect(ctx, cfg.ConnConfig.Host, cfg.ConnConfig.Port)
 	return s, nil
 }
@@ -69,6 +71,15 @@ func poolConfig(databaseURL string) (*pgxpool.Config, error) {
 		cfg.MaxConns = int32(max(8, 4*runtime.GOMAXPROCS(0)))
 	}
 	return cfg, nil
+}
+
+// pipelineWorkers is how many connections at a time carry the db and
+// fortune queries: one per core the process may use, and at least two so
+// that one round trip overlaps another. More workers means smaller
+// pipelines: on a 2-core machine 2 and 4 workers served /db at the same
+// rate, 8 at 60% of it (docs/performance.md).
+func pipelineWorkers() int {
+	return max(2, runtime.GOMAXPROCS(0))
 }
 
 // connect waits for the database, fills the cache, then marks the service

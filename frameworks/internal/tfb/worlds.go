@@ -24,17 +24,13 @@ const (
 		"WHERE world.id = v.id"
 )
 
-// World reads one random world row: the db test type.
+// World reads one random world row: the db test type. The query shares its
+// round trip with those of concurrent requests (see pipeliner).
 func (s *Service) World(ctx context.Context) (World, error) {
 	if err := s.check(); err != nil {
 		return World{}, err
 	}
-	w := World{ID: randomID()}
-	err := s.pool.QueryRow(ctx, selectWorld, w.ID).Scan(&w.ID, &w.RandomNumber)
-	if err != nil {
-		return World{}, fmt.Errorf("read world %d: %w", w.ID, err)
-	}
-	return w, nil
+	return s.pipe.world(ctx, randomID())
 }
 
 // Worlds reads n random world rows with n separate queries: the query test
@@ -118,7 +114,7 @@ func (s *Service) withConn(ctx context.Context, f func(*pgxpool.Conn) error) err
 // reads cost one round trip yet stay n separate statements (TFB forbids a
 // batch of SELECTs under one Sync).
 func readWorlds(ctx context.Context, conn *pgxpool.Conn, worlds []World) error {
-	stmt, err := conn.Conn().Prepare(ctx, "select_world", selectWorld)
+	stmt, err := conn.Conn().Prepare(ctx, statements[queryWorld].name, selectWorld)
 	if err != nil {
 		return fmt.Errorf("prepare world query: %w", err)
 	}

@@ -1,0 +1,119 @@
+package tfb
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/go-tfb/suite/db/fixture"
+)
+
+// TestPipeliner runs many concurrent db and fortune queries through one
+// worker, so that they share pipelines, and checks every result against
+// the tables; then it makes the fortune query fail and checks that only the
+// fortune queries fail, while the world queries beside them in the same
+// pipelines succeed.
+func TestPipeliner(t *testing.T) {
+	db := fixture.ForTest(t)
+	ctx := t.Context()
+	pool, err := pgxpool.New(ctx, db.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	worlds := map[int32]int32{}
+	rows, _ := pool.Query(ctx, "SELECT id, randomnumber FROM world")
+	var id, number int32
+	if _, err := pgx.ForEachRow(rows, []any{&id, &number}, func() error { worlds[id] = number; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	rows, _ = pool.Query(ctx, "SELECT id, message FROM fortune")
+	want, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Fortune])
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	p := newPipeliner(ctx, pool, 1)
+	const n = 300
+	run := func(t *testing.T, fortunesOK bool) {
+		var wg sync.WaitGroup
+		before := p.pipelines.Load()
+		for i := range n {
+			wg.Go(func() {
+				id := int32(i%WorldRows + 1)
+				w, err := p.world(ctx, id)
+				if err != nil || w.ID != id || w.RandomNumber != worlds[id] {
+					t.Errorf("world(%d) = %+v, %v; want random number %d", id, w, err, worlds[id])
+				}
+			})
+			wg.Go(func() {
+				got, err := p.fortunes(ctx)
+				if !fortunesOK {
+					var pgErr *pgconn.PgError
+					if !errors.As(err, &pgErr) || pgErr.Code != "42501" {
+						t.Errorf("fortunes with the table refused: err %v, want permission denied (42501)", err)
+					}
+					return
+				}
+				if err != nil || !slices.Equal(got, want) {
+					t.Errorf("fortunes() = %v, %v; want %v", got, err, want)
+				}
+			})
+		}
+		wg.Wait()
+		if sent := p.pipelines.Load() - before; sent >= 2*n {
+			t.Errorf("%d queries took %d pipelines: none were shared", 2*n, sent)
+		} else {
+			t.Logf("%d queries in %d pipelines", 2*n, sent)
+		}
+	}
+	t.Run("shared", func(t *testing.T) { run(t, true) })
+
+	if db.AdminURL == "" {
+		t.Log("the fixture has no superuser (DATABASE_URL): the failing-query case is not run")
+		return
+	}
+	admin, err := pgx.Connect(ctx, db.AdminURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(context.WithoutCancel(ctx))
+	exec := func(sql string) {
+		if _, err := admin.Exec(context.WithoutCancel(ctx), sql); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	exec("REVOKE SELECT ON fortune FROM benchmarkdbuser")
+	defer exec("GRANT SELECT ON fortune TO benchmarkdbuser")
+	t.Run("one query fails", func(t *testing.T) { run(t, false) })
+	exec("GRANT SELECT ON fortune TO benchmarkdbuser")
+	t.Run("after the failure", func(t *testing.T) { run(t, true) })
+}
+
+// TestPipelinerCanceled checks that a request whose context ends while it
+// waits gets the context's error, and that the worker goes on serving.
+func TestPipelinerCanceled(t *testing.T) {
+	db := fixture.ForTest(t)
+	ctx := t.Context()
+	pool, err := pgxpool.New(ctx, db.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	p := newPipeliner(ctx, pool, 1)
+
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := p.world(canceled, 1); !errors.Is(err, context.Canceled) {
+		t.Errorf("world with a canceled context: err %v, want context.Canceled", err)
+	}
+	if w, err := p.world(ctx, 1); err != nil || w.ID != 1 {
+		t.Errorf("world(1) after a canceled request = %+v, %v", w, err)
+	}
+}
