@@ -13,32 +13,33 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// A pipeliner carries the one-statement queries of concurrent requests (the
-// db and fortune test types) over a few pooled connections, many per round
-// trip. Each of its workers takes every query waiting, sends them to
-// PostgreSQL in one write, each followed by its own Sync, and hands every
-// request its result.
+// A pipeliner carries the reads of concurrent requests (every read of the
+// db, query, fortune and update test types) over a few pooled connections,
+// many per round trip. Each of its workers takes every request waiting,
+// sends all their queries to PostgreSQL in one write, each query followed by
+// its own Sync, and hands every request its rows.
 //
 // Every query stays a separate statement and transaction, as TFB requires
 // (a batch under one Sync would not qualify); what the requests share is the
 // write and the wake-ups, which on a loaded machine cost more than the
 // query itself. A query that fails, such as one denied permission, fails its
-// own request only; a broken connection fails the queries it carried.
+// own request only; a broken connection fails the requests it carried.
 type pipeliner struct {
 	pool      *pgxpool.Pool
-	queue     chan *query
+	queue     chan *request
 	pipelines atomic.Int64 // sent so far
 }
 
-// maxPipeline bounds the queries one worker sends at once.
-const maxPipeline = 256
+// maxPipeline is how many queries a worker gathers before it sends them;
+// it always takes at least one request, whatever its size.
+const maxPipeline = 512
 
-// queryKind says which statement a query runs and where its result goes.
+// queryKind says which statement a request's queries run.
 type queryKind uint8
 
 const (
-	queryWorld    queryKind = iota // selectWorld for world.ID into world
-	queryFortunes                  // selectFortunes into fortunes
+	queryWorld    queryKind = iota // selectWorld, once per world
+	queryFortunes                  // selectFortunes, once
 )
 
 const selectFortunes = "SELECT id, message FROM fortune"
@@ -49,42 +50,61 @@ var statements = [...]struct{ name, sql string }{
 	queryFortunes: {"select_fortunes", selectFortunes},
 }
 
-// A query is one request's statement, waiting in a pipeliner's queue. The
-// requester owns it again once done has been signalled.
-type query struct {
+// A request is one HTTP request's reads, waiting in a pipeliner's queue.
+// The requester owns it again once done has been signalled.
+type request struct {
 	ctx      context.Context
 	kind     queryKind
-	world    World
+	worlds   []World  // queryWorld: the ids to read, filled in place
+	one      [1]World // worlds' storage for a single read
 	fortunes []Fortune
-	param    [4]byte
-	params   [1][]byte
 	err      error
 	done     chan struct{}
 }
 
-var queries = sync.Pool{New: func() any { return &query{done: make(chan struct{}, 1)} }}
+// queries is how many queries r runs.
+func (r *request) queries() int {
+	if r.kind == queryWorld {
+		return len(r.worlds)
+	}
+	return 1
+}
+
+var requests = sync.Pool{New: func() any { return &request{done: make(chan struct{}, 1)} }}
+
+func newRequest(kind queryKind) *request {
+	r := requests.Get().(*request)
+	r.kind, r.err = kind, nil
+	return r
+}
+
+// recycle returns r to the pool once its requester is done with it.
+func recycle(r *request) {
+	r.ctx, r.worlds, r.fortunes = nil, nil, nil
+	requests.Put(r)
+}
 
 // newPipeliner starts workers that share pool's connections.
 func newPipeliner(ctx context.Context, pool *pgxpool.Pool, workers int) *pipeliner {
-	p := &pipeliner{pool: pool, queue: make(chan *query, 4096)}
+	p := &pipeliner{pool: pool, queue: make(chan *request, 4096)}
 	for range workers {
 		go p.work(ctx)
 	}
 	return p
 }
 
-// do queues q and waits for its result or for ctx. A query abandoned to ctx
-// is not recycled: its worker may still write to it.
-func (p *pipeliner) do(ctx context.Context, q *query) error {
-	q.ctx = ctx
+// do queues r and waits for its result or for ctx. A request abandoned to
+// ctx is not recycled: its worker may still write to it.
+func (p *pipeliner) do(ctx context.Context, r *request) error {
+	r.ctx = ctx
 	select {
-	case p.queue <- q:
+	case p.queue <- r:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 	select {
-	case <-q.done:
-		return q.err
+	case <-r.done:
+		return r.err
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -92,57 +112,77 @@ func (p *pipeliner) do(ctx context.Context, q *query) error {
 
 // world reads the world row with the given id.
 func (p *pipeliner) world(ctx context.Context, id int32) (World, error) {
-	q := queries.Get().(*query)
-	q.kind, q.world, q.err = queryWorld, World{ID: id}, nil
-	if err := p.do(ctx, q); err != nil {
+	r := newRequest(queryWorld)
+	r.one[0] = World{ID: id}
+	r.worlds = r.one[:]
+	if err := p.do(ctx, r); err != nil {
 		return World{}, fmt.Errorf("read world %d: %w", id, err)
 	}
-	w := q.world
-	queries.Put(q)
+	w := r.one[0]
+	recycle(r)
 	return w, nil
+}
+
+// worlds reads the world rows whose ids worlds holds, one query each, into
+// worlds. The queries travel together, in one pipeline.
+func (p *pipeliner) worlds(ctx context.Context, worlds []World) error {
+	r := newRequest(queryWorld)
+	r.worlds = worlds
+	if err := p.do(ctx, r); err != nil {
+		return fmt.Errorf("read %d worlds: %w", len(worlds), err)
+	}
+	recycle(r)
+	return nil
 }
 
 // fortunes reads every fortune into a new slice with room for one more.
 func (p *pipeliner) fortunes(ctx context.Context) ([]Fortune, error) {
-	q := queries.Get().(*query)
-	q.kind, q.fortunes, q.err = queryFortunes, make([]Fortune, 0, 16), nil
-	if err := p.do(ctx, q); err != nil {
+	r := newRequest(queryFortunes)
+	r.fortunes = make([]Fortune, 0, 16)
+	if err := p.do(ctx, r); err != nil {
 		return nil, fmt.Errorf("read fortunes: %w", err)
 	}
-	f := q.fortunes
-	q.fortunes = nil
-	queries.Put(q)
+	f := r.fortunes
+	recycle(r)
 	return f, nil
 }
 
 // work sends whatever is queued, as one pipeline, until ctx ends.
 func (p *pipeliner) work(ctx context.Context) {
-	batch := make([]*query, 0, maxPipeline)
+	var batch []*request
 	for {
 		select {
-		case q := <-p.queue:
-			batch = append(batch[:0], q)
+		case r := <-p.queue:
+			batch = append(batch[:0], r)
 		case <-ctx.Done():
 			return
 		}
+		n := batch[0].queries()
 	more:
-		for len(batch) < maxPipeline {
+		for n < maxPipeline {
 			select {
-			case q := <-p.queue:
-				batch = append(batch, q)
+			case r := <-p.queue:
+				batch = append(batch, r)
+				n += r.queries()
 			default:
 				break more
 			}
 		}
 		p.run(ctx, batch)
-		for _, q := range batch {
-			q.done <- struct{}{}
+		for _, r := range batch {
+			r.done <- struct{}{}
 		}
 	}
 }
 
-// run executes batch on one connection; it sets every query's err.
-func (p *pipeliner) run(ctx context.Context, batch []*query) {
+// Formats of the pipelined queries: binary parameter, binary columns.
+var (
+	binaryFormat   = []int16{1}
+	binaryFormats2 = []int16{1, 1}
+)
+
+// run executes batch on one connection; it sets every request's err.
+func (p *pipeliner) run(ctx context.Context, batch []*request) {
 	conn, err := p.pool.Acquire(ctx)
 	if err != nil {
 		fail(batch, fmt.Errorf("acquire connection: %w", err))
@@ -158,68 +198,79 @@ func (p *pipeliner) run(ctx context.Context, batch []*query) {
 	}
 	p.pipelines.Add(1)
 	pl := conn.Conn().PgConn().StartPipeline(ctx)
-	for _, q := range batch {
-		if q.err = q.ctx.Err(); q.err != nil {
+	// pgconn encodes a query's parameters as it is sent, so one buffer
+	// serves them all.
+	var param [4]byte
+	params := [][]byte{param[:]}
+	for _, r := range batch {
+		if r.err = r.ctx.Err(); r.err != nil {
 			continue
 		}
-		var params [][]byte
-		var formats []int16
-		if q.kind == queryWorld {
-			binary.BigEndian.PutUint32(q.param[:], uint32(q.world.ID))
-			q.params[0] = q.param[:]
-			params, formats = q.params[:], binaryFormat
+		switch r.kind {
+		case queryWorld:
+			for _, w := range r.worlds {
+				binary.BigEndian.PutUint32(param[:], uint32(w.ID))
+				pl.SendQueryStatement(stmts[queryWorld], params, binaryFormat, binaryFormats2)
+				pl.SendPipelineSync()
+			}
+		case queryFortunes:
+			pl.SendQueryStatement(stmts[queryFortunes], nil, nil, binaryFormats2)
+			pl.SendPipelineSync()
 		}
-		pl.SendQueryStatement(stmts[q.kind], params, formats, binaryFormats2)
-		pl.SendPipelineSync()
 	}
 	if err := pl.Flush(); err != nil {
 		pl.Close()
 		fail(batch, fmt.Errorf("send queries: %w", err))
 		return
 	}
-	for i, q := range batch {
-		if q.err != nil {
+	for i, r := range batch {
+		if r.err != nil {
 			continue // never sent
 		}
-		q.err = receive(pl, q)
-		var pgErr *pgconn.PgError
-		if q.err != nil && !errors.As(q.err, &pgErr) {
+		var broken error
+		r.err, broken = receive(pl, r)
+		if broken != nil {
 			pl.Close()
-			fail(batch[i+1:], q.err)
+			r.err = broken
+			fail(batch[i+1:], broken)
 			return
 		}
 	}
-	if err := pl.Close(); err != nil {
-		// Every query has its result; the connection is what failed, and
-		// the pool discards it.
-		return
-	}
+	// The connection may fail here though every request has its rows; the
+	// pool then discards it.
+	pl.Close()
 }
 
-// receive reads q's result and its Sync from pl. An error from the server
-// (a PgError) ends q's query only: the server skips to q's Sync, and the
-// queries after it run. Any other error leaves the pipeline unusable.
-func receive(pl *pgconn.Pipeline, q *query) error {
-	res, err := pl.GetResults()
-	if err == nil {
-		err = scan(res, q)
+// receive reads the results of r's queries, each with its Sync, from pl.
+// An error from the server (a PgError) ends that query only: the server
+// skips to the query's Sync and runs the queries after it. It returns the
+// first such error as err, and any other error, which leaves the pipeline
+// unusable, as broken.
+func receive(pl *pgconn.Pipeline, r *request) (err, broken error) {
+	n := r.queries()
+	for i := range n {
+		res, qerr := pl.GetResults()
+		if qerr == nil {
+			qerr = scan(res, r, i)
+		}
+		var pgErr *pgconn.PgError
+		if qerr != nil && !errors.As(qerr, &pgErr) {
+			return nil, qerr
+		}
+		if res, serr := pl.GetResults(); serr != nil {
+			return nil, serr
+		} else if _, ok := res.(*pgconn.PipelineSync); !ok {
+			return nil, fmt.Errorf("unexpected pipeline result %T, want the Sync", res)
+		}
+		if err == nil && qerr != nil {
+			err = qerr
+		}
 	}
-	var pgErr *pgconn.PgError
-	if err != nil && !errors.As(err, &pgErr) {
-		return err
-	}
-	res, serr := pl.GetResults()
-	if serr != nil {
-		return errors.Join(err, serr)
-	}
-	if _, ok := res.(*pgconn.PipelineSync); !ok {
-		return errors.Join(err, fmt.Errorf("unexpected pipeline result %T, want the Sync", res))
-	}
-	return err
+	return err, nil
 }
 
-// scan reads the rows of one query's result into q.
-func scan(res any, q *query) error {
+// scan reads the rows of r's i-th query into r.
+func scan(res any, r *request, i int) error {
 	rr, ok := res.(*pgconn.ResultReader)
 	if !ok {
 		return fmt.Errorf("unexpected pipeline result %T", res)
@@ -231,30 +282,30 @@ func scan(res any, q *query) error {
 			continue
 		}
 		id := int32(binary.BigEndian.Uint32(v[0]))
-		switch q.kind {
+		switch r.kind {
 		case queryWorld:
 			if len(v[1]) == 4 {
-				q.world = World{ID: id, RandomNumber: int32(binary.BigEndian.Uint32(v[1]))}
+				r.worlds[i] = World{ID: id, RandomNumber: int32(binary.BigEndian.Uint32(v[1]))}
 				found = true
 			}
 		case queryFortunes:
-			q.fortunes = append(q.fortunes, Fortune{ID: id, Message: string(v[1])})
+			r.fortunes = append(r.fortunes, Fortune{ID: id, Message: string(v[1])})
 			found = true
 		}
 	}
 	if _, err := rr.Close(); err != nil {
 		return err
 	}
-	if !found && q.kind == queryWorld {
+	if !found && r.kind == queryWorld {
 		return pgx.ErrNoRows
 	}
 	return nil
 }
 
-func fail(batch []*query, err error) {
-	for _, q := range batch {
-		if q.err == nil {
-			q.err = err
+func fail(batch []*request, err error) {
+	for _, r := range batch {
+		if r.err == nil {
+			r.err = err
 		}
 	}
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/go-tfb/suite/db/fixture"
 )
 
-// TestPipeliner runs many concurrent db and fortune queries through one
+// TestPipeliner runs many concurrent world and fortune queries through one
 // worker, so that they share pipelines, and checks every result against
 // the tables; then it makes the fortune query fail and checks that only the
 // fortune queries fail, while the world queries beside them in the same
@@ -53,6 +53,15 @@ func TestPipeliner(t *testing.T) {
 				}
 			})
 			wg.Go(func() {
+				ws := []World{{ID: int32(i + 1)}, {ID: WorldRows}, {ID: int32(i + 1)}}
+				err := p.worlds(ctx, ws)
+				for _, w := range ws {
+					if err != nil || w.RandomNumber != worlds[w.ID] {
+						t.Errorf("worlds(%d, %d, %d): %+v, %v; want random number %d for %d", i+1, WorldRows, i+1, w, err, worlds[w.ID], w.ID)
+					}
+				}
+			})
+			wg.Go(func() {
 				got, err := p.fortunes(ctx)
 				if !fortunesOK {
 					var pgErr *pgconn.PgError
@@ -67,10 +76,10 @@ func TestPipeliner(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		if sent := p.pipelines.Load() - before; sent >= 2*n {
-			t.Errorf("%d queries took %d pipelines: none were shared", 2*n, sent)
+		if sent := p.pipelines.Load() - before; sent >= 3*n {
+			t.Errorf("%d requests took %d pipelines: none were shared", 3*n, sent)
 		} else {
-			t.Logf("%d queries in %d pipelines", 2*n, sent)
+			t.Logf("%d requests (%d queries) in %d pipelines", 3*n, 5*n, sent)
 		}
 	}
 	t.Run("shared", func(t *testing.T) { run(t, true) })
