@@ -18,7 +18,8 @@ import (
 // worker, so that they share pipelines, and checks every result against
 // the tables; then it makes the fortune query fail and checks that only the
 // fortune queries fail, while the world queries beside them in the same
-// pipelines succeed.
+// pipelines succeed. A canceled request in between must not stop the
+// worker.
 func TestPipeliner(t *testing.T) {
 	db := fixture.ForTest(t)
 	ctx := t.Context()
@@ -84,6 +85,19 @@ func TestPipeliner(t *testing.T) {
 	}
 	t.Run("shared", func(t *testing.T) { run(t, true) })
 
+	// A request whose context ends while it waits gets the context's
+	// error, and the worker goes on serving.
+	t.Run("canceled", func(t *testing.T) {
+		canceled, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := p.world(canceled, 1); !errors.Is(err, context.Canceled) {
+			t.Errorf("world with a canceled context: err %v, want context.Canceled", err)
+		}
+		if w, err := p.world(ctx, 1); err != nil || w.ID != 1 {
+			t.Errorf("world(1) after a canceled request = %+v, %v", w, err)
+		}
+	})
+
 	if db.AdminURL == "" {
 		t.Log("the fixture has no superuser (DATABASE_URL): the failing-query case is not run")
 		return
@@ -103,26 +117,4 @@ func TestPipeliner(t *testing.T) {
 	t.Run("one query fails", func(t *testing.T) { run(t, false) })
 	exec("GRANT SELECT ON fortune TO benchmarkdbuser")
 	t.Run("after the failure", func(t *testing.T) { run(t, true) })
-}
-
-// TestPipelinerCanceled checks that a request whose context ends while it
-// waits gets the context's error, and that the worker goes on serving.
-func TestPipelinerCanceled(t *testing.T) {
-	db := fixture.ForTest(t)
-	ctx := t.Context()
-	pool, err := pgxpool.New(ctx, db.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	p := newPipeliner(ctx, pool, 1)
-
-	canceled, cancel := context.WithCancel(ctx)
-	cancel()
-	if _, err := p.world(canceled, 1); !errors.Is(err, context.Canceled) {
-		t.Errorf("world with a canceled context: err %v, want context.Canceled", err)
-	}
-	if w, err := p.world(ctx, 1); err != nil || w.ID != 1 {
-		t.Errorf("world(1) after a canceled request = %+v, %v", w, err)
-	}
 }
