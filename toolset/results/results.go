@@ -177,10 +177,7 @@ func create(root string, meta Meta, now func() time.Time) (*Writer, error) {
 // MakeRunDir creates root/<start in TimestampFormat>/ for a run (adding a -N
 // suffix if a run of the same second has it) and returns its path.
 func MakeRunDir(root string, start time.Time) (string, error) {
-	return makeRunDir(root, start.Format(TimestampFormat))
-}
-
-func makeRunDir(root, stamp string) (string, error) {
+	stamp := start.Format(TimestampFormat)
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return "", fmt.Errorf("create results directory: %w", err)
 	}

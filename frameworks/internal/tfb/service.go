@@ -68,7 +68,7 @@ func poolConfig(databaseURL string) (*pgxpool.Config, error) {
 		return nil, fmt.Errorf("DATABASE_URL is not a valid PostgreSQL URL: %w", errors.Unwrap(err))
 	}
 	if !strings.Contains(databaseURL, "pool_max_conns=") {
-		cfg.MaxConns = int32(max(8, 4*runtime.GOMAXPROCS(0)))
+		cfg.MaxConns = int32(max(8, pipelineWorkers()))
 	}
 	return cfg, nil
 }
