@@ -86,23 +86,62 @@ type Document struct {
 	Succeeded              map[string][]string           `json:"succeeded"`
 	Failed                 map[string][]string           `json:"failed"`
 	Verify                 map[string]map[string]string  `json:"verify"`
-	Environment            Environment                   `json:"environment"`
+
+	// Additions to TFB's layout.
+
+	// VerifyProblems holds, per entry and test type (as Verify), the
+	// verifier's findings, one line each ("FAIL: ..." or "WARN: ...").
+	VerifyProblems map[string]map[string][]string `json:"verifyProblems,omitempty"`
+	// RepeatCount is how many times each level was measured (--repeat).
+	RepeatCount int `json:"repeatCount,omitempty"`
+	// Repeats holds every measurement: type, then entry, then one list per
+	// level (in the order of rawData's levels) of its repeats in the order
+	// they ran. rawData holds, per level, the repeat with the median
+	// requests per second (the lower median for an even count), so that
+	// TFB's tools see a measured, representative run.
+	Repeats map[string]map[string][][]Level `json:"repeats,omitempty"`
+	// Interrupted is set when the run was stopped before it finished;
+	// completionTime then says when it stopped.
+	Interrupted bool        `json:"interrupted,omitempty"`
+	Environment Environment `json:"environment"`
+}
+
+// LevelRepeats returns the measurements of one entry and test type, one
+// list per level: Repeats when the run recorded them, else rawData's single
+// measurement per level (a run without repeats, or a file from TFB).
+func (d Document) LevelRepeats(testType, entry string) [][]Level {
+	if reps := d.Repeats[testType][entry]; len(reps) > 0 {
+		return reps
+	}
+	raw := d.RawData[testType][entry]
+	out := make([][]Level, len(raw))
+	for i, l := range raw {
+		out[i] = []Level{l}
+	}
+	return out
 }
 
 // Environment records where and how the run was made.
 type Environment struct {
-	Runtime       string `json:"runtime"` // docker or local
-	Cores         int    `json:"cores"`
-	OS            string `json:"os"`
-	Arch          string `json:"arch"`
-	GoVersion     string `json:"goVersion"`
-	WrkVersion    string `json:"wrkVersion,omitempty"`
-	CPUSet        string `json:"cpuset,omitempty"`
-	MemoryLimit   string `json:"memoryLimit,omitempty"`
-	ServerHost    string `json:"serverHost,omitempty"`
-	DatabaseHost  string `json:"databaseHost,omitempty"`
-	ClientHost    string `json:"clientHost,omitempty"`
-	ServerCPUNote string `json:"serverCpuNote,omitempty"`
+	Runtime    string `json:"runtime"` // docker or local
+	Cores      int    `json:"cores"`
+	OS         string `json:"os"`
+	Arch       string `json:"arch"`
+	GoVersion  string `json:"goVersion"`
+	WrkVersion string `json:"wrkVersion,omitempty"`
+	// The machine the load ran from and, on one host, the entries too.
+	CPUModel        string `json:"cpuModel,omitempty"`
+	MemoryBytes     int64  `json:"memoryBytes,omitempty"`
+	Kernel          string `json:"kernel,omitempty"`
+	PostgresVersion string `json:"postgresVersion,omitempty"` // the database's SELECT version()
+	// CommandLine is the tfb command line that made the run.
+	CommandLine   []string `json:"commandLine,omitempty"`
+	CPUSet        string   `json:"cpuset,omitempty"`
+	MemoryLimit   string   `json:"memoryLimit,omitempty"`
+	ServerHost    string   `json:"serverHost,omitempty"`
+	DatabaseHost  string   `json:"databaseHost,omitempty"`
+	ClientHost    string   `json:"clientHost,omitempty"`
+	ServerCPUNote string   `json:"serverCpuNote,omitempty"`
 }
 
 // Meta is what a run knows before it starts.

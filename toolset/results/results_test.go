@@ -210,3 +210,20 @@ func TestEntryFile(t *testing.T) {
 		t.Errorf("EntryFile's directory was not created: %v", err)
 	}
 }
+
+func TestLevelRepeats(t *testing.T) {
+	a, b, c := Level{TotalRequests: 1}, Level{TotalRequests: 2}, Level{TotalRequests: 3}
+	d := Document{
+		RawData: map[string]map[string][]Level{"json": {"gin": {a, b}, "echo": {c}}},
+		Repeats: map[string]map[string][][]Level{"json": {"gin": {{a, c}, {b, b}}}},
+	}
+	if got := d.LevelRepeats("json", "gin"); len(got) != 2 || len(got[0]) != 2 || got[0][1] != c {
+		t.Errorf("with repeats: got %+v", got)
+	}
+	if got := d.LevelRepeats("json", "echo"); len(got) != 1 || len(got[0]) != 1 || got[0][0] != c {
+		t.Errorf("from rawData: got %+v", got)
+	}
+	if got := d.LevelRepeats("db", "gin"); len(got) != 0 {
+		t.Errorf("absent: got %+v", got)
+	}
+}
