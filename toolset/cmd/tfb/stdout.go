@@ -7,6 +7,8 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // stdoutGuard is tfb's stdout. When the reader goes away (tfb verify | head
@@ -24,11 +26,46 @@ type stdoutGuard struct {
 }
 
 // newStdoutGuard wraps w. Until stop, a broken pipe makes writes fail with
-// EPIPE instead of killing the process.
+// EPIPE instead of killing the process. When w is a pipe, its reader going
+// away is noticed at once, not only at the next write, which may be minutes
+// later in a long run.
 func newStdoutGuard(w io.Writer, closed func()) *stdoutGuard {
 	g := &stdoutGuard{w: w, closed: closed, sigpipe: make(chan os.Signal, 1)}
 	signal.Notify(g.sigpipe, syscall.SIGPIPE)
+	if f, ok := w.(*os.File); ok && isPipe(f) {
+		go g.watch(f)
+	}
 	return g
+}
+
+// isPipe reports whether f is a pipe.
+func isPipe(f *os.File) bool {
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeNamedPipe != 0
+}
+
+// watch waits until the pipe's reader has closed it (poll reports POLLERR
+// on the write end) and then marks the guard broken.
+func (g *stdoutGuard) watch(f *os.File) {
+	fds := []unix.PollFd{{Fd: int32(f.Fd())}}
+	for {
+		n, err := unix.Poll(fds, -1)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return
+		}
+		if n > 0 && fds[0].Revents&(unix.POLLERR|unix.POLLHUP|unix.POLLNVAL) != 0 {
+			g.mu.Lock()
+			defer g.mu.Unlock()
+			if !g.broken {
+				g.broken = true
+				g.closed()
+			}
+			return
+		}
+	}
 }
 
 // Write writes p, or drops it once the reader has gone.
