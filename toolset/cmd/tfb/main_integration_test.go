@@ -90,6 +90,9 @@ func startCLI(t *testing.T, tmp string, args ...string) *cli {
 	cmd := exec.Command(buildTFB(t), args...)
 	cmd.Dir = "../../.." // the repository root
 	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	// Its own process group, as a shell gives a job, so that a test can
+	// send Ctrl-C's SIGINT to the whole group as a terminal does.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -253,7 +256,8 @@ func TestDebugInterruptRemovesEverything(t *testing.T) {
 		t.Fatalf("entry not reachable while debug runs: %v", err)
 	}
 	conn.Close()
-	if err := c.cmd.Process.Signal(syscall.SIGINT); err != nil {
+	// Ctrl-C in a terminal: SIGINT to tfb and to everything in its group.
+	if err := syscall.Kill(-c.cmd.Process.Pid, syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
 	if code := c.wait(t, 30*time.Second); code != 0 {
