@@ -74,6 +74,17 @@ type Entry struct {
 	Error   string  `json:"error,omitempty"`
 }
 
+// Ceiling is the highest rate of a request that costs what /json costs plus
+// one database round trip at pgbench's best rate: 1 / (1/json +
+// 1/pgbenchBest), both in requests per second. It is 0 when either is not
+// positive (not measured).
+func Ceiling(json, pgbenchBest float64) float64 {
+	if json <= 0 || pgbenchBest <= 0 {
+		return 0
+	}
+	return 1 / (1/json + 1/pgbenchBest)
+}
+
 // DBRatio is the entry's /db rate over its ceiling.
 func (e Entry) DBRatio() float64 { return ratio(e.DB, e.Ceiling) }
 
@@ -129,9 +140,7 @@ func Measure(ctx context.Context, rt runtime.Runtime, tests []config.Test, opts 
 	}
 	for _, test := range tests {
 		e := measureEntry(ctx, rt, test, db, opts, log)
-		if e.JSON > 0 && res.PgbenchBest > 0 {
-			e.Ceiling = 1 / (1/e.JSON + 1/res.PgbenchBest)
-		}
+		e.Ceiling = Ceiling(e.JSON, res.PgbenchBest)
 		res.Entries = append(res.Entries, e)
 		if ctx.Err() != nil {
 			return res, ctx.Err()

@@ -54,7 +54,7 @@ func TestCeilingOptions(t *testing.T) {
 func TestGoalsLine(t *testing.T) {
 	// pgbench 50k and json 100k give every entry a ceiling of 33,333.
 	entry := func(name string, db, fortune float64) ceiling.Entry {
-		return ceiling.Entry{Name: name, JSON: 100000, DB: db, Fortune: fortune, Ceiling: 1 / (1/100000.0 + 1/50000.0)}
+		return ceiling.Entry{Name: name, JSON: 100000, DB: db, Fortune: fortune, Ceiling: ceiling.Ceiling(100000, 50000)}
 	}
 	tests := []struct {
 		name    string
