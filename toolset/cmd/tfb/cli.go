@@ -26,30 +26,26 @@ type command struct {
 	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
 }
 
-// Flag sets of the commands that share flags.
-var (
-	selectFlags  = []string{"test", "exclude", "type"}
-	methodFlags  = []string{"duration", "concurrency-levels", "pipeline-concurrency-levels", "query-levels", "cached-query-levels", "profile"}
-	runtimeFlags = []string{"runtime", "cpuset", "memory", "server-port", "no-build", "server-host", "database-host", "client-host"}
-	resultsFlags = []string{"results-dir", "results-name", "results-environment"}
-	commonFlags  = []string{"config", "verbose"}
-)
+// commonFlags are taken by every command that shares flags.
+var commonFlags = []string{"config", "verbose"}
 
-// commands is tfb's command table, in the order `tfb help` lists it.
+// commands is tfb's command table, in the order `tfb help` lists it. A
+// command takes whole groups of flags (a flag added to a group reaches every
+// command taking that group) and single flags by name.
 // A self-contained command plugs in with one line:
 //
 //	{name: "report", summary: "...", help: reportHelp, run: cmdReport},
 var commands = []command{
 	{name: "list", summary: "list the entries and the test types each declares", help: listHelp,
-		flags: slices.Concat(selectFlags, commonFlags), action: runAs("list")},
+		flags: slices.Concat(flagsIn(groupSelect), commonFlags), action: runAs("list")},
 	{name: "verify", summary: "check every entry and test type against TFB's rules", help: verifyHelp,
-		flags: slices.Concat(selectFlags, runtimeFlags, resultsFlags, commonFlags), action: runAs("verify")},
+		flags: slices.Concat(flagsIn(groupSelect), flagsIn(groupRuntime), flagsIn(groupOutput)), action: runAs("verify")},
 	{name: "benchmark", summary: "verify, then load every entry with wrk by TFB's methodology", help: benchmarkHelp,
-		flags: slices.Concat(selectFlags, methodFlags, runtimeFlags, resultsFlags, commonFlags), action: runAs("benchmark")},
+		flags: slices.Concat(flagsIn(groupSelect), flagsIn(groupMethod), flagsIn(groupRuntime), flagsIn(groupOutput)), action: runAs("benchmark")},
 	{name: "debug", summary: "start one entry and its database and keep them up until Ctrl-C", help: debugHelp,
-		flags: slices.Concat([]string{"test"}, runtimeFlags, commonFlags), action: runAs("debug")},
+		flags: slices.Concat([]string{"test"}, flagsIn(groupRuntime), commonFlags), action: runAs("debug")},
 	{name: "ceiling", summary: "measure /db and /fortunes against this machine's ceiling", help: ceilingHelp,
-		flags: slices.Concat([]string{"test", "exclude", "duration"}, runtimeFlags, []string{"results-dir"}, commonFlags), action: runAs("ceiling")},
+		flags: slices.Concat([]string{"test", "exclude", "duration"}, flagsIn(groupRuntime), []string{"results-dir"}, commonFlags), action: runAs("ceiling")},
 	{name: "version", summary: "print tfb's version and the Go version it was built with", help: versionHelp, run: cmdVersion},
 	{name: "help", summary: "show help for tfb or for one command", help: helpHelp},
 }

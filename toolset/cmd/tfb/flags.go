@@ -73,8 +73,9 @@ type flagDef struct {
 }
 
 // flagDefs declares every flag of the commands that share them, once. A
-// command accepts the flags it names in its command's flags list; adding a
-// flag is one line here (and its field in options).
+// command accepts the flags its entry in commands names, by group or one by
+// one: adding a flag is one line here (and its field in options), and every
+// command taking its group takes it.
 var flagDefs = []flagDef{
 	{name: "test", arg: "NAME...", group: groupSelect, usage: "entries to run (default: all in benchmark_config.json)", value: func(o *options) flag.Value { return &o.tests }},
 	{name: "exclude", arg: "NAME...", group: groupSelect, usage: "entries to leave out", value: func(o *options) flag.Value { return &o.excludes }},
@@ -101,6 +102,17 @@ var flagDefs = []flagDef{
 	{name: "results-environment", arg: "TEXT", group: groupOutput, usage: "environment description recorded in results.json", value: func(o *options) flag.Value { return (*stringValue)(&o.resultsEnv) }},
 	{name: "config", arg: "FILE", group: groupOutput, usage: "benchmark_config.json to read (default: the one at the repository root)", value: func(o *options) flag.Value { return (*stringValue)(&o.configPath) }},
 	{name: "verbose", short: "v", group: groupOutput, usage: "debug logs on stderr", value: func(o *options) flag.Value { return (*boolValue)(&o.verbose) }},
+}
+
+// flagsIn returns the names of the flags declared in group g.
+func flagsIn(g flagGroup) []string {
+	var names []string
+	for _, d := range flagDefs {
+		if d.group == g {
+			names = append(names, d.name)
+		}
+	}
+	return names
 }
 
 // lookupFlag returns the declaration of the flag called name (or with that

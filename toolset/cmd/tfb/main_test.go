@@ -60,6 +60,7 @@ func TestRunCommandLine(t *testing.T) {
 			`tfb list: unexpected argument "gin" (flags take values as --test gin echo)`},
 		{"flag of another command", []string{"list", "--duration", "3"}, exitUsage, "",
 			"tfb list: --duration does not apply to tfb list (its flags: tfb help list)"},
+		{"version -h", []string{"version", "-h"}, exitOK, "usage: tfb version", ""},
 		{"version takes no argument", []string{"version", "x"}, exitUsage, "", `tfb version: takes no arguments, got "x"`},
 
 		{"ceiling: benchmark flag", []string{"ceiling", "--concurrency-levels", "16", "--runtime", "local"}, exitUsage, "",
@@ -148,11 +149,16 @@ func TestCommandHelp(t *testing.T) {
 			if code := run([]string{"help", c.name}, &viaHelp, &viaHelpErr); code != exitOK || viaHelpErr.Len() > 0 {
 				t.Fatalf("tfb help %s: exit %d, stderr %q", c.name, code, viaHelpErr.String())
 			}
+			if c.run != nil || c.name == "help" {
+				// A self-contained command's help is its own text; its -h is
+				// its own flag set's.
+				if viaHelp.String() != c.help {
+					t.Errorf("tfb help %s is not the command's help text:\n%s", c.name, viaHelp.String())
+				}
+				return
+			}
 			if !strings.HasPrefix(viaHelp.String(), "usage: tfb "+c.name) {
 				t.Errorf("help does not start with its usage line:\n%s", viaHelp.String())
-			}
-			if c.name == "help" {
-				return
 			}
 			for _, flagArg := range []string{"-h", "--help"} {
 				var viaFlag, viaFlagErr bytes.Buffer
