@@ -83,27 +83,46 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 
-	// Ctrl-C or SIGTERM cancels the run; so does a closed stdout (tfb ... |
-	// head), which would otherwise kill tfb by SIGPIPE before it removes
-	// what it started.
+	// Ctrl-C or SIGTERM cancels the run's context, and a second one ends
+	// the process at once (a command that does not watch its context thus
+	// stops on the second). A closed stdout (tfb ... | head) cancels it
+	// too; it would otherwise kill tfb by SIGPIPE before it removes what it
+	// started.
 	sigCtx, stopSignals := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stopSignals()
 	ctx, cancel := context.WithCancelCause(sigCtx)
 	defer cancel(nil)
 	out := newStdoutGuard(stdout, func() { cancel(errStdoutClosed) })
 	defer out.stop()
+	finished := make(chan struct{})
+	defer close(finished)
+	go func() {
+		select {
+		case <-ctx.Done():
+			stopSignals() // a second Ctrl-C now ends the process at once
+			switch {
+			case context.Cause(ctx) == errStdoutClosed:
+				fmt.Fprintln(stderr, "tfb: stdout closed; stopping and removing the containers and processes it started")
+			case cmd.run != nil:
+				fmt.Fprintln(stderr, "\ntfb: stopping (Ctrl-C again to end at once)")
+			default:
+				fmt.Fprintln(stderr, "\ntfb: stopping; removing the containers and processes it started (Ctrl-C again to skip)")
+			}
+		case <-finished:
+		}
+	}()
 
 	if cmd.run != nil {
 		return cmd.run(ctx, rest, out, stderr)
 	}
-	return runFlagCommand(ctx, stopSignals, cmd, rest, out, stderr)
+	return runFlagCommand(ctx, cmd, rest, out, stderr)
 }
 
 // errStdoutClosed is the cause of a run canceled because its stdout was closed.
 var errStdoutClosed = errors.New("stdout closed")
 
 // runFlagCommand parses the shared flags cmd accepts and runs its action.
-func runFlagCommand(ctx context.Context, stopSignals func(), cmd command, args []string, stdout, stderr io.Writer) int {
+func runFlagCommand(ctx context.Context, cmd command, args []string, stdout, stderr io.Writer) int {
 	o, err := parseFlags(cmd.name, cmd.flags, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, commandHelp(cmd))
@@ -118,21 +137,6 @@ func runFlagCommand(ctx context.Context, stopSignals func(), cmd command, args [
 		level = slog.LevelDebug
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})))
-
-	finished := make(chan struct{})
-	defer close(finished)
-	go func() {
-		select {
-		case <-ctx.Done():
-			stopSignals() // a second Ctrl-C now ends the process at once
-			if context.Cause(ctx) == errStdoutClosed {
-				fmt.Fprintln(stderr, "tfb: stdout closed; stopping and removing the containers and processes it started")
-			} else {
-				fmt.Fprintln(stderr, "\ntfb: stopping; removing the containers and processes it started (Ctrl-C again to skip)")
-			}
-		case <-finished:
-		}
-	}()
 
 	a := &app{opts: o, stdout: stdout, stderr: stderr, notes: stdout}
 	err = cmd.action(a, ctx)

@@ -2,9 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	goruntime "runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -206,5 +210,47 @@ func TestBenchmarkHelpShowsItsFlagsOnly(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSelfContainedCommandPlugsIn adds a command the way report, compare,
+// new, lint and changed are wired in, one entry with its own run function,
+// and checks that tfb lists it, shows its help and hands it its raw
+// arguments, a live context and stdout, and returns its exit status.
+func TestSelfContainedCommandPlugsIn(t *testing.T) {
+	const probeHelp = "Usage: tfb probe [--anything]\n"
+	var gotArgs []string
+	probe := func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+		if ctx.Err() != nil {
+			t.Error("the command's context is already done")
+		}
+		gotArgs = args
+		fmt.Fprintln(stdout, "probed")
+		return 3
+	}
+	saved := commands
+	t.Cleanup(func() { commands = saved })
+	commands = append(slices.Clone(commands), command{name: "probe", summary: "a command from elsewhere", help: probeHelp, run: probe})
+
+	tests := []struct {
+		args       []string
+		wantCode   int
+		wantStdout string
+	}{
+		{[]string{"probe", "--anything", "x", "-h"}, 3, "probed\n"},
+		{[]string{"help", "probe"}, exitOK, probeHelp},
+		{[]string{"help"}, exitOK, "  probe       a command from elsewhere\n"},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		if code := run(tt.args, &stdout, &stderr); code != tt.wantCode {
+			t.Errorf("tfb %q: exit %d, want %d (stderr %q)", tt.args, code, tt.wantCode, stderr.String())
+		}
+		if !strings.Contains(stdout.String(), tt.wantStdout) {
+			t.Errorf("tfb %q: stdout %q lacks %q", tt.args, stdout.String(), tt.wantStdout)
+		}
+	}
+	if !slices.Equal(gotArgs, []string{"--anything", "x", "-h"}) {
+		t.Errorf("the command got %q, want its raw arguments", gotArgs)
 	}
 }
