@@ -47,7 +47,17 @@ func isPipe(f *os.File) bool {
 // watch waits until the pipe's reader has closed it (poll reports POLLERR
 // on the write end) and then marks the guard broken.
 func (g *stdoutGuard) watch(f *os.File) {
-	fds := []unix.PollFd{{Fd: int32(f.Fd())}}
+	// The descriptor through SyscallConn, since f.Fd would switch it to
+	// blocking mode.
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return
+	}
+	fd := int32(-1)
+	if err := rc.Control(func(d uintptr) { fd = int32(d) }); err != nil {
+		return
+	}
+	fds := []unix.PollFd{{Fd: fd}}
 	for {
 		n, err := unix.Poll(fds, -1)
 		if err == unix.EINTR {
