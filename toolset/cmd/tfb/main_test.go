@@ -18,6 +18,10 @@ func TestRunCommandLine(t *testing.T) {
 	if err := os.WriteFile(badConfig, []byte(`{"framework":"go","tests":[{"x":{"port":99999,"json_url":"/json"}}]}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	allCommands := strings.Join(commandNames(), ", ")
+	if !strings.HasPrefix(allCommands, "list, verify, benchmark, debug, ceiling, version, help") {
+		t.Errorf("commands listed as %s", allCommands)
+	}
 	tests := []struct {
 		name       string
 		args       []string
@@ -31,11 +35,11 @@ func TestRunCommandLine(t *testing.T) {
 		{"help lists ceiling", []string{"help"}, exitOK, "  ceiling     measure /db and /fortunes", ""},
 		{"help lists version", []string{"help"}, exitOK, "  version     print tfb's version", ""},
 		{"help of an unknown command", []string{"help", "bench"}, exitUsage, "",
-			`tfb help: unknown command "bench" (commands: list, verify, benchmark, debug, ceiling, version, help)`},
+			`tfb help: unknown command "bench" (commands: ` + allCommands + `)`},
 		{"unknown command", []string{"bench"}, exitUsage, "",
-			`tfb: unknown command "bench"; did you mean "benchmark"? (commands: list, verify, benchmark, debug, ceiling, version, help; run 'tfb help')`},
+			`tfb: unknown command "bench"; did you mean "benchmark"? (commands: ` + allCommands + `; run 'tfb help')`},
 		{"unknown command far from any", []string{"zzzzzz"}, exitUsage, "",
-			`tfb: unknown command "zzzzzz" (commands: list, verify, benchmark, debug, ceiling, version, help; run 'tfb help')`},
+			`tfb: unknown command "zzzzzz" (commands: ` + allCommands + `; run 'tfb help')`},
 
 		{"duration not a number", []string{"benchmark", "--duration", "abc"}, exitUsage, "",
 			`tfb benchmark: --duration: "abc" is not a whole number of seconds`},
