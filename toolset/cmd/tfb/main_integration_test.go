@@ -211,24 +211,11 @@ func waitForProcess(t *testing.T, name, target string, timeout time.Duration) {
 func assertNothingLeft(t *testing.T, tmp string, port int) {
 	t.Helper()
 	var left []string
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		left = left[:0]
-		procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
-		for _, p := range procs {
-			data, err := os.ReadFile(p)
-			if err != nil || len(data) == 0 {
-				continue
-			}
-			cmdline := strings.ReplaceAll(string(data), "\x00", " ")
-			if strings.Contains(cmdline, tmp) || strings.Contains(cmdline, ":"+strconv.Itoa(port)+"/") {
-				left = append(left, filepath.Base(filepath.Dir(p))+": "+cmdline)
-			}
-		}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		left = append(processesMatching(tmp), processesMatching(":"+strconv.Itoa(port)+"/")...)
 		if len(left) == 0 || time.Now().After(deadline) {
 			break
 		}
-		time.Sleep(200 * time.Millisecond)
 	}
 	if len(left) > 0 {
 		t.Errorf("processes left behind:\n%s", strings.Join(left, "\n"))
