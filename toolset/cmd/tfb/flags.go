@@ -55,7 +55,7 @@ const (
 	groupSelect  flagGroup = "Selecting what to run (--test gin echo, --test=gin, --test gin,echo and repeating the flag all work)"
 	groupMethod  flagGroup = "Benchmark methodology (defaults are TFB's Round 20 values)"
 	groupRuntime flagGroup = "Runtimes"
-	groupOutput  flagGroup = "Output"
+	groupOutput  flagGroup = "Output and configuration"
 )
 
 var flagGroups = []flagGroup{groupSelect, groupMethod, groupRuntime, groupOutput}
