@@ -19,7 +19,7 @@ var CreateSQL string
 //go:embed postgresql.conf
 var PostgresConf string
 
-// The names every entry and tool uses by default, as SPEC.md gives them.
+// The names every entry and tool uses by default, as docs/spec.md gives them.
 const (
 	Name     = "hello_world"
 	User     = "benchmarkdbuser"

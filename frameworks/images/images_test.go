@@ -118,7 +118,7 @@ func startEntryContainer(t *testing.T, test config.Test, netName string) string 
 	return fmt.Sprintf("http://%s:%d", containers.Host(), port)
 }
 
-// checkEntryImage checks the image as issue 3 asks: non-root, port 8080,
+// checkEntryImage checks the image is what the project promises: non-root, port 8080,
 // small.
 func checkEntryImage(t *testing.T, image string) {
 	t.Helper()

@@ -98,7 +98,7 @@ func Plan(s Settings, tt config.TestType, baseURL, path string, cores int) []Ste
 	}
 	url := baseURL + path
 	maxConc := s.MaxConcurrency()
-	queryStyle := tt == config.Query || tt == config.Update || tt == config.CachedQuery
+	queryStyle := tt.TakesCount()
 	primerURL := url
 	if queryStyle {
 		primerURL = url + "2"

@@ -1,18 +1,37 @@
 package ceiling
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
 )
 
-func TestRatios(t *testing.T) {
-	// json 100k and pgbench 50k give a ceiling of 1/(1/100k + 1/50k) = 33,333.
-	e := Entry{Name: "x", JSON: 100000, DB: 25000, Fortune: 17000}
-	e.Ceiling = 1 / (1/e.JSON + 1/50000.0)
-	if got := int(e.Ceiling); got != 33333 {
-		t.Fatalf("ceiling = %d, want 33333", got)
+func TestCeiling(t *testing.T) {
+	tests := []struct {
+		name              string
+		json, pgbenchBest float64
+		want              float64
+	}{
+		{"json twice pgbench", 100000, 50000, 33333.33},
+		{"equal rates halve", 40000, 40000, 20000},
+		{"fast database: json bounds it", 10000, 1e9, 9999.9},
+		{"slow database bounds it", 1e9, 5000, 4999.97},
+		{"json not measured", 0, 50000, 0},
+		{"pgbench not measured", 100000, 0, 0},
+		{"negative is not measured", -1, 50000, 0},
 	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Ceiling(tt.json, tt.pgbenchBest); math.Abs(got-tt.want) > 0.01 {
+				t.Errorf("Ceiling(%v, %v) = %.2f, want %.2f", tt.json, tt.pgbenchBest, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRatios(t *testing.T) {
+	e := Entry{Name: "x", JSON: 100000, DB: 25000, Fortune: 17000, Ceiling: Ceiling(100000, 50000)}
 	if got := e.DBRatio(); got < 0.749 || got > 0.751 {
 		t.Errorf("db ratio = %.3f, want 0.75", got)
 	}

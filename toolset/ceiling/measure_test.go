@@ -50,6 +50,9 @@ func TestMeasure(t *testing.T) {
 	if e.Error != "" || e.JSON <= 0 || e.DB <= 0 || e.Fortune <= 0 {
 		t.Fatalf("entry: %+v", e)
 	}
+	if e.Ceiling != Ceiling(e.JSON, res.PgbenchBest) {
+		t.Errorf("ceiling %.0f is not Ceiling(json %.0f, pgbench %.0f)", e.Ceiling, e.JSON, res.PgbenchBest)
+	}
 	if e.Ceiling <= 0 || e.Ceiling >= e.JSON || e.Ceiling >= res.PgbenchBest {
 		t.Errorf("ceiling %.0f must be below both json %.0f and pgbench %.0f", e.Ceiling, e.JSON, res.PgbenchBest)
 	}

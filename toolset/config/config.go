@@ -30,6 +30,13 @@ const (
 	CachedQuery TestType = "cached_query"
 )
 
+// TakesCount reports whether the test type's URL ends with a count parameter
+// (queries= or count=) to which a number is appended: query, update and
+// cached_query.
+func (tt TestType) TakesCount() bool {
+	return tt == Query || tt == Update || tt == CachedQuery
+}
+
 // TestTypes lists every test type in TFB's order.
 var TestTypes = []TestType{JSON, DB, Query, Fortune, Update, Plaintext, CachedQuery}
 

@@ -5,6 +5,7 @@
 package results
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
@@ -182,8 +183,8 @@ func create(root string, meta Meta, now func() time.Time) (*Writer, error) {
 	}
 	doc := Document{
 		UUID:                   newUUID(),
-		Name:                   cmpOr(meta.Name, "(unspecified)"),
-		EnvironmentDescription: cmpOr(meta.EnvironmentDescription, "(unspecified)"),
+		Name:                   cmp.Or(meta.Name, "(unspecified)"),
+		EnvironmentDescription: cmp.Or(meta.EnvironmentDescription, "(unspecified)"),
 		StartTime:              start.UnixMilli(),
 		ConcurrencyLevels:      nonNil(meta.ConcurrencyLevels),
 		PipelineConcurrency:    nonNil(meta.PipelineConcurrencyLevels),
@@ -411,13 +412,6 @@ func nonNil(s []int) []int {
 func nonNilStrings(s []string) []string {
 	if s == nil {
 		return []string{}
-	}
-	return s
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
 	}
 	return s
 }

@@ -112,8 +112,7 @@ func ReadyURL(test config.Test) string {
 	}
 	for _, tt := range types {
 		u := test.URL(tt)
-		switch tt {
-		case config.Query, config.Update, config.CachedQuery:
+		if tt.TakesCount() {
 			u += "1"
 		}
 		return u

@@ -14,7 +14,7 @@ import (
 )
 
 // ExpectedFortunesPage is the fortune test type's page for the fixture's
-// fortunes, as SPEC.md gives it. Entries may lay it out with other
+// fortunes, as docs/spec.md gives it. Entries may lay it out with other
 // whitespace between tags and other, equivalent escapes.
 const ExpectedFortunesPage = `<!DOCTYPE html><html><head><title>Fortunes</title></head><body><table><tr><th>id</th><th>message</th></tr>` +
 	`<tr><td>11</td><td>&lt;script&gt;alert(&quot;This should not be displayed in a browser alert box.&quot;);&lt;/script&gt;</td></tr>` +

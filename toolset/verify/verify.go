@@ -1,5 +1,5 @@
 // Package verify is the rule engine: it checks a running entry against
-// TFB's rules (SPEC.md) for each test type and says, per type, whether it
+// TFB's rules (docs/spec.md) for each test type and says, per type, whether it
 // passes, passes with warnings or fails, with the reasons a contributor needs
 // to fix it.
 //

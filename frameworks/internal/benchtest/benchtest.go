@@ -8,6 +8,7 @@
 package benchtest
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -112,12 +113,10 @@ func connected(b *testing.B) *tfb.Service {
 		b.Fatal(err)
 	}
 	b.Cleanup(svc.Close)
-	deadline := time.Now().Add(30 * time.Second)
-	for !svc.Ready() {
-		if time.Now().After(deadline) {
-			b.Fatal("the service did not reach the fixture database within 30s")
-		}
-		time.Sleep(20 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(b.Context(), 30*time.Second)
+	defer cancel()
+	if err := svc.WaitReady(ctx); err != nil {
+		b.Fatalf("the service did not reach the fixture database within 30s: %v", err)
 	}
 	return svc
 }

@@ -137,6 +137,20 @@ func (s *Service) Ready() bool {
 	return s.ready.Load()
 }
 
+// WaitReady waits until the database has been reached, ctx ends, or the
+// Service is closed, and says which.
+func (s *Service) WaitReady(ctx context.Context) error {
+	select {
+	case <-s.done:
+		if s.ready.Load() {
+			return nil
+		}
+		return fmt.Errorf("%w: the service was closed before reaching it", ErrUnavailable)
+	case <-ctx.Done():
+		return fmt.Errorf("%w: %w", ErrUnavailable, context.Cause(ctx))
+	}
+}
+
 // Close stops connecting and closes the pool.
 func (s *Service) Close() {
 	s.cancel()

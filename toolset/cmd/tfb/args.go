@@ -6,14 +6,6 @@ import (
 	"strings"
 )
 
-// multiValueFlags take several values the way TFB's toolset does:
-// "--type json plaintext". normalizeArgs rewrites them for the flag package.
-var multiValueFlags = map[string]bool{
-	"test": true, "exclude": true, "type": true,
-	"concurrency-levels": true, "pipeline-concurrency-levels": true,
-	"query-levels": true, "cached-query-levels": true,
-}
-
 // normalizeArgs turns "--type json plaintext" into "--type=json
 // --type=plaintext", so Go's flag package, which takes one value per flag,
 // parses TFB's syntax. "--type=json", "--type json,plaintext" and single
@@ -26,7 +18,7 @@ func normalizeArgs(args []string) []string {
 			return append(out, args[i:]...)
 		}
 		name, hasValue := flagName(arg)
-		if !multiValueFlags[name] || hasValue {
+		if !isMultiValue(name) || hasValue {
 			out = append(out, arg)
 			continue
 		}

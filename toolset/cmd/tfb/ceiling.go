@@ -15,31 +15,16 @@ import (
 	"github.com/go-tfb/suite/toolset/results"
 )
 
-// notForCeiling are the flags that mean nothing to ceiling, which measures
-// /json, /db and /fortunes with fixed wrk and pgbench settings; giving one is
-// a usage error rather than silently ignored.
-var notForCeiling = []string{
-	"type", "concurrency-levels", "pipeline-concurrency-levels", "query-levels",
-	"cached-query-levels", "profile", "results-name", "results-environment",
-}
-
 // ceilingOptions are ceiling.DefaultOptions with the duration from
 // --duration only when it was given: benchmark's default (15 s) does not
-// apply here.
-func ceilingOptions(o options) (ceiling.Options, error) {
-	for _, name := range notForCeiling {
-		if o.set[name] {
-			return ceiling.Options{}, fmt.Errorf("--%s does not apply to ceiling, which measures /json, /db and /fortunes with fixed settings", name)
-		}
-	}
+// apply here. The benchmark-only flags are not among ceiling's, so the
+// command line refuses them.
+func ceilingOptions(o options) ceiling.Options {
 	opts := ceiling.DefaultOptions()
 	if o.set["duration"] {
-		if o.duration < 1 {
-			return ceiling.Options{}, fmt.Errorf("--duration must be at least 1 second, got %d", o.duration)
-		}
 		opts.Duration = time.Duration(o.duration) * time.Second
 	}
-	return opts, nil
+	return opts
 }
 
 // ceiling measures how close each entry's /db and /fortunes come to the
@@ -47,10 +32,7 @@ func ceilingOptions(o options) (ceiling.Options, error) {
 // ceiling.json to DIR/<timestamp>/. An entry that could not be measured
 // makes the exit status 1; goals not met do not.
 func (a *app) ceiling(ctx context.Context, tests []config.Test) error {
-	opts, err := ceilingOptions(a.opts)
-	if err != nil {
-		return usageError{err}
-	}
+	opts := ceilingOptions(a.opts)
 	rt, err := a.newRuntime(ctx)
 	if err != nil {
 		return err

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -22,18 +21,16 @@ func TestCeilingOptions(t *testing.T) {
 		{"explicit duration", []string{"--duration", "3"}, 3 * time.Second, ""},
 		{"explicit duration equal to benchmark's default still counts", []string{"--duration=15"}, 15 * time.Second, ""},
 		{"entry selection and runtime flags apply", []string{"--test", "gin", "echo", "--cpuset", "0", "--memory", "1g", "--results-dir", "/tmp/x"}, def.Duration, ""},
-		{"zero duration", []string{"--duration", "0"}, 0, "at least 1 second"},
-		{"benchmark levels do not apply", []string{"--concurrency-levels", "16"}, 0, "--concurrency-levels does not apply to ceiling"},
-		{"test types do not apply", []string{"--type", "db"}, 0, "--type does not apply to ceiling"},
-		{"profile does not apply", []string{"--profile", "round20"}, 0, "--profile does not apply"},
+		{"zero duration", []string{"--duration", "0"}, 0, "--duration: must be at least 1 second, got 0"},
+		{"benchmark levels do not apply", []string{"--concurrency-levels", "16"}, 0, "--concurrency-levels does not apply to tfb ceiling"},
+		{"test types do not apply", []string{"--type", "db"}, 0, "--type does not apply to tfb ceiling"},
+		{"profile does not apply", []string{"--profile", "round20"}, 0, "--profile does not apply to tfb ceiling"},
+		{"results name does not apply", []string{"--results-name", "x"}, 0, "--results-name does not apply to tfb ceiling"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var o options
-			if _, err := parseFlags(&o, tt.args, io.Discard); err != nil {
-				t.Fatal(err)
-			}
-			got, err := ceilingOptions(o)
+			ceilingCmd, _ := lookupCommand("ceiling")
+			o, err := parseFlags("ceiling", ceilingCmd.flags, tt.args)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error = %v, want one containing %q", err, tt.wantErr)
@@ -43,6 +40,7 @@ func TestCeilingOptions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			got := ceilingOptions(o)
 			want := def
 			want.Duration = tt.duration
 			if got.Duration != want.Duration || got.Warmup != want.Warmup || got.Connections != 256 || got.Threads != 2 ||
@@ -56,7 +54,7 @@ func TestCeilingOptions(t *testing.T) {
 func TestGoalsLine(t *testing.T) {
 	// pgbench 50k and json 100k give every entry a ceiling of 33,333.
 	entry := func(name string, db, fortune float64) ceiling.Entry {
-		return ceiling.Entry{Name: name, JSON: 100000, DB: db, Fortune: fortune, Ceiling: 1 / (1/100000.0 + 1/50000.0)}
+		return ceiling.Entry{Name: name, JSON: 100000, DB: db, Fortune: fortune, Ceiling: ceiling.Ceiling(100000, 50000)}
 	}
 	tests := []struct {
 		name    string

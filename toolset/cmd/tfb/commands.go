@@ -72,8 +72,7 @@ func (a *app) debug(ctx context.Context, test config.Test) error {
 	fmt.Fprintf(a.stdout, "\n%s is up on the %s runtime.\nDATABASE_URL=%s\n", test.Name, rt.Name(), db.URL())
 	for _, tt := range test.Types() {
 		u := test.URL(tt)
-		switch tt {
-		case config.Query, config.Update, config.CachedQuery:
+		if tt.TakesCount() {
 			u += "20"
 		}
 		fmt.Fprintf(a.stdout, "  %-13s %s%s\n", tt, server.BaseURL(), u)

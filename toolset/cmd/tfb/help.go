@@ -1,78 +1,119 @@
 package main
 
-const usageText = `tfb — verify and benchmark this repository's TFB-style Go entries.
+import (
+	"fmt"
+	"strings"
+)
+
+// mainUsage is `tfb help`: what tfb is, its commands and where to read more.
+func mainUsage() string {
+	var b strings.Builder
+	b.WriteString(`tfb verifies and benchmarks this repository's TFB-style Go entries.
 
 Usage:
   tfb <command> [flags]
   go run ./toolset/cmd/tfb <command> [flags]
 
 Commands:
-  list        List the entries in benchmark_config.json and the test types each declares.
-  verify      Start each entry with a fresh database and check every test type against
-              TFB's rules (responses, headers, query counts from pg_stat_statements).
-              Prints pass, warn or fail per entry and type, with what to fix.
-  benchmark   Verify, then load every test type that did not fail with wrk, using TFB's
-              Round 20 methodology, and write TFB-format results.
-  debug       Start one entry and its database and keep them up until Ctrl-C, printing
-              the URLs to try and the DATABASE_URL.
-  ceiling     Measure how close each entry's /db and /fortunes come to what this machine
-              allows (see "The ceiling" below) and whether they reach the goals.
-  help        Show this text.
+`)
+	for _, c := range commands {
+		fmt.Fprintf(&b, "  %-10s  %s\n", c.name, c.summary)
+	}
+	b.WriteString(`
+Run 'tfb help <command>' (or 'tfb <command> -h') for a command's flags and details.
+Several values may follow one flag, as in TFB: --test gin echo.
 
-Selecting what to run (several values may follow one flag, as in TFB: --test gin echo;
---test=gin, --test gin,echo and repeating the flag work too):
-  --test NAME...        entries to run (default: all in benchmark_config.json)
-  --exclude NAME...     entries to leave out
-  --type TYPE...        all | json | db | query | fortune | update | plaintext | cached_query
-                        (default: all). An entry runs only the types it declares.
+Ctrl-C or SIGTERM stops a run and removes every container and process it started (press
+Ctrl-C twice to skip the cleanup); so does closing tfb's output (tfb verify | head). Exit
+status: 0 when every entry passed (or benchmarked), 1 when an entry failed or the run was
+stopped, 2 for a mistake in the command line.
 
-Benchmark methodology (defaults are TFB's Round 20 values):
-  --duration SECONDS                  length of the warmup and of each level (15)
-  --concurrency-levels N...           connections for json, db, fortune; the largest is
-                                      also the warmup's and the query types' (16 32 64 128 256 512)
-  --pipeline-concurrency-levels N...  connections for plaintext, 16 requests pipelined
-                                      per connection (256 1024 4096 16384)
-  --query-levels N...                 queries per request for query and update (1 5 10 15 20)
-  --cached-query-levels N...          count for cached_query (1 10 20 50 100)
-  --profile round20                   set all of the above to Round 20's values at once
-                                      (overrides them; use alone)
-  Each type: primer (5 s, 8 connections, 8 threads), sleep 5 s, warmup (duration, max
-  connections, threads = client cores), sleep 5 s, then each level for duration with
-  threads = min(connections, cores) and a 2 s sleep after it. wrk sends --latency,
-  --timeout 8 and TFB's Accept headers. A full default run of four entries and seven
-  types takes about an hour (56 minutes of load and sleeps, plus builds and checks).
+Examples:
+  tfb list
+  tfb verify --test gin --type json db --runtime local
+  tfb benchmark --test gin --type json plaintext --duration 2 --concurrency-levels 16 \
+      --pipeline-concurrency-levels 64 --runtime local --results-dir /tmp/r
+  tfb benchmark                       # everything, Round 20 methodology (an hour or more)
+  tfb debug --test echo --runtime local
+  tfb ceiling --runtime local
+`)
+	return b.String()
+}
 
-Runtimes:
-  --runtime docker|local  where entries run (default: docker when a Docker engine answers,
-                          else local)
-      docker: the database image (db/Dockerfile) and each entry's image
-              (frameworks/Dockerfile, --build-arg ENTRY=NAME) are built and run with host
-              networking; wrk runs in its own container built from Debian's wrk package.
-              Base images must exist locally: run .ci/docker-setup once on a machine
-              without a registry.
-      local:  a throwaway PostgreSQL cluster from local binaries (apt-get install
-              postgresql), each entry built with go build and run as a process, wrk on
-              the host (apt-get install wrk).
-  --cpuset CPUS         CPUs every entry may use, e.g. 0-1 (docker: --cpuset-cpus;
-                        local: taskset). Default: no restriction.
-  --memory SIZE         memory limit for every entry, e.g. 2g or 512m (docker: the
-                        container's limit; local: GOMEMLIMIT, a soft limit). Default: none.
-  --server-port PORT    run entries on this port instead of their configured one
-  --no-build            docker: use the images a previous run built (go-tfb/<entry>,
-                        go-tfb/database, go-tfb/wrk) instead of building them
-  --server-host ENDPOINT    Docker engine for the entries       (docker runtime only;
-  --database-host ENDPOINT  Docker engine for the database       default: DOCKER_HOST or
-  --client-host ENDPOINT    Docker engine for wrk                the local socket)
-                        e.g. unix:///var/run/docker.sock or tcp://10.0.0.2:2375, as TFB's
-                        three-machine setup. Containers on other engines are reached at the
-                        endpoint's host address.
+// commandHelp is `tfb help NAME`: the command's usage, what it does and the
+// flags it accepts, grouped as declared.
+func commandHelp(c command) string {
+	if c.run != nil || len(c.flags) == 0 {
+		return c.help
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "usage: tfb %s [flags]\n\n%s", c.name, c.help)
+	defs := acceptedFlags(c.flags)
+	for _, g := range flagGroups {
+		first := true
+		for _, d := range defs {
+			if d.group != g {
+				continue
+			}
+			if first {
+				fmt.Fprintf(&b, "\n%s:\n", g)
+				first = false
+			}
+			writeFlagHelp(&b, d)
+		}
+	}
+	return b.String()
+}
 
-Output:
-  --results-dir DIR     results go to DIR/<timestamp>/ (default: results)
-  --results-name NAME, --results-environment TEXT   recorded in results.json
-  -v, --verbose         debug logs on stderr
-  --config FILE         benchmark_config.json to read (default: the one at the repository root)
+// writeFlagHelp writes one flag's line: its form, then its help wrapped in
+// a column.
+func writeFlagHelp(b *strings.Builder, d flagDef) {
+	const column, width = 34, 100
+	form := "--" + d.name
+	if d.short != "" {
+		form = "-" + d.short + ", " + form
+	}
+	if d.arg != "" {
+		form += " " + d.arg
+	}
+	line := "  " + form
+	if len(line) >= column-1 {
+		b.WriteString(line + "\n")
+		line = ""
+	}
+	for _, word := range strings.Fields(d.usage) {
+		if len(line) > column && len(line)+1+len(word) > width {
+			b.WriteString(line + "\n")
+			line = ""
+		}
+		if len(line) < column {
+			line += strings.Repeat(" ", column-len(line))
+		} else {
+			line += " "
+		}
+		line += word
+	}
+	b.WriteString(line + "\n")
+}
 
+const listHelp = `List the entries in benchmark_config.json and the test types each declares.
+`
+
+const verifyHelp = `Start each entry with a fresh database and check every test type against TFB's rules
+(responses, headers, query counts from pg_stat_statements). Prints pass, warn or fail per
+entry and type, with what to fix, and writes results.json with the verdicts (see 'tfb help
+benchmark' for the results directory).
+` + runtimesHelp
+
+const benchmarkHelp = `Verify, then load every test type that did not fail with wrk, using TFB's Round 20
+methodology, and write TFB-format results.
+
+Each type: primer (5 s, 8 connections, 8 threads), sleep 5 s, warmup (duration, max
+connections, threads = client cores), sleep 5 s, then each level for duration with
+threads = min(connections, cores) and a 2 s sleep after it. wrk sends --latency,
+--timeout 8 and TFB's Accept headers. A full default run of four entries and seven
+types takes about an hour (56 minutes of load and sleeps, plus builds and checks).
+` + runtimesHelp + `
 Results (DIR/<timestamp>/):
   results.json          TFB's layout: rawData[type][entry] is a list with one object per
                         level: totalRequests, latencyAvg/Stdev/Max, startTime, endTime,
@@ -86,36 +127,52 @@ Results (DIR/<timestamp>/):
   <entry>/<type>/raw.txt           wrk's output for the primer, warmup and each level
   <entry>/<type>/verification.txt  the verifier's findings
   <entry>/server.log               the build and server output
+`
 
-The ceiling (tfb ceiling):
-  One database, pgbench's best rate for the db type's single-row select (-M prepared,
-  -c 8 16 32 64 128, -j 2), then per entry wrk -t2 -c256 on /json, /db and /fortunes
-  (a 3 s warmup before each). An entry's ceiling is 1 / (1/json + 1/pgbench_best); the
-  goals are /db at 0.65 of it and /fortunes at 0.55. Needs pgbench (apt-get install
-  postgresql-contrib). Flags: --test, --exclude, --runtime and the other runtime flags,
-  --results-dir, --config, -v, and
-  --duration SECONDS    length of each measured wrk and pgbench run (default 10 here,
-                        not 15; only an explicit --duration changes it)
-  The Markdown table goes to stdout, ending with "goals met: yes" or "goals met: no (...)"
-  naming each entry and ratio short of its goal; progress goes to stderr. Written to
-  DIR/<timestamp>/ceiling.md and ceiling.json (timestamp in UTC). Exit status 0 when
-  every entry was measured, goals met or not; 1 when an entry failed to measure or the
-  run was interrupted. The benchmark-only flags (--type, levels, --profile,
-  --results-name, --results-environment) are refused.
+const runtimesHelp = `
+Runtimes:
+  docker: the database image (db/Dockerfile) and each entry's image (frameworks/Dockerfile,
+          --build-arg ENTRY=NAME) are built and run with host networking; wrk runs in its
+          own container built from Debian's wrk package. Base images must exist locally:
+          run .ci/docker-setup once on a machine without a registry. --server-host,
+          --database-host and --client-host put the three roles on other Docker engines,
+          as TFB's three machines (unix:///var/run/docker.sock, tcp://HOST:2375 or
+          ssh://user@host); containers on other engines are reached at the endpoint's host.
+  local:  a throwaway PostgreSQL cluster from local binaries (apt-get install
+          postgresql), each entry built with go build and run as a process, wrk on the
+          host (apt-get install wrk). Local entries die with tfb even if it is killed;
+          containers a killed tfb left are removed by the next docker run.
+`
 
-Ctrl-C or SIGTERM stops the run and removes every container and process it started
-(press Ctrl-C twice to skip the cleanup). Local entries die with tfb even if it is killed;
-containers a killed tfb left are removed by the next docker run. Exit status: 0 when every entry passed (or
-benchmarked), 1 when an entry failed, 2 for usage errors.
+const debugHelp = `Start one entry (named with --test) and its database and keep them up until Ctrl-C,
+printing the URLs to try and the DATABASE_URL. Exit status 0 after Ctrl-C.
+` + runtimesHelp
 
-Examples:
-  tfb list
-  tfb verify
-  tfb verify --test gin --type json db --runtime local
-  tfb benchmark --test gin --type json plaintext --duration 2 --concurrency-levels 16 \
-      --pipeline-concurrency-levels 64 --runtime local --results-dir /tmp/r
-  tfb benchmark                       # everything, Round 20 methodology (an hour or more)
-  tfb debug --test echo --runtime local
-  tfb ceiling --runtime local         # 50 s of pgbench, then 39 s of wrk per entry,
-                                      # plus builds
+const ceilingHelp = `Measure how close each entry's /db and /fortunes come to what this machine allows, and
+whether they reach the goals.
+
+One database, pgbench's best rate for the db type's single-row select (-M prepared,
+-c 8 16 32 64 128, -j 2), then per entry wrk -t2 -c256 on /json, /db and /fortunes
+(a 3 s warmup before each). An entry's ceiling is 1 / (1/json + 1/pgbench_best); the
+goals are /db at 0.65 of it and /fortunes at 0.55. Needs pgbench (apt-get install
+postgresql-contrib). --duration is the length of each measured wrk and pgbench run
+(default 10 here, not 15; only an explicit --duration changes it).
+
+The Markdown table goes to stdout, ending with "goals met: yes" or "goals met: no (...)"
+naming each entry and ratio short of its goal; progress goes to stderr. Written to
+DIR/<timestamp>/ceiling.md and ceiling.json (timestamp in UTC). Exit status 0 when
+every entry was measured, goals met or not; 1 when an entry failed to measure or the
+run was interrupted. With --runtime local it takes 50 s of pgbench, then 39 s of wrk per
+entry, plus builds.
+`
+
+const versionHelp = `usage: tfb version
+
+Print tfb's module version, the VCS revision and time it was built from (with
+"modified" when the working tree had changes), and the Go version and platform.
+`
+
+const helpHelp = `usage: tfb help [command]
+
+Show tfb's commands, or one command's usage and flags.
 `

@@ -6,18 +6,15 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"os/signal"
 	"path/filepath"
 	goruntime "runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -39,148 +36,7 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// options are the parsed flags shared by every command.
-type options struct {
-	tests, excludes, types listFlag
-
-	duration                    int
-	concurrency, pipeline       intListFlag
-	queryLevels, cachedQueryLvl intListFlag
-	profile                     string
-
-	runtime, cpuset, memory              string
-	serverPort                           int
-	serverHost, databaseHost, clientHost string
-	resultsDir, resultsName, resultsEnv  string
-	configPath                           string
-	verbose, noBuild                     bool
-
-	set map[string]bool // the flags given on the command line
-}
-
-func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
-	r20 := benchmark.Round20()
-	o.types = listFlag{values: []string{"all"}}
-	o.concurrency = intListFlag{values: r20.ConcurrencyLevels}
-	o.pipeline = intListFlag{values: r20.PipelineConcurrencyLevels}
-	o.queryLevels = intListFlag{values: r20.QueryLevels}
-	o.cachedQueryLvl = intListFlag{values: r20.CachedQueryLevels}
-
-	fs := flag.NewFlagSet("tfb", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, "Run `tfb help` for the flags.\n") }
-	fs.Var(&o.tests, "test", "entries to run")
-	fs.Var(&o.excludes, "exclude", "entries to leave out")
-	fs.Var(&o.types, "type", "test types to run")
-	fs.IntVar(&o.duration, "duration", int(r20.Duration/time.Second), "seconds per warmup and level")
-	fs.Var(&o.concurrency, "concurrency-levels", "connections for json, db, fortune")
-	fs.Var(&o.pipeline, "pipeline-concurrency-levels", "connections for plaintext")
-	fs.Var(&o.queryLevels, "query-levels", "queries for query and update")
-	fs.Var(&o.cachedQueryLvl, "cached-query-levels", "counts for cached_query")
-	fs.StringVar(&o.profile, "profile", "", "round20")
-	fs.StringVar(&o.runtime, "runtime", "", "docker or local")
-	fs.StringVar(&o.cpuset, "cpuset", "", "CPUs for every entry")
-	fs.StringVar(&o.memory, "memory", "", "memory limit for every entry")
-	fs.IntVar(&o.serverPort, "server-port", 0, "port for every entry")
-	fs.StringVar(&o.serverHost, "server-host", "", "Docker endpoint for entries")
-	fs.StringVar(&o.databaseHost, "database-host", "", "Docker endpoint for the database")
-	fs.StringVar(&o.clientHost, "client-host", "", "Docker endpoint for wrk")
-	fs.StringVar(&o.resultsDir, "results-dir", "results", "results root")
-	fs.StringVar(&o.resultsName, "results-name", "", "name recorded in results.json")
-	fs.StringVar(&o.resultsEnv, "results-environment", "", "environment description recorded in results.json")
-	fs.StringVar(&o.configPath, "config", "", "benchmark_config.json path")
-	fs.BoolVar(&o.noBuild, "no-build", false, "docker: use the images already built")
-	fs.BoolVar(&o.verbose, "verbose", false, "debug logs")
-	fs.BoolVar(&o.verbose, "v", false, "debug logs")
-	return fs
-}
-
-// parseFlags parses a command's arguments into o, TFB's multi-value syntax
-// included, and records in o.set which flags were given.
-func parseFlags(o *options, args []string, stderr io.Writer) (*flag.FlagSet, error) {
-	fs := newFlagSet(o, stderr)
-	if err := fs.Parse(normalizeArgs(args)); err != nil {
-		return fs, err
-	}
-	o.set = map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
-	return fs, nil
-}
-
-// run is main without the exit, for tests.
-func run(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usageText)
-		return exitUsage
-	}
-	command, rest := args[0], args[1:]
-	switch command {
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usageText)
-		return exitOK
-	case "list", "verify", "benchmark", "debug", "ceiling":
-	default:
-		fmt.Fprintf(stderr, "tfb: unknown command %q (commands: list, verify, benchmark, debug, ceiling, help)\n", command)
-		return exitUsage
-	}
-	var o options
-	fs, err := parseFlags(&o, rest, stderr)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, usageText)
-			return exitOK
-		}
-		return exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "tfb: unexpected argument %q (flags take values as --test gin echo)\n", fs.Arg(0))
-		return exitUsage
-	}
-	level := slog.LevelInfo
-	if o.verbose {
-		level = slog.LevelDebug
-	}
-	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})))
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	finished := make(chan struct{})
-	defer close(finished)
-	go func() {
-		select {
-		case <-ctx.Done():
-			stop() // a second Ctrl-C now ends the process at once
-			fmt.Fprintln(stderr, "\ntfb: stopping; removing the containers and processes it started (Ctrl-C again to skip)")
-		case <-finished:
-		}
-	}()
-
-	app := &app{opts: o, stdout: stdout, stderr: stderr, notes: stdout}
-	if command == "ceiling" {
-		app.notes = stderr // its stdout is the table alone
-	}
-	if err := app.run(ctx, command); err != nil {
-		if ctx.Err() != nil {
-			fmt.Fprintln(stderr, "tfb: stopped")
-			return exitFailed
-		}
-		var ue usageError
-		if errors.As(err, &ue) {
-			fmt.Fprintf(stderr, "tfb: %v\n", err)
-			return exitUsage
-		}
-		fmt.Fprintf(stderr, "tfb: %v\n", err)
-		return exitFailed
-	}
-	if app.failed {
-		return exitFailed
-	}
-	return exitOK
-}
-
-// usageError is a mistake in the command line.
-type usageError struct{ error }
-
+// app runs one shared-flag command with its parsed options.
 type app struct {
 	opts           options
 	stdout, stderr io.Writer
@@ -189,7 +45,15 @@ type app struct {
 	failed         bool
 }
 
+// runAs is the action of the shared-flag command called command.
+func runAs(command string) func(a *app, ctx context.Context) error {
+	return func(a *app, ctx context.Context) error { return a.run(ctx, command) }
+}
+
 func (a *app) run(ctx context.Context, command string) error {
+	if command == "ceiling" {
+		a.notes = a.stderr // its stdout is the table alone
+	}
 	cfg, err := a.loadConfig()
 	if err != nil {
 		return err

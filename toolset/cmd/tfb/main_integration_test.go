@@ -25,30 +25,15 @@ import (
 // need PostgreSQL's server binaries and, for the benchmark, wrk. Outside CI
 // they skip when those are missing; under CI=true they fail.
 
-var (
-	buildOnce sync.Once
-	tfbBinary string
-	buildErr  error
-)
-
+// buildTFB builds the tfb binary into the test's own temporary directory.
 func buildTFB(t *testing.T) string {
 	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "tfb-cli-test-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		tfbBinary = filepath.Join(dir, "tfb")
-		out, err := exec.Command("go", "build", "-o", tfbBinary, ".").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+	bin := filepath.Join(t.TempDir(), "tfb")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	return tfbBinary
+	return bin
 }
 
 func needLocalTools(t *testing.T, needWrk bool) {
@@ -105,6 +90,9 @@ func startCLI(t *testing.T, tmp string, args ...string) *cli {
 	cmd := exec.Command(buildTFB(t), args...)
 	cmd.Dir = "../../.." // the repository root
 	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	// Its own process group, as a shell gives a job, so that a test can
+	// send Ctrl-C's SIGINT to the whole group as a terminal does.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -182,30 +170,52 @@ func (c *cli) wait(t *testing.T, timeout time.Duration) int {
 	return c.cmd.ProcessState.ExitCode()
 }
 
+// processesMatching lists the processes whose command line contains every
+// one of parts, as "PID: command line".
+func processesMatching(parts ...string) []string {
+	var found []string
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, p := range procs {
+		data, err := os.ReadFile(p)
+		if err != nil || len(data) == 0 {
+			continue
+		}
+		cmdline := strings.ReplaceAll(string(data), "\x00", " ")
+		matches := true
+		for _, part := range parts {
+			matches = matches && strings.Contains(cmdline, part)
+		}
+		if matches {
+			found = append(found, filepath.Base(filepath.Dir(p))+": "+cmdline)
+		}
+	}
+	return found
+}
+
+// waitForProcess waits until a process whose command line holds name and
+// target runs, and fails the test if none does within timeout.
+func waitForProcess(t *testing.T, name, target string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for len(processesMatching(name, target)) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s process with %q in its command line within %s", name, target, timeout)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // assertNothingLeft checks that no process refers to the CLI's scratch
 // directory (the entry binary, the PostgreSQL cluster) or to the entry's
 // port (wrk), that the port is free and the scratch directory is empty.
 func assertNothingLeft(t *testing.T, tmp string, port int) {
 	t.Helper()
 	var left []string
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		left = left[:0]
-		procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
-		for _, p := range procs {
-			data, err := os.ReadFile(p)
-			if err != nil || len(data) == 0 {
-				continue
-			}
-			cmdline := strings.ReplaceAll(string(data), "\x00", " ")
-			if strings.Contains(cmdline, tmp) || strings.Contains(cmdline, ":"+strconv.Itoa(port)+"/") {
-				left = append(left, filepath.Base(filepath.Dir(p))+": "+cmdline)
-			}
-		}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		left = append(processesMatching(tmp), processesMatching(":"+strconv.Itoa(port)+"/")...)
 		if len(left) == 0 || time.Now().After(deadline) {
 			break
 		}
-		time.Sleep(200 * time.Millisecond)
 	}
 	if len(left) > 0 {
 		t.Errorf("processes left behind:\n%s", strings.Join(left, "\n"))
@@ -233,7 +243,8 @@ func TestDebugInterruptRemovesEverything(t *testing.T) {
 		t.Fatalf("entry not reachable while debug runs: %v", err)
 	}
 	conn.Close()
-	if err := c.cmd.Process.Signal(syscall.SIGINT); err != nil {
+	// Ctrl-C in a terminal: SIGINT to tfb and to everything in its group.
+	if err := syscall.Kill(-c.cmd.Process.Pid, syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
 	if code := c.wait(t, 30*time.Second); code != 0 {
@@ -249,7 +260,7 @@ func TestBenchmarkSIGTERMMidLoadRemovesEverything(t *testing.T) {
 	c := startCLI(t, tmp, "benchmark", "--test", "nethttp", "--type", "json", "plaintext", "--duration", "30",
 		"--runtime", "local", "--server-port", strconv.Itoa(port), "--results-dir", resultsDir)
 	c.waitFor(t, "json: Warmup", 120*time.Second)
-	time.Sleep(time.Second) // wrk is loading the entry now
+	waitForProcess(t, "wrk", ":"+strconv.Itoa(port)+"/", 30*time.Second) // wrk is loading the entry
 	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
@@ -313,6 +324,62 @@ func TestShortBenchmarkWritesTFBResults(t *testing.T) {
 	}
 	if !strings.Contains(string(out), "*") || !strings.Contains(string(out), "Best requests per second") {
 		t.Errorf("no summary table:\n%s", out)
+	}
+	assertNothingLeft(t, tmp, port)
+}
+
+// TestClosedStdoutEndsTheRunCleanly runs `tfb verify ... | head -2`: once
+// its reader has gone, tfb must stop (not die by SIGPIPE) and remove its
+// PostgreSQL cluster, the entry and its temporary directories.
+func TestClosedStdoutEndsTheRunCleanly(t *testing.T) {
+	needLocalTools(t, false)
+	tmp, port := scratchDir(t), freeTCPPort(t)
+	cmd := exec.Command(buildTFB(t), "verify", "--runtime", "local", "--test", "gin",
+		"--server-port", strconv.Itoa(port), "--results-dir", t.TempDir())
+	cmd.Dir = "../../.."
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = w, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	t.Cleanup(func() {
+		if cmd.ProcessState == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+
+	// head -2: read two lines, then go away while tfb is still running.
+	sc := bufio.NewScanner(r)
+	for i := 0; i < 2; i++ {
+		if !sc.Scan() {
+			t.Fatalf("tfb printed fewer than 2 lines: %v\nstderr: %s", sc.Err(), stderr.String())
+		}
+	}
+	r.Close()
+
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case <-exited:
+	case <-time.After(3 * time.Minute):
+		_ = cmd.Process.Kill()
+		t.Fatalf("tfb did not end within 3 minutes of its stdout closing:\n%s", stderr.String())
+	}
+	if ws := cmd.ProcessState.Sys().(syscall.WaitStatus); ws.Signaled() {
+		t.Fatalf("tfb was killed by %v instead of stopping cleanly:\n%s", ws.Signal(), stderr.String())
+	}
+	if code := cmd.ProcessState.ExitCode(); code != exitFailed {
+		t.Errorf("exit code %d, want %d:\n%s", code, exitFailed, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "tfb: stopped: stdout closed") {
+		t.Errorf("stderr does not say why tfb stopped:\n%s", stderr.String())
 	}
 	assertNothingLeft(t, tmp, port)
 }
