@@ -80,8 +80,17 @@ func Compare(runs []Run) (Comparison, error) {
 		return Comparison{}, errors.New("compare needs at least two runs")
 	}
 	c := Comparison{Rule: stats.Rule}
+	seen := map[string]bool{}
+	unique := true
 	for _, r := range runs {
 		c.Runs = append(c.Runs, info(r))
+		unique = unique && !seen[r.Label]
+		seen[r.Label] = true
+	}
+	if !unique {
+		for i := range c.Runs {
+			c.Runs[i].Label = fmt.Sprintf("#%d %s", i+1, c.Runs[i].Label)
+		}
 	}
 	base := runs[0]
 	for _, tt := range config.TestTypes {

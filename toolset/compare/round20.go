@@ -84,9 +84,12 @@ func CompareRound20(run Run, data round20.Data) (Round20Comparison, error) {
 		return Round20Comparison{}, fmt.Errorf("%s: no entry has a Round 20 counterpart (Round 20 maps nethttp, gin, echo, fiber and chi)", run.Path)
 	}
 	env := run.Doc.Environment
-	local := "this run: " + dash(env.Runtime) + " runtime, " + machine(env.CPUModel, env.Cores)
-	if env.ServerHost == "" && env.DatabaseHost == "" && env.ClientHost == "" {
-		local += ", the entries, the database and wrk sharing that one machine"
+	local := "this run recorded no machine (TFB's results.json has no such field)"
+	if run.Layout == LayoutSuite {
+		local = "this run: " + dash(env.Runtime) + " runtime on " + machine(env.CPUModel, env.Cores)
+		if env.ServerHost == "" && env.DatabaseHost == "" && env.ClientHost == "" {
+			local += ", the entries, the database and wrk sharing that one machine"
+		}
 	}
 	c.Differences = []string{
 		"Hardware: Round 20 ran on " + data.Source.Environment + "; " + local + ". Compare shares and ranks, not req/s.",
@@ -106,7 +109,7 @@ func compareType(run Run, data round20.Data, tt config.TestType) (Round20Type, b
 	if want == 0 {
 		t.LocalLevel = "best connection count"
 	} else {
-		t.LocalLevel = levelName(tt, want) + " per request"
+		t.LocalLevel = levelName(tt, want) + " per request, the run's connection count"
 	}
 	for _, entry := range entries {
 		name, ok := round20.TestFor(entry, tt)
@@ -238,10 +241,13 @@ func (c Round20Comparison) Tables() []Table {
 	for _, t := range c.Types {
 		tab := Table{
 			Title:   fmt.Sprintf("%s: %s beside Round 20", t.Type, c.Run.Label),
-			Caption: fmt.Sprintf("Local figure at the %s; Round 20's at %s.", t.LocalLevel, dash(t.Round20Level)),
+			Caption: fmt.Sprintf("Local: %s. Round 20: %s.", t.LocalLevel, dash(t.Round20Level)),
 			Headers: []string{"entry", "Round 20 test", "local level", "local req/s", "Round 20 req/s", "local/R20",
 				"share of fastest local / R20", "rank local / R20", "p50 ms local / R20", "p99 ms local / R20"},
 			Right: []bool{false, false, true, true, true, true, true, true, true, true},
+		}
+		if len(t.Rows) == 0 {
+			tab.Headers, tab.Right = nil, nil
 		}
 		for _, r := range t.Rows {
 			tt := config.TestType(t.Type)
