@@ -285,10 +285,14 @@ func verdictTone(v string) Tone {
 
 // levelName spells a level with its unit: connections, queries or items.
 func levelName(tt config.TestType, level int) string {
-	switch tt {
-	case config.Query, config.Update:
+	switch {
+	case (tt == config.Query || tt == config.Update) && level == 1:
+		return "1 query"
+	case tt == config.Query || tt == config.Update:
 		return fmt.Sprintf("%d queries", level)
-	case config.CachedQuery:
+	case tt == config.CachedQuery && level == 1:
+		return "1 item"
+	case tt == config.CachedQuery:
 		return fmt.Sprintf("%d items", level)
 	}
 	return fmt.Sprintf("%d conn", level)
