@@ -224,9 +224,15 @@ func WriteMarkdown(w io.Writer, tables []Table) error {
 			}
 		}
 		if len(t.Notes) > 0 {
-			b.WriteString("\n")
+			if len(t.Headers) > 0 {
+				b.WriteString("\n")
+			}
+			prefix := ""
+			if len(t.Notes) > 1 {
+				prefix = "- "
+			}
 			for _, n := range t.Notes {
-				b.WriteString(mdEscape(n) + "\n")
+				b.WriteString(prefix + mdEscape(n) + "\n")
 			}
 		}
 	}
@@ -235,7 +241,7 @@ func WriteMarkdown(w io.Writer, tables []Table) error {
 }
 
 func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "<", "&lt;").Replace(s)
+	return strings.NewReplacer("|", `\|`, "*", `\*`, "<", "&lt;").Replace(s)
 }
 
 var htmlPage = template.Must(template.New("page").Parse(`<!DOCTYPE html>
