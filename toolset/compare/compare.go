@@ -245,9 +245,9 @@ func (c Comparison) Tables() []Table {
 				if f.N > 1 {
 					spread = rps(f.Min) + "–" + rps(f.Max)
 				}
-				ratio := ""
+				ratioText := ""
 				if f.Ratio > 0 {
-					ratio = fmt.Sprintf("%.2f×", f.Ratio)
+					ratioText = ratio(f.Ratio)
 				}
 				verdict := Cell{Text: "base", Tone: Muted}
 				if i > 0 {
@@ -257,7 +257,7 @@ func (c Comparison) Tables() []Table {
 					}
 				}
 				row = append(row, Cell{Text: rps(f.Median)}, Cell{Text: spread}, Cell{Text: strconv.Itoa(f.N)},
-					Cell{Text: ratio}, Cell{Text: dash(f.P99)}, verdict)
+					Cell{Text: ratioText}, Cell{Text: dash(f.P99)}, verdict)
 				t.Rows = append(t.Rows, row)
 			}
 		}

@@ -69,6 +69,12 @@ func Load(path string) (Run, error) {
 	return run, nil
 }
 
+// NewRun makes a Run of a results.json already in memory, written by this
+// project's toolset (for views such as the HTML report).
+func NewRun(path string, doc results.Document) Run {
+	return Run{Path: path, Label: label(path), Layout: LayoutSuite, Doc: doc}
+}
+
 func label(file string) string {
 	if filepath.Base(file) == results.FileName {
 		return filepath.Base(filepath.Dir(file))

@@ -156,6 +156,9 @@ func compareType(run Run, data round20.Data, tt config.TestType) (Round20Type, b
 		if v, ok := latencyMS(m.Median.LatencyP99); ok {
 			row.LocalP99 = &v
 		}
+		if top := maxConnections(run.Measurements(tt, entry)); top < res.Connections {
+			t.Notes = append(t.Notes, fmt.Sprintf("%s: Round 20's figure is at %s connections; this run measured up to %s.", entry, rps(float64(res.Connections)), rps(float64(top))))
+		}
 		if slices.Contains(databaseTypes, tt) && test.Database != "postgres" && test.Database != "none" {
 			t.Notes = append(t.Notes, fmt.Sprintf("%s: Round 20's %s used %s, not PostgreSQL.", entry, name, databaseName(test.Database)))
 		}
@@ -177,6 +180,15 @@ func compareType(run Run, data round20.Data, tt config.TestType) (Round20Type, b
 		t.Notes = append(t.Notes, "Round 20 pipelined plaintext 16 deep at up to 16,384 connections across a 10 GbE link; its figures are at the connection count shown. Best local levels: "+strings.Join(local, ", ")+".")
 	}
 	return t, true
+}
+
+// maxConnections is the most connections any of the levels used.
+func maxConnections(ms []Measurement) int {
+	top := 0
+	for _, m := range ms {
+		top = max(top, m.Median.Connections)
+	}
+	return top
 }
 
 // rank fills shares and ranks; rows with equal figures share a rank.
@@ -257,7 +269,7 @@ func (c Round20Comparison) Tables() []Table {
 			tab.Rows = append(tab.Rows, []Cell{
 				{Text: r.Entry}, {Text: r.Round20Test}, {Text: levelName(tt, r.LocalLevel)},
 				{Text: rps(r.LocalRPS)}, {Text: fmt.Sprintf("%s (%d conn)", rps(r.Round20RPS), r.Round20Connections)},
-				{Text: fmt.Sprintf("%.2f×", r.Ratio)},
+				{Text: ratio(r.Ratio)},
 				{Text: fmt.Sprintf("%.0f%% / %.0f%%", 100*r.LocalShare, 100*r.Round20Share)},
 				rankCell,
 				{Text: ms(r.LocalP50) + " / " + ms(&r.Round20P50)},
@@ -279,6 +291,15 @@ func (c Round20Comparison) Tables() []Table {
 	return tables
 }
 
+// ratio spells a ratio with at least two significant digits ("1.25×",
+// "0.014×").
+func ratio(v float64) string {
+	if v > 0 && v < 0.1 {
+		return fmt.Sprintf("%.2g×", v)
+	}
+	return fmt.Sprintf("%.2f×", v)
+}
+
 // ms spells a latency in milliseconds with three significant digits; "—"
 // when absent.
 func ms(v *float64) string {
@@ -292,4 +313,19 @@ func ms(v *float64) string {
 		return fmt.Sprintf("%.1f", *v)
 	}
 	return fmt.Sprintf("%.2f", *v)
+}
+
+// Round20Tables returns run beside Round 20 as tables (the source block,
+// one table per test type, the differences in kind), for views such as the
+// HTML report to draw as a section.
+func Round20Tables(run Run) ([]Table, error) {
+	data, err := round20.Load()
+	if err != nil {
+		return nil, err
+	}
+	c, err := CompareRound20(run, data)
+	if err != nil {
+		return nil, err
+	}
+	return c.Tables(), nil
 }
