@@ -92,3 +92,29 @@ func TestCompareCommandJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestColorWanted: no colour for a buffer, a pipe, or with NO_COLOR set.
+func TestColorWanted(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	if colorWanted(&bytes.Buffer{}) || colorWanted(w) {
+		t.Error("colour wanted for a buffer or a pipe")
+	}
+	tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0)
+	if err != nil {
+		return // no terminal here; the pipe case above still ran
+	}
+	defer tty.Close()
+	t.Setenv("NO_COLOR", "")
+	if !colorWanted(tty) {
+		t.Error("no colour for a terminal")
+	}
+	t.Setenv("NO_COLOR", "1")
+	if colorWanted(tty) {
+		t.Error("colour with NO_COLOR set")
+	}
+}
