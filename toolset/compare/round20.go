@@ -61,8 +61,10 @@ type Round20Row struct {
 	// Latencies in milliseconds; a local one is absent when the run has none.
 	LocalP50   *float64 `json:"localP50Ms,omitempty"`
 	LocalP99   *float64 `json:"localP99Ms,omitempty"`
-	Round20P50 float64  `json:"round20P50Ms"`
-	Round20P99 float64  `json:"round20P99Ms"`
+	// A Round 20 one is absent where the published data records 0 (a few
+	// plaintext p99s).
+	Round20P50 *float64 `json:"round20P50Ms,omitempty"`
+	Round20P99 *float64 `json:"round20P99Ms,omitempty"`
 	// Round20Database is the database Round 20's test used.
 	Round20Database string `json:"round20Database"`
 }
@@ -116,7 +118,7 @@ func compareType(run Run, data round20.Data, tt config.TestType) (Round20Type, b
 	for _, entry := range entries {
 		name, ok := round20.TestFor(entry, tt)
 		if !ok {
-			t.Notes = append(t.Notes, fmt.Sprintf("%s: no Round 20 counterpart.", entry))
+			t.Notes = append(t.Notes, fmt.Sprintf("%s: no Round 20 test for %s.", entry, r20Name))
 			continue
 		}
 		test, ok := data.Tests[name]
@@ -143,8 +145,8 @@ func compareType(run Run, data round20.Data, tt config.TestType) (Round20Type, b
 			LocalN:             m.Summary.N,
 			Round20Connections: res.Connections,
 			Round20RPS:         res.PublishedRPS,
-			Round20P50:         res.LatencyMS.P50,
-			Round20P99:         res.LatencyMS.P99,
+			Round20P50:         positive(res.LatencyMS.P50),
+			Round20P99:         positive(res.LatencyMS.P99),
 			Round20Database:    test.Database,
 		}
 		if res.PublishedRPS > 0 {
@@ -155,6 +157,9 @@ func compareType(run Run, data round20.Data, tt config.TestType) (Round20Type, b
 		}
 		if v, ok := latencyMS(m.Median.LatencyP99); ok {
 			row.LocalP99 = &v
+		}
+		if row.Round20P99 == nil {
+			t.Notes = append(t.Notes, fmt.Sprintf("%s: Round 20's data records no p99 for %s %s (0 in the published figures).", entry, name, r20Name))
 		}
 		if top := maxConnections(run.Measurements(tt, entry)); top < res.Connections {
 			t.Notes = append(t.Notes, fmt.Sprintf("%s: Round 20's figure is at %s connections; this run measured up to %s.", entry, rps(float64(res.Connections)), rps(float64(top))))
@@ -180,6 +185,14 @@ func compareType(run Run, data round20.Data, tt config.TestType) (Round20Type, b
 		t.Notes = append(t.Notes, "Round 20 pipelined plaintext 16 deep at up to 16,384 connections across a 10 GbE link; its figures are at the connection count shown. Best local levels: "+strings.Join(local, ", ")+".")
 	}
 	return t, true
+}
+
+// positive returns a pointer to v, or nil when v is not above 0.
+func positive(v float64) *float64 {
+	if v <= 0 {
+		return nil
+	}
+	return &v
 }
 
 // maxConnections is the most connections any of the levels used.
@@ -272,8 +285,8 @@ func (c Round20Comparison) Tables() []Table {
 				{Text: ratio(r.Ratio)},
 				{Text: fmt.Sprintf("%.0f%% / %.0f%%", 100*r.LocalShare, 100*r.Round20Share)},
 				rankCell,
-				{Text: ms(r.LocalP50) + " / " + ms(&r.Round20P50)},
-				{Text: ms(r.LocalP99) + " / " + ms(&r.Round20P99)},
+				{Text: ms(r.LocalP50) + " / " + ms(r.Round20P50)},
+				{Text: ms(r.LocalP99) + " / " + ms(r.Round20P99)},
 			})
 		}
 		switch {

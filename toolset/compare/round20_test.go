@@ -36,6 +36,9 @@ func TestCompareRound20(t *testing.T) {
 		config.CachedQuery: {
 			"gin": {{connections: 32, queries: 100, rps: []float64{5_000}}},
 		},
+		config.Plaintext: {
+			"fiber": {{connections: 256, rps: []float64{200_000}, p50: "5.00ms", p99: "20.00ms"}},
+		},
 	})
 	run := loadAll(t, path)[0]
 	c, err := CompareRound20(run, data)
@@ -98,7 +101,7 @@ func TestCompareRound20(t *testing.T) {
 	if a := types["json"].RankingAgrees; a == nil || *a {
 		t.Errorf("json ranking agrees = %v, want false", a)
 	}
-	if !slices.Contains(types["json"].Notes, "custom: no Round 20 counterpart.") {
+	if !slices.Contains(types["json"].Notes, "custom: no Round 20 test for json.") {
 		t.Errorf("json notes %q lack the entry without counterpart", types["json"].Notes)
 	}
 	// query at 20 queries, not at the best level; echo has no 20-query level.
@@ -117,6 +120,12 @@ func TestCompareRound20(t *testing.T) {
 	}
 	if len(types["cached_query"].Rows) != 0 || !strings.Contains(strings.Join(types["cached_query"].Notes, " "), "gin: Round 20's gin has no cached-query result.") {
 		t.Errorf("cached_query: %+v, want no rows and a note on gin", types["cached_query"])
+	}
+	if p := types["plaintext"].Rows; len(p) != 1 || p[0].Round20P99 != nil || p[0].Round20P50 == nil || *p[0].Round20P50 != 0.47100000000000003 {
+		t.Errorf("plaintext fiber: %+v, want Round 20's p50 0.471 and no p99 (recorded as 0)", p)
+	}
+	if notes := strings.Join(types["plaintext"].Notes, "\n"); !strings.Contains(notes, "fiber: Round 20's data records no p99 for fiber plaintext") || !strings.Contains(notes, "16,384 connections") {
+		t.Errorf("plaintext notes %q: want the missing p99 and the pipelining at 16,384 connections", notes)
 	}
 	if len(c.Differences) == 0 || !strings.Contains(c.Differences[0], "Example CPU, 2 cores") || !strings.Contains(c.Differences[0], "Xeon Gold 5120") {
 		t.Errorf("differences %q: want Round 20's hardware and the run's", c.Differences)
