@@ -59,8 +59,8 @@ type Round20Row struct {
 	LocalRank    int     `json:"localRank"`
 	Round20Rank  int     `json:"round20Rank"`
 	// Latencies in milliseconds; a local one is absent when the run has none.
-	LocalP50   *float64 `json:"localP50Ms,omitempty"`
-	LocalP99   *float64 `json:"localP99Ms,omitempty"`
+	LocalP50 *float64 `json:"localP50Ms,omitempty"`
+	LocalP99 *float64 `json:"localP99Ms,omitempty"`
 	// A Round 20 one is absent where the published data records 0 (a few
 	// plaintext p99s).
 	Round20P50 *float64 `json:"round20P50Ms,omitempty"`
