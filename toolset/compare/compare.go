@@ -198,6 +198,9 @@ func judge(fs []Figure) {
 	}
 }
 
+// bestLevel labels the rows of each run's best level.
+const bestLevel = "best"
+
 // Tables returns the comparison as tables: the runs, then the figures.
 func (c Comparison) Tables() []Table {
 	runs := Table{
@@ -236,10 +239,9 @@ func (c Comparison) Tables() []Table {
 					t.Rows = append(t.Rows, row)
 					continue
 				}
-				lvl := level
-				if strings.HasPrefix(level, "best") {
-					lvl = "best: " + levelName(tt, f.Level)
-					row[2] = Cell{Text: lvl}
+				if level == bestLevel {
+					// Each run's best level is its own.
+					row[2] = Cell{Text: "best: " + levelName(tt, f.Level)}
 				}
 				spread := ""
 				if f.N > 1 {
@@ -261,7 +263,7 @@ func (c Comparison) Tables() []Table {
 				t.Rows = append(t.Rows, row)
 			}
 		}
-		add("best", g.Best)
+		add(bestLevel, g.Best)
 		for _, l := range g.Levels {
 			add(levelName(tt, l.Level), l.Figures)
 		}
