@@ -47,6 +47,8 @@ type Round20Row struct {
 	LocalLevel int     `json:"localLevel"`
 	LocalRPS   float64 `json:"localRps"` // median of the repeats
 	LocalN     int     `json:"localN"`
+	LocalMin   float64 `json:"localMin"`
+	LocalMax   float64 `json:"localMax"`
 	// Round20Connections is the connection count of Round 20's figure.
 	Round20Connections int     `json:"round20Connections"`
 	Round20RPS         float64 `json:"round20Rps"` // as TechEmpower's site shows it
@@ -99,6 +101,11 @@ func CompareRound20(run Run, data round20.Data) (Round20Comparison, error) {
 		"Hardware: Round 20 ran on " + data.Source.Environment + "; " + local + ". Compare shares and ranks, not req/s.",
 		"Round 20 req/s are what TechEmpower's site shows (requests / 15 s); local req/s are this toolset's, over the run's duration.",
 	}
+	if info(run).Repeats > 1 {
+		c.Differences = append(c.Differences, "Local ranks and shares use the median of the repeats; where two entries' min–max ranges overlap, their order is within noise (tfb compare shows the verdicts).")
+	} else {
+		c.Differences = append(c.Differences, "Local ranks and shares rest on one measurement per level; on a shared machine the next run may differ by tens of percent, so repeat it (tfb benchmark --repeat N) before reading much into a rank.")
+	}
 	return c, nil
 }
 
@@ -143,6 +150,8 @@ func compareType(run Run, data round20.Data, tt config.TestType) (Round20Type, b
 			LocalLevel:         m.Level,
 			LocalRPS:           m.Summary.Median,
 			LocalN:             m.Summary.N,
+			LocalMin:           m.Summary.Min,
+			LocalMax:           m.Summary.Max,
 			Round20Connections: res.Connections,
 			Round20RPS:         res.PublishedRPS,
 			Round20P50:         positive(res.LatencyMS.P50),
@@ -281,7 +290,7 @@ func (c Round20Comparison) Tables() []Table {
 			}
 			tab.Rows = append(tab.Rows, []Cell{
 				{Text: r.Entry}, {Text: r.Round20Test}, {Text: levelName(tt, r.LocalLevel)},
-				{Text: rps(r.LocalRPS)}, {Text: fmt.Sprintf("%s (%d conn)", rps(r.Round20RPS), r.Round20Connections)},
+				{Text: localRPS(r)}, {Text: fmt.Sprintf("%s (%d conn)", rps(r.Round20RPS), r.Round20Connections)},
 				{Text: ratio(r.Ratio)},
 				{Text: fmt.Sprintf("%.0f%% / %.0f%%", 100*r.LocalShare, 100*r.Round20Share)},
 				rankCell,
@@ -302,6 +311,15 @@ func (c Round20Comparison) Tables() []Table {
 	}
 	tables = append(tables, Table{Title: "Where Round 20 differs in kind", Notes: c.Differences})
 	return tables
+}
+
+// localRPS spells the local median, with the min–max of the repeats when
+// there are several ("20,229 (9,804–21,074)").
+func localRPS(r Round20Row) string {
+	if r.LocalN > 1 {
+		return fmt.Sprintf("%s (%s–%s)", rps(r.LocalRPS), rps(r.LocalMin), rps(r.LocalMax))
+	}
+	return rps(r.LocalRPS)
 }
 
 // ratio spells a ratio with at least two significant digits ("1.25×",
