@@ -37,7 +37,8 @@ headline level: the best connection count (json, plaintext, db, fortune), 20 que
 
 Flags:
   --format FORMAT   text (default; coloured on a terminal unless NO_COLOR is set),
-                    markdown, json or html (one self-contained page)
+                    markdown, json or html (one self-contained page). JSON is one object
+                    for runs side by side, an array of one object per run for --round 20.
   --round 20        compare with TechEmpower Round 20 (the only round shipped)
 
 Exit status: 0 on success, 1 when a run cannot be read or nothing overlaps, 2 for a
@@ -112,11 +113,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			values = append(values, c)
 			tables = append(tables, c.Tables()...)
 		}
-		var value any = values
-		if len(values) == 1 {
-			value = values[0]
-		}
-		if err := compare.Write(stdout, f, "Local runs beside TechEmpower Round 20", tables, value, color); err != nil {
+		if err := compare.Write(stdout, f, "Local runs beside TechEmpower Round 20", tables, values, color); err != nil {
 			fmt.Fprintf(stderr, "tfb compare: write output: %v\n", err)
 			return exitFailed
 		}

@@ -78,18 +78,27 @@ func TestCompareCommand(t *testing.T) {
 
 // TestCompareCommandJSON: --format json is valid JSON for both modes.
 func TestCompareCommandJSON(t *testing.T) {
-	for _, args := range [][]string{
-		{"--format", "json", "../../compare/testdata/run-a", "../../compare/testdata/run-b"},
-		{"--format", "json", "--round", "20", "../../compare/testdata/run-a"},
-	} {
+	tests := []struct {
+		args []string
+		into any
+	}{
+		{[]string{"--format", "json", "../../compare/testdata/run-a", "../../compare/testdata/run-b"}, &map[string]any{}},
+		{[]string{"--format", "json", "--round", "20", "../../compare/testdata/run-a", "../../compare/testdata/run-b"}, &[]map[string]any{}},
+	}
+	for _, tc := range tests {
 		var stdout, stderr bytes.Buffer
-		if code := cmdCompare(context.Background(), args, &stdout, &stderr); code != exitOK {
-			t.Fatalf("%v: exit %d: %s", args, code, stderr.String())
+		if code := cmdCompare(context.Background(), tc.args, &stdout, &stderr); code != exitOK {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, stderr.String())
 		}
-		var v map[string]any
-		if err := json.Unmarshal(stdout.Bytes(), &v); err != nil {
-			t.Errorf("%v: output is not a JSON object: %v", args, err)
+		if err := json.Unmarshal(stdout.Bytes(), tc.into); err != nil {
+			t.Errorf("%v: output is not JSON of the documented shape: %v", tc.args, err)
 		}
+	}
+	var runs []map[string]any
+	var stdout, stderr bytes.Buffer
+	cmdCompare(context.Background(), []string{"--format", "json", "--round", "20", "../../compare/testdata/run-a", "../../compare/testdata/run-b"}, &stdout, &stderr)
+	if err := json.Unmarshal(stdout.Bytes(), &runs); err != nil || len(runs) != 2 {
+		t.Errorf("--round 20 of two runs: %d objects (%v), want 2", len(runs), err)
 	}
 }
 
