@@ -99,7 +99,7 @@ func parse(data []byte) (Run, error) {
 	if _, ok := top["environment"]; ok || hasExplicitLevels(byType) {
 		return parseSuite(data)
 	}
-	return parseTFB(top, byType)
+	return parseTFB(data, byType)
 }
 
 // hasExplicitLevels reports whether any level of rawData names its requests
@@ -147,18 +147,18 @@ func parseSuite(data []byte) (Run, error) {
 
 // tfbDocument is the part of TFB's results.json that compare reads.
 type tfbDocument struct {
-	Name                   string   `json:"name"`
-	EnvironmentDescription string   `json:"environmentDescription"`
-	UUID                   string   `json:"uuid"`
-	StartTime              float64  `json:"startTime"`
-	CompletionTime         *float64 `json:"completionTime"`
-	ConcurrencyLevels      []int    `json:"concurrencyLevels"`
-	PipelineConcurrency    []int    `json:"pipelineConcurrencyLevels"`
-	QueryIntervals         []int    `json:"queryIntervals"`
-	CachedQueryIntervals   []int    `json:"cachedQueryIntervals"`
-	Frameworks             []string `json:"frameworks"`
-	Duration               int      `json:"duration"`
-	Git                    *results.Git
+	Name                   string       `json:"name"`
+	EnvironmentDescription string       `json:"environmentDescription"`
+	UUID                   string       `json:"uuid"`
+	StartTime              float64      `json:"startTime"`
+	CompletionTime         *float64     `json:"completionTime"`
+	ConcurrencyLevels      []int        `json:"concurrencyLevels"`
+	PipelineConcurrency    []int        `json:"pipelineConcurrencyLevels"`
+	QueryIntervals         []int        `json:"queryIntervals"`
+	CachedQueryIntervals   []int        `json:"cachedQueryIntervals"`
+	Frameworks             []string     `json:"frameworks"`
+	Duration               int          `json:"duration"`
+	Git                    *results.Git `json:"git"`
 }
 
 // tfbLevel is one level as TFB's toolset writes it: startTime and endTime
@@ -182,11 +182,9 @@ type tfbLevel struct {
 // types: per-framework line and commit counts.
 var tfbExtraKeys = []string{"slocCounts", "commitCounts"}
 
-func parseTFB(top map[string]json.RawMessage, byType map[string]json.RawMessage) (Run, error) {
+func parseTFB(data []byte, byType map[string]json.RawMessage) (Run, error) {
 	var td tfbDocument
-	delete(top, "rawData")
-	rest, _ := json.Marshal(top)
-	if err := json.Unmarshal(rest, &td); err != nil {
+	if err := json.Unmarshal(data, &td); err != nil {
 		return Run{}, fmt.Errorf("not a TFB results.json: %s", jsonError(err))
 	}
 	doc := results.Document{
