@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestCompareCommand runs `tfb compare` on the compare package's sample runs.
+func TestCompareCommand(t *testing.T) {
+	const (
+		runA = "../../compare/testdata/run-a"
+		runB = "../../compare/testdata/run-b"
+		tfb  = "../../compare/testdata/tfb-results.json"
+	)
+	dir := t.TempDir()
+	corrupt := filepath.Join(dir, "results.json")
+	if err := os.WriteFile(corrupt, []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "other.json")
+	if err := os.WriteFile(other, []byte(`{"environment": {}, "rawData": {"db": {"fiber": [{"connections": 16, "requestsPerSecond": 1}]}}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name       string
+		args       []string
+		code       int
+		stdout     []string // substrings
+		stderrLine string   // substring of the one line on stderr
+	}{
+		{"side by side", []string{runA, runB}, exitOK, []string{"Requests per second", "faster", "slower", "within noise", "Verdict rule:"}, ""},
+		{"flags after runs", []string{runA, runB, "--format", "markdown"}, exitOK, []string{"| type | entry |", "**faster**"}, ""},
+		{"flag with =", []string{"--format=html", runA, runB}, exitOK, []string{"<!DOCTYPE html>", "<table>"}, ""},
+		{"TFB's file beside a run", []string{runA, tfb}, exitOK, []string{"tfb-results.json", "no claim"}, ""},
+		{"round 20", []string{"--round", "20", runA}, exitOK, []string{"TechEmpower Round 20 (source)", "Xeon Gold 5120", "go-pgx", "Ranking:"}, ""},
+		{"help", []string{"--help"}, exitOK, []string{"tfb compare RUN RUN"}, ""},
+		{"one run", []string{runA}, exitUsage, nil, "tfb compare: need at least two runs"},
+		{"unknown format", []string{"--format", "yaml", runA, runB}, exitUsage, nil, `tfb compare: --format: unknown format "yaml"`},
+		{"unknown flag", []string{"--colour", runA, runB}, exitUsage, nil, "tfb compare: flag provided but not defined: -colour"},
+		{"other round", []string{"--round", "21", runA}, exitUsage, nil, "tfb compare: --round 21: only Round 20"},
+		{"round without run", []string{"--round", "20"}, exitUsage, nil, "tfb compare: --round 20 needs a run"},
+		{"missing run", []string{runA, filepath.Join(dir, "nope")}, exitFailed, nil, filepath.Join(dir, "nope") + ": no such file or directory"},
+		{"corrupt run", []string{runA, dir}, exitFailed, nil, corrupt + ": not a results.json: invalid JSON"},
+		{"no overlap", []string{tfb, other}, exitFailed, nil, "no entry and test type of " + tfb + " is measured in " + other + " too"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := cmdCompare(context.Background(), tc.args, &stdout, &stderr)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d; stderr: %s", code, tc.code, stderr.String())
+			}
+			for _, want := range tc.stdout {
+				if !strings.Contains(stdout.String(), want) {
+					t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
+				}
+			}
+			if tc.stderrLine == "" {
+				if stderr.Len() > 0 {
+					t.Errorf("stderr: %s", stderr.String())
+				}
+				return
+			}
+			if !strings.Contains(stderr.String(), tc.stderrLine) || strings.Count(stderr.String(), "\n") != 1 {
+				t.Errorf("stderr %q, want one line with %q", stderr.String(), tc.stderrLine)
+			}
+			if strings.Contains(stdout.String()+stderr.String(), "\x1b[") {
+				t.Error("colour in output that is not a terminal")
+			}
+		})
+	}
+}
+
+// TestCompareCommandJSON: --format json is valid JSON for both modes.
+func TestCompareCommandJSON(t *testing.T) {
+	tests := []struct {
+		args []string
+		into any
+	}{
+		{[]string{"--format", "json", "../../compare/testdata/run-a", "../../compare/testdata/run-b"}, &map[string]any{}},
+		{[]string{"--format", "json", "--round", "20", "../../compare/testdata/run-a", "../../compare/testdata/run-b"}, &[]map[string]any{}},
+	}
+	for _, tc := range tests {
+		var stdout, stderr bytes.Buffer
+		if code := cmdCompare(context.Background(), tc.args, &stdout, &stderr); code != exitOK {
+			t.Fatalf("%v: exit %d: %s", tc.args, code, stderr.String())
+		}
+		if err := json.Unmarshal(stdout.Bytes(), tc.into); err != nil {
+			t.Errorf("%v: output is not JSON of the documented shape: %v", tc.args, err)
+		}
+	}
+	var runs []map[string]any
+	var stdout, stderr bytes.Buffer
+	cmdCompare(context.Background(), []string{"--format", "json", "--round", "20", "../../compare/testdata/run-a", "../../compare/testdata/run-b"}, &stdout, &stderr)
+	if err := json.Unmarshal(stdout.Bytes(), &runs); err != nil || len(runs) != 2 {
+		t.Errorf("--round 20 of two runs: %d objects (%v), want 2", len(runs), err)
+	}
+}
+
+// TestColorWanted: no colour for a buffer, a pipe, or with NO_COLOR set.
+func TestColorWanted(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	defer w.Close()
+	if colorWanted(&bytes.Buffer{}) || colorWanted(w) {
+		t.Error("colour wanted for a buffer or a pipe")
+	}
+	tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0)
+	if err != nil {
+		return // no terminal here; the pipe case above still ran
+	}
+	defer tty.Close()
+	t.Setenv("NO_COLOR", "")
+	if !colorWanted(tty) {
+		t.Error("no colour for a terminal")
+	}
+	t.Setenv("NO_COLOR", "1")
+	if colorWanted(tty) {
+		t.Error("colour with NO_COLOR set")
+	}
+}

@@ -1,0 +1,340 @@
+package compare
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/stats"
+)
+
+// Comparison is two or more runs side by side. The first run is the base:
+// ratios and verdicts are relative to it.
+type Comparison struct {
+	Runs   []RunInfo `json:"runs"`
+	Groups []Group   `json:"groups"`
+	// Rule is the verdict rule (stats.Rule).
+	Rule string `json:"rule"`
+}
+
+// RunInfo describes a run in a comparison.
+type RunInfo struct {
+	Label  string `json:"label"`
+	Path   string `json:"path"`
+	Layout string `json:"layout"`
+	// Repeats is how many times each level was measured (1 without --repeat
+	// and for TFB's files).
+	Repeats  int    `json:"repeats"`
+	Runtime  string `json:"runtime,omitempty"`
+	CPUModel string `json:"cpuModel,omitempty"`
+	Cores    int    `json:"cores,omitempty"`
+}
+
+// Group is one entry and test type measured in the base run and at least
+// one other run.
+type Group struct {
+	Type  string `json:"type"`
+	Entry string `json:"entry"`
+	// Best holds, per run (in the order of Comparison.Runs), the run's best
+	// level: the one with the highest median requests per second.
+	Best []Figure `json:"best"`
+	// Levels holds every level any of the runs measured, in ascending order.
+	Levels []LevelRow `json:"levels"`
+}
+
+// LevelRow is one level across the runs.
+type LevelRow struct {
+	Level   int      `json:"level"`
+	Figures []Figure `json:"figures"` // per run
+}
+
+// Figure is one run's measurement of one level.
+type Figure struct {
+	// Present is false when the run did not measure this entry, type or level.
+	Present bool `json:"present"`
+	Level   int  `json:"level,omitempty"`
+	// N is the number of repeats; Median, Min and Max are over them.
+	N      int     `json:"n,omitempty"`
+	Median float64 `json:"median,omitempty"`
+	Min    float64 `json:"min,omitempty"`
+	Max    float64 `json:"max,omitempty"`
+	// Ratio is Median over the base run's Median; 0 when either is missing.
+	Ratio float64 `json:"ratio,omitempty"`
+	// P99 is wrk's 99th percentile latency of the median repeat, in wrk's
+	// spelling; empty when the file has none (TFB's files).
+	P99 string `json:"p99,omitempty"`
+	// Verdict compares this run with the base by stats.Compare: "faster",
+	// "slower", "within noise" or "no claim"; empty for the base run itself.
+	Verdict string `json:"verdict,omitempty"`
+
+	samples []float64
+}
+
+// Compare puts runs side by side. It needs at least two runs and at least
+// one entry and test type that the first run and another run both measured.
+func Compare(runs []Run) (Comparison, error) {
+	if len(runs) < 2 {
+		return Comparison{}, errors.New("compare needs at least two runs")
+	}
+	c := Comparison{Rule: stats.Rule}
+	seen := map[string]bool{}
+	unique := true
+	for _, r := range runs {
+		c.Runs = append(c.Runs, info(r))
+		unique = unique && !seen[r.Label]
+		seen[r.Label] = true
+	}
+	if !unique {
+		for i := range c.Runs {
+			c.Runs[i].Label = fmt.Sprintf("#%d %s", i+1, c.Runs[i].Label)
+		}
+	}
+	base := runs[0]
+	for _, tt := range config.TestTypes {
+		for _, entry := range base.Entries(tt) {
+			g, ok := group(runs, tt, entry)
+			if ok {
+				c.Groups = append(c.Groups, g)
+			}
+		}
+	}
+	if len(c.Groups) == 0 {
+		others := make([]string, 0, len(runs)-1)
+		for _, r := range runs[1:] {
+			others = append(others, r.Path)
+		}
+		return Comparison{}, fmt.Errorf("no entry and test type of %s is measured in %s too", base.Path, strings.Join(others, " or "))
+	}
+	return c, nil
+}
+
+func info(r Run) RunInfo {
+	return RunInfo{
+		Label:    r.Label,
+		Path:     r.Path,
+		Layout:   r.Layout,
+		Repeats:  max(r.Doc.RepeatCount, 1),
+		Runtime:  r.Doc.Environment.Runtime,
+		CPUModel: r.Doc.Environment.CPUModel,
+		Cores:    r.Doc.Environment.Cores,
+	}
+}
+
+func group(runs []Run, tt config.TestType, entry string) (Group, bool) {
+	g := Group{Type: string(tt), Entry: entry}
+	measured := 0
+	var levels []int
+	for _, r := range runs {
+		best, ok := r.Best(tt, entry)
+		g.Best = append(g.Best, figure(best, ok))
+		if ok {
+			measured++
+		}
+		for _, m := range r.Measurements(tt, entry) {
+			levels = insertSorted(levels, m.Level)
+		}
+	}
+	if measured < 2 {
+		return Group{}, false
+	}
+	judge(g.Best)
+	for _, level := range levels {
+		row := LevelRow{Level: level}
+		for _, r := range runs {
+			m, ok := r.At(tt, entry, level)
+			row.Figures = append(row.Figures, figure(m, ok))
+		}
+		judge(row.Figures)
+		g.Levels = append(g.Levels, row)
+	}
+	return g, true
+}
+
+func insertSorted(xs []int, x int) []int {
+	for i, v := range xs {
+		if v == x {
+			return xs
+		}
+		if v > x {
+			return append(xs[:i], append([]int{x}, xs[i:]...)...)
+		}
+	}
+	return append(xs, x)
+}
+
+func figure(m Measurement, ok bool) Figure {
+	if !ok {
+		return Figure{}
+	}
+	return Figure{
+		Present: true,
+		Level:   m.Level,
+		N:       m.Summary.N,
+		Median:  m.Summary.Median,
+		Min:     m.Summary.Min,
+		Max:     m.Summary.Max,
+		P99:     m.Median.LatencyP99,
+		samples: m.RPS,
+	}
+}
+
+// judge fills the ratio and verdict of every figure against the first.
+func judge(fs []Figure) {
+	base := fs[0]
+	for i := range fs {
+		f := &fs[i]
+		if !f.Present || !base.Present {
+			continue
+		}
+		if base.Median > 0 {
+			f.Ratio = f.Median / base.Median
+		}
+		if i > 0 {
+			f.Verdict = stats.Compare(base.samples, f.samples).String()
+		}
+	}
+}
+
+// bestLevel labels the rows of each run's best level.
+const bestLevel = "best"
+
+// Tables returns the comparison as tables: the runs, then the figures.
+func (c Comparison) Tables() []Table {
+	runs := Table{
+		Title:   "Runs",
+		Headers: []string{"run", "file", "layout", "repeats", "runtime", "machine"},
+		Right:   []bool{false, false, false, true},
+	}
+	for _, r := range c.Runs {
+		runs.Rows = append(runs.Rows, []Cell{
+			{Text: r.Label}, {Text: r.Path}, {Text: r.Layout}, {Text: strconv.Itoa(r.Repeats)},
+			{Text: dash(r.Runtime)}, {Text: machine(r.CPUModel, r.Cores)},
+		})
+	}
+	t := Table{
+		Title:   "Requests per second",
+		Caption: fmt.Sprintf("Median of the repeats at each run's best level and at every level; ratio to the first run (%s).", c.Runs[0].Label),
+		Headers: []string{"type", "entry", "level", "run", "req/s", "min–max", "n", "ratio", "p99", "verdict"},
+		Right:   []bool{false, false, false, false, true, true, true, true, true},
+	}
+	noClaim := false
+	for _, g := range c.Groups {
+		tt := config.TestType(g.Type)
+		first := true
+		add := func(level string, fs []Figure) {
+			for i, f := range fs {
+				row := []Cell{{}, {}, {}, {Text: c.Runs[i].Label}}
+				if first {
+					row[0], row[1] = Cell{Text: g.Type}, Cell{Text: g.Entry}
+					first = false
+				}
+				if i == 0 {
+					row[2] = Cell{Text: level}
+				}
+				if !f.Present {
+					row = append(row, Cell{Text: "—"}, Cell{}, Cell{}, Cell{}, Cell{}, Cell{Text: "not measured", Tone: Muted})
+					t.Rows = append(t.Rows, row)
+					continue
+				}
+				if level == bestLevel {
+					// Each run's best level is its own.
+					row[2] = Cell{Text: "best: " + levelName(tt, f.Level)}
+				}
+				spread := ""
+				if f.N > 1 {
+					spread = rps(f.Min) + "–" + rps(f.Max)
+				}
+				ratioText := ""
+				if f.Ratio > 0 {
+					ratioText = ratio(f.Ratio)
+				}
+				verdict := Cell{Text: "base", Tone: Muted}
+				if i > 0 {
+					verdict = Cell{Text: dash(f.Verdict), Tone: verdictTone(f.Verdict)}
+					if f.Verdict == stats.NoClaim.String() {
+						noClaim = true
+					}
+				}
+				row = append(row, Cell{Text: rps(f.Median)}, Cell{Text: spread}, Cell{Text: strconv.Itoa(f.N)},
+					Cell{Text: ratioText}, Cell{Text: dash(f.P99)}, verdict)
+				t.Rows = append(t.Rows, row)
+			}
+		}
+		add(bestLevel, g.Best)
+		for _, l := range g.Levels {
+			add(levelName(tt, l.Level), l.Figures)
+		}
+	}
+	t.Notes = append(t.Notes, "Verdict rule: "+c.Rule+".")
+	if noClaim {
+		t.Notes = append(t.Notes, fmt.Sprintf("\"no claim\": a set has fewer than %d repeats, so no difference can be told from noise; measure with tfb benchmark --repeat N.", stats.MinSamples))
+	}
+	return []Table{runs, t}
+}
+
+func verdictTone(v string) Tone {
+	switch v {
+	case stats.Faster.String():
+		return Good
+	case stats.Slower.String():
+		return Bad
+	}
+	return Muted
+}
+
+// levelName spells a level with its unit: connections, queries or items.
+func levelName(tt config.TestType, level int) string {
+	switch {
+	case (tt == config.Query || tt == config.Update) && level == 1:
+		return "1 query"
+	case tt == config.Query || tt == config.Update:
+		return fmt.Sprintf("%d queries", level)
+	case tt == config.CachedQuery && level == 1:
+		return "1 item"
+	case tt == config.CachedQuery:
+		return fmt.Sprintf("%d items", level)
+	}
+	return fmt.Sprintf("%d conn", level)
+}
+
+// rps spells requests per second as a whole number with thousands
+// separators ("45,123").
+func rps(v float64) string {
+	n := int64(math.Round(v))
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func machine(cpu string, cores int) string {
+	switch {
+	case cpu != "" && cores > 0:
+		return fmt.Sprintf("%s, %d cores", cpu, cores)
+	case cores > 0:
+		return fmt.Sprintf("%d cores", cores)
+	case cpu != "":
+		return cpu
+	}
+	return "—"
+}

@@ -1,0 +1,326 @@
+// Package compare puts benchmark runs side by side, per entry and test type,
+// and says which differences are beyond noise by the rule of package stats;
+// it also sets a run beside TechEmpower Round 20's published Go results.
+//
+// It reads this project's results.json and the results.json that TFB's own
+// Python toolset writes.
+package compare
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/results"
+)
+
+// Layouts a results file can be read in.
+const (
+	// LayoutSuite is this project's results.json: TFB's layout plus explicit
+	// levels, percentiles, repeats and the environment.
+	LayoutSuite = "tfb-go"
+	// LayoutTFB is the results.json of TFB's Python toolset, whose levels are
+	// implicit in the order of concurrencyLevels, queryIntervals, ...
+	LayoutTFB = "tfb"
+)
+
+// Run is one loaded results file.
+type Run struct {
+	// Path is the results.json the run was read from.
+	Path string
+	// Label names the run in tables: its directory's name (TFB's timestamp)
+	// or, for a file not called results.json, the file's name.
+	Label string
+	// Layout is LayoutSuite or LayoutTFB.
+	Layout string
+	// Doc holds the run, TFB files converted: every level carries its
+	// connections (and queries) and its requests per second.
+	Doc results.Document
+}
+
+// Load reads a run from path, a results.json file (of this project or of
+// TFB's toolset) or a directory holding one. Every error names the file.
+func Load(path string) (Run, error) {
+	file := path
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		file = filepath.Join(path, results.FileName)
+	} else if errors.Is(err, fs.ErrNotExist) {
+		return Run{}, fmt.Errorf("%s: no such file or directory", path)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return Run{}, fmt.Errorf("%s: no %s in this directory", path, results.FileName)
+		}
+		return Run{}, fmt.Errorf("%s: %w", file, err)
+	}
+	run, err := parse(data)
+	if err != nil {
+		return Run{}, fmt.Errorf("%s: %w", file, err)
+	}
+	run.Path = file
+	run.Label = label(file)
+	return run, nil
+}
+
+// NewRun makes a Run of a results.json already in memory, written by this
+// project's toolset (for views such as the HTML report).
+func NewRun(path string, doc results.Document) Run {
+	return Run{Path: path, Label: label(path), Layout: LayoutSuite, Doc: doc}
+}
+
+func label(file string) string {
+	if filepath.Base(file) == results.FileName {
+		return filepath.Base(filepath.Dir(file))
+	}
+	return filepath.Base(file)
+}
+
+// parse reads either layout from data.
+func parse(data []byte) (Run, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		return Run{}, fmt.Errorf("not a results.json: %s", jsonError(err))
+	}
+	rawData, ok := top["rawData"]
+	if !ok {
+		return Run{}, errors.New("not a results.json: no rawData")
+	}
+	var byType map[string]json.RawMessage
+	if err := json.Unmarshal(rawData, &byType); err != nil {
+		return Run{}, fmt.Errorf("rawData: %s", jsonError(err))
+	}
+	if _, ok := top["environment"]; ok || hasExplicitLevels(byType) {
+		return parseSuite(data)
+	}
+	return parseTFB(data, byType)
+}
+
+// hasExplicitLevels reports whether any level of rawData names its requests
+// per second, which only this project's files do.
+func hasExplicitLevels(byType map[string]json.RawMessage) bool {
+	for _, raw := range byType {
+		var entries map[string][]map[string]json.RawMessage
+		if json.Unmarshal(raw, &entries) != nil {
+			continue
+		}
+		for _, levels := range entries {
+			for _, l := range levels {
+				if _, ok := l["requestsPerSecond"]; ok {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func parseSuite(data []byte) (Run, error) {
+	var doc results.Document
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return Run{}, fmt.Errorf("not a results.json of this toolset: %s", jsonError(err))
+	}
+	for name, v := range doc.RawData {
+		tt, err := testType(name)
+		if err != nil {
+			return Run{}, fmt.Errorf("rawData: %w", err)
+		}
+		delete(doc.RawData, name)
+		doc.RawData[string(tt)] = v
+	}
+	for name, v := range doc.Repeats {
+		tt, err := testType(name)
+		if err != nil {
+			return Run{}, fmt.Errorf("repeats: %w", err)
+		}
+		delete(doc.Repeats, name)
+		doc.Repeats[string(tt)] = v
+	}
+	return Run{Layout: LayoutSuite, Doc: doc}, nil
+}
+
+// tfbDocument is the part of TFB's results.json that compare reads.
+type tfbDocument struct {
+	Name                   string       `json:"name"`
+	EnvironmentDescription string       `json:"environmentDescription"`
+	UUID                   string       `json:"uuid"`
+	StartTime              float64      `json:"startTime"`
+	CompletionTime         *float64     `json:"completionTime"`
+	ConcurrencyLevels      []int        `json:"concurrencyLevels"`
+	PipelineConcurrency    []int        `json:"pipelineConcurrencyLevels"`
+	QueryIntervals         []int        `json:"queryIntervals"`
+	CachedQueryIntervals   []int        `json:"cachedQueryIntervals"`
+	Frameworks             []string     `json:"frameworks"`
+	Duration               int          `json:"duration"`
+	Git                    *results.Git `json:"git"`
+}
+
+// tfbLevel is one level as TFB's toolset writes it: startTime and endTime
+// are Unix seconds with a fraction, and fields are absent when wrk did not
+// print them.
+type tfbLevel struct {
+	LatencyAvg    string   `json:"latencyAvg"`
+	LatencyStdev  string   `json:"latencyStdev"`
+	LatencyMax    string   `json:"latencyMax"`
+	TotalRequests *float64 `json:"totalRequests"`
+	StartTime     *float64 `json:"startTime"`
+	EndTime       *float64 `json:"endTime"`
+	Connect       float64  `json:"connect"`
+	Read          float64  `json:"read"`
+	Write         float64  `json:"write"`
+	Timeout       float64  `json:"timeout"`
+	Non2xx3xx     float64  `json:"5xx"`
+}
+
+// tfbExtraKeys are rawData keys TFB's toolset writes that are not test
+// types: per-framework line and commit counts.
+var tfbExtraKeys = []string{"slocCounts", "commitCounts"}
+
+func parseTFB(data []byte, byType map[string]json.RawMessage) (Run, error) {
+	var td tfbDocument
+	if err := json.Unmarshal(data, &td); err != nil {
+		return Run{}, fmt.Errorf("not a TFB results.json: %s", jsonError(err))
+	}
+	doc := results.Document{
+		UUID:                   td.UUID,
+		Name:                   td.Name,
+		EnvironmentDescription: td.EnvironmentDescription,
+		Git:                    td.Git,
+		StartTime:              int64(td.StartTime),
+		ConcurrencyLevels:      td.ConcurrencyLevels,
+		PipelineConcurrency:    td.PipelineConcurrency,
+		QueryIntervals:         td.QueryIntervals,
+		CachedQueryIntervals:   td.CachedQueryIntervals,
+		Frameworks:             td.Frameworks,
+		Duration:               td.Duration,
+		RawData:                map[string]map[string][]results.Level{},
+	}
+	if td.CompletionTime != nil {
+		t := int64(*td.CompletionTime)
+		doc.CompletionTime = &t
+	}
+	names := make([]string, 0, len(byType))
+	for name := range byType {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if slices.Contains(tfbExtraKeys, name) {
+			continue
+		}
+		tt, err := testType(name)
+		if err != nil {
+			return Run{}, fmt.Errorf("rawData: %w", err)
+		}
+		var entries map[string][]tfbLevel
+		if err := json.Unmarshal(byType[name], &entries); err != nil {
+			return Run{}, fmt.Errorf("rawData.%s: %s", name, jsonError(err))
+		}
+		keys, listName := levelList(td, tt)
+		converted := map[string][]results.Level{}
+		for entry, levels := range entries {
+			if len(levels) > len(keys) {
+				return Run{}, fmt.Errorf("rawData.%s.%s: %d levels but %s lists %d", name, entry, len(levels), listName, len(keys))
+			}
+			for i, l := range levels {
+				if lvl, ok := convertTFBLevel(l, tt, keys[i], td.ConcurrencyLevels); ok {
+					converted[entry] = append(converted[entry], lvl)
+				}
+			}
+		}
+		doc.RawData[string(tt)] = converted
+	}
+	return Run{Layout: LayoutTFB, Doc: doc}, nil
+}
+
+// levelList returns the list that, in TFB's layout, gives the levels of a
+// test type in order, and its JSON name.
+func levelList(td tfbDocument, tt config.TestType) ([]int, string) {
+	switch tt {
+	case config.Plaintext:
+		return td.PipelineConcurrency, "pipelineConcurrencyLevels"
+	case config.Query, config.Update:
+		return td.QueryIntervals, "queryIntervals"
+	case config.CachedQuery:
+		return td.CachedQueryIntervals, "cachedQueryIntervals"
+	}
+	return td.ConcurrencyLevels, "concurrencyLevels"
+}
+
+// convertTFBLevel turns a TFB level into this project's Level, with req/s
+// = totalRequests / (endTime - startTime) as TFB's site computes it. A
+// level without a request count or times (wrk failed) is left out.
+func convertTFBLevel(l tfbLevel, tt config.TestType, key int, concurrency []int) (results.Level, bool) {
+	if l.TotalRequests == nil || l.StartTime == nil || l.EndTime == nil || *l.EndTime <= *l.StartTime {
+		return results.Level{}, false
+	}
+	out := results.Level{
+		LatencyAvg:        l.LatencyAvg,
+		LatencyStdev:      l.LatencyStdev,
+		LatencyMax:        l.LatencyMax,
+		TotalRequests:     int64(*l.TotalRequests),
+		StartTime:         int64(*l.StartTime),
+		EndTime:           int64(*l.EndTime),
+		Connect:           int64(l.Connect),
+		Read:              int64(l.Read),
+		Write:             int64(l.Write),
+		Timeout:           int64(l.Timeout),
+		Non2xx3xx:         int64(l.Non2xx3xx),
+		RequestsPerSecond: *l.TotalRequests / (*l.EndTime - *l.StartTime),
+	}
+	switch tt {
+	case config.Query, config.Update, config.CachedQuery:
+		out.Queries = key
+		if len(concurrency) > 0 {
+			out.Connections = slices.Max(concurrency)
+		}
+	case config.Plaintext:
+		out.Connections = key
+		out.Pipeline = 16
+	default:
+		out.Connections = key
+	}
+	return out, true
+}
+
+// testType maps a test type name as TFB's toolsets have written it to this
+// project's TestType: "cached-query" (older TFB) and "cached_query" are the
+// same type.
+func testType(name string) (config.TestType, error) {
+	if name == "cached-query" {
+		return config.CachedQuery, nil
+	}
+	for _, tt := range config.TestTypes {
+		if string(tt) == name {
+			return tt, nil
+		}
+	}
+	known := make([]string, len(config.TestTypes))
+	for i, tt := range config.TestTypes {
+		known[i] = string(tt)
+	}
+	return "", fmt.Errorf("unknown test type %q (known: %s)", name, strings.Join(known, ", "))
+}
+
+// jsonError shortens encoding/json's errors to one line that says where.
+func jsonError(err error) string {
+	var syntax *json.SyntaxError
+	if errors.As(err, &syntax) {
+		return fmt.Sprintf("invalid JSON at byte %d: %v", syntax.Offset, err)
+	}
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &typ) {
+		where := typ.Field
+		if where == "" {
+			where = "the top level"
+		}
+		return fmt.Sprintf("%s is a JSON %s, want %s", where, typ.Value, typ.Type)
+	}
+	return err.Error()
+}

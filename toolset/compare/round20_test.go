@@ -1,0 +1,150 @@
+package compare
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/results"
+	"github.com/go-tfb/suite/toolset/round20"
+)
+
+// TestCompareRound20 maps entries to their Round 20 tests and computes the
+// ratios, shares and ranks from known local figures and Round 20's
+// published ones.
+func TestCompareRound20(t *testing.T) {
+	data, err := round20.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	path := writeRun(t, dir, "run", results.Environment{Runtime: "local", Cores: 2, CPUModel: "Example CPU"}, map[config.TestType]map[string][]level{
+		config.JSON: {
+			"nethttp": {{connections: 16, rps: []float64{40_000}}, {connections: 32, rps: []float64{50_000}, p50: "0.50ms", p99: "2.00ms"}},
+			"gin":     {{connections: 16, rps: []float64{40_000}, p50: "1.25ms", p99: "812.00us"}},
+			"fiber":   {{connections: 16, rps: []float64{60_000}}},
+			"echo":    {{connections: 16, rps: []float64{30_000}}},
+			"custom":  {{connections: 16, rps: []float64{99_000}}},
+		},
+		config.Query: {
+			"nethttp": {{connections: 32, queries: 1, rps: []float64{20_000}}, {connections: 32, queries: 20, rps: []float64{1_000, 1_100, 1_200}}},
+			"gin":     {{connections: 32, queries: 20, rps: []float64{800}}},
+			"echo":    {{connections: 32, queries: 1, rps: []float64{19_000}}},
+		},
+		config.CachedQuery: {
+			"gin": {{connections: 32, queries: 100, rps: []float64{5_000}}},
+		},
+		config.Plaintext: {
+			"fiber": {{connections: 256, rps: []float64{200_000}, p50: "5.00ms", p99: "20.00ms"}},
+		},
+	})
+	run := loadAll(t, path)[0]
+	c, err := CompareRound20(run, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(c.Source) != string(data.SourceJSON) {
+		t.Error("Source is not Round 20's source block")
+	}
+	types := map[string]Round20Type{}
+	for _, tt := range c.Types {
+		types[tt.Type] = tt
+	}
+
+	type want struct {
+		entry, test          string
+		level                int
+		local, r20           float64
+		localRank, r20Rank   int
+		localShare, r20Share float64
+		localP50, localP99   float64 // ms; -1 when absent
+	}
+	check := func(tt string, wants []want) {
+		t.Helper()
+		rows := types[tt].Rows
+		if len(rows) != len(wants) {
+			t.Fatalf("%s: %d rows, want %d: %+v", tt, len(rows), len(wants), rows)
+		}
+		for i, w := range wants {
+			r := rows[i]
+			if r.Entry != w.entry || r.Round20Test != w.test || r.LocalLevel != w.level {
+				t.Errorf("%s row %d: %s → %s at %d, want %s → %s at %d", tt, i, r.Entry, r.Round20Test, r.LocalLevel, w.entry, w.test, w.level)
+			}
+			if r.LocalRPS != w.local || r.Round20RPS != w.r20 || math.Abs(r.Ratio-w.local/w.r20) > 1e-12 {
+				t.Errorf("%s %s: local %v Round 20 %v ratio %v, want %v, %v, %v", tt, r.Entry, r.LocalRPS, r.Round20RPS, r.Ratio, w.local, w.r20, w.local/w.r20)
+			}
+			if r.LocalRank != w.localRank || r.Round20Rank != w.r20Rank {
+				t.Errorf("%s %s: ranks %d / %d, want %d / %d", tt, r.Entry, r.LocalRank, r.Round20Rank, w.localRank, w.r20Rank)
+			}
+			if math.Abs(r.LocalShare-w.localShare) > 1e-9 || math.Abs(r.Round20Share-w.r20Share) > 1e-9 {
+				t.Errorf("%s %s: shares %v / %v, want %v / %v", tt, r.Entry, r.LocalShare, r.Round20Share, w.localShare, w.r20Share)
+			}
+			for _, p := range []struct {
+				got  *float64
+				want float64
+			}{{r.LocalP50, w.localP50}, {r.LocalP99, w.localP99}} {
+				if (p.got == nil) != (p.want < 0) || (p.got != nil && math.Abs(*p.got-p.want) > 1e-9) {
+					t.Errorf("%s %s: local latency %v, want %v", tt, r.Entry, p.got, p.want)
+				}
+			}
+		}
+	}
+	// Round 20 json: fiber 1,182,912; gin 418,676; go 394,544; echo 301,533.
+	check("json", []want{
+		{"fiber", "fiber", 16, 60_000, 1_182_912, 1, 1, 1, 1, -1, -1},
+		{"nethttp", "go", 32, 50_000, 394_544, 2, 3, 50.0 / 60, 394_544.0 / 1_182_912, 0.5, 2},
+		{"gin", "gin", 16, 40_000, 418_676, 3, 2, 40.0 / 60, 418_676.0 / 1_182_912, 1.25, 0.812},
+		{"echo", "echo", 16, 30_000, 301_533, 4, 4, 0.5, 301_533.0 / 1_182_912, -1, -1},
+	})
+	if a := types["json"].RankingAgrees; a == nil || *a {
+		t.Errorf("json ranking agrees = %v, want false", a)
+	}
+	if !slices.Contains(types["json"].Notes, "custom: no Round 20 test for json.") {
+		t.Errorf("json notes %q lack the entry without counterpart", types["json"].Notes)
+	}
+	// query at 20 queries, not at the best level; echo has no 20-query level.
+	check("query", []want{
+		{"nethttp", "go-pgx", 20, 1_100, 19_610, 1, 1, 1, 1, -1, -1},
+		{"gin", "gin", 20, 800, 14_444, 2, 2, 800.0 / 1_100, 14_444.0 / 19_610, -1, -1},
+	})
+	if a := types["query"].RankingAgrees; a == nil || !*a {
+		t.Errorf("query ranking agrees = %v, want true", a)
+	}
+	notes := strings.Join(types["query"].Notes, "\n")
+	for _, w := range []string{"gin: Round 20's gin used MySQL, not PostgreSQL.", "echo: this run has no 20 queries level"} {
+		if !strings.Contains(notes, w) {
+			t.Errorf("query notes %q lack %q", notes, w)
+		}
+	}
+	if len(types["cached_query"].Rows) != 0 || !strings.Contains(strings.Join(types["cached_query"].Notes, " "), "gin: Round 20's gin has no cached-query result.") {
+		t.Errorf("cached_query: %+v, want no rows and a note on gin", types["cached_query"])
+	}
+	if p := types["plaintext"].Rows; len(p) != 1 || p[0].Round20P99 != nil || p[0].Round20P50 == nil || *p[0].Round20P50 != 0.47100000000000003 {
+		t.Errorf("plaintext fiber: %+v, want Round 20's p50 0.471 and no p99 (recorded as 0)", p)
+	}
+	if notes := strings.Join(types["plaintext"].Notes, "\n"); !strings.Contains(notes, "fiber: Round 20's data records no p99 for fiber plaintext") || !strings.Contains(notes, "16,384 connections") {
+		t.Errorf("plaintext notes %q: want the missing p99 and the pipelining at 16,384 connections", notes)
+	}
+	if len(c.Differences) == 0 || !strings.Contains(c.Differences[0], "Example CPU, 2 cores") || !strings.Contains(c.Differences[0], "Xeon Gold 5120") {
+		t.Errorf("differences %q: want Round 20's hardware and the run's", c.Differences)
+	}
+}
+
+// TestCompareRound20NoCounterpart: a run without any mapped entry is an
+// error naming the file.
+func TestCompareRound20NoCounterpart(t *testing.T) {
+	data, err := round20.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := writeRun(t, t.TempDir(), "run", results.Environment{}, map[config.TestType]map[string][]level{
+		config.JSON: {"custom": {{connections: 16, rps: []float64{1}}}},
+	})
+	run := loadAll(t, path)[0]
+	_, err = CompareRound20(run, data)
+	if err == nil || !strings.Contains(err.Error(), run.Path) {
+		t.Errorf("error %v, want one naming %s", err, run.Path)
+	}
+}
