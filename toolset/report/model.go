@@ -57,6 +57,17 @@ func levelUnit(tt config.TestType) string {
 	return "connections"
 }
 
+// levelAbbrev is levelUnit in a word, for axis labels.
+func levelAbbrev(tt config.TestType) string {
+	switch {
+	case tt == config.CachedQuery:
+		return "items"
+	case queryLike(tt):
+		return "queries"
+	}
+	return "conn."
+}
+
 // levelOf is the value that names a level of a type.
 func levelOf(tt config.TestType, l results.Level) int {
 	if queryLike(tt) {
@@ -177,6 +188,7 @@ type lineSeries struct {
 	Name   string
 	Color  string
 	Dash   string // ECharts line type: solid, dashed, dotted
+	Symbol string // ECharts symbol at each point; empty for the default
 	Values []*float64
 }
 
@@ -186,17 +198,18 @@ func throughputLines(td typeData) []lineSeries {
 	return perLevel(td, func(l levelStat) (float64, bool) { return l.RPS.Median, true }, "", "solid")
 }
 
-// percentiles are the latency percentiles the report draws, with the line
-// type of each.
+// percentiles are the latency percentiles the report draws, each with its
+// own line type and symbol so that they can be told apart without colour.
 var percentiles = []struct {
-	Name string
-	Dash string
-	Get  func(results.Level) string
+	Name   string
+	Dash   string
+	Symbol string
+	Get    func(results.Level) string
 }{
-	{"p50", "solid", func(l results.Level) string { return l.LatencyP50 }},
-	{"p75", "dashed", func(l results.Level) string { return l.LatencyP75 }},
-	{"p90", "dotted", func(l results.Level) string { return l.LatencyP90 }},
-	{"p99", "dashed", func(l results.Level) string { return l.LatencyP99 }},
+	{"p50", "solid", "circle", func(l results.Level) string { return l.LatencyP50 }},
+	{"p75", "dashed", "rect", func(l results.Level) string { return l.LatencyP75 }},
+	{"p90", "dotted", "triangle", func(l results.Level) string { return l.LatencyP90 }},
+	{"p99", "solid", "diamond", func(l results.Level) string { return l.LatencyP99 }},
 }
 
 // latencyLines gives, per series and percentile, the latency in
@@ -211,6 +224,9 @@ func latencyLines(td typeData) []lineSeries {
 			}
 			return float64(d) / float64(time.Millisecond), true
 		}, " "+p.Name, p.Dash)
+		for i := range lines {
+			lines[i].Symbol = p.Symbol
+		}
 		out = append(out, lines...)
 	}
 	return out

@@ -179,7 +179,7 @@ func TestBestLevelsAndWhiskers(t *testing.T) {
 		t.Errorf("echo best = %+v, want 16 connections at 300", echo)
 	}
 
-	opt := bestOption(bests)
+	opt := bestOption(bests, "conn.")
 	series := opt["series"].([]map[string]any)
 	if len(series) != 2 || series[1]["type"] != "boxplot" {
 		t.Fatalf("series = %v, want a bar and a boxplot", series)
@@ -197,7 +197,7 @@ func TestBestLevelsAndWhiskers(t *testing.T) {
 	if b[0].Whisker() {
 		t.Error("a single sample got a whisker")
 	}
-	if s := bestOption(b)["series"].([]map[string]any); len(s) != 1 {
+	if s := bestOption(b, "conn.")["series"].([]map[string]any); len(s) != 1 {
 		t.Errorf("got %d series for single samples, want only the bars", len(s))
 	}
 }

@@ -61,6 +61,7 @@ type table struct {
 
 // chart is one chart container and the ECharts option it draws.
 type chart struct {
+	Wide   bool // spans the width of the page
 	ID     string
 	Title  string
 	Note   string
@@ -150,12 +151,12 @@ func buildTypeSection(runs []Run, all []series, tt config.TestType, base string,
 	ts.Charts = append(ts.Charts, chart{
 		ID: id("best"), Title: "Best level per entry",
 		Note:   "Bar: median req/s at the entry's best level. Whisker: min–max of the repeats, drawn when the level ran more than once.",
-		Option: bestOption(bests),
+		Option: bestOption(bests, levelAbbrev(tt)),
 	})
 	ts.Charts = append(ts.Charts, chart{
-		ID: id("latency"), Title: "Latency percentiles by level",
-		Note:   "p50 solid, p75 dashed, p90 dotted, p99 dashed and thick; from the median repeat of each level.",
-		Option: lineOption(cats, xName, "ms", latencyLines(td)),
+		ID: id("latency"), Title: "Latency percentiles by level", Wide: true,
+		Note:   "wrk's latency distribution at each level (from the median repeat): p50 thin solid line with circles, p75 dashed with squares, p90 dotted with triangles, p99 thick solid line with diamonds. Logarithmic scale.",
+		Option: latencyOption(cats, xName, latencyLines(td)),
 	})
 	if lines := cpuLines(td); len(lines) > 0 {
 		ts.Charts = append(ts.Charts, chart{
@@ -241,17 +242,34 @@ func lineOption(cats []string, xName, unit string, lines []lineSeries) map[strin
 	o["yAxis"] = valueAxis(unit)
 	ss := make([]map[string]any, 0, len(lines))
 	for _, l := range lines {
-		width := 2
-		if strings.HasSuffix(l.Name, " p99") {
-			width = 3
+		width := 2.0
+		switch {
+		case strings.HasSuffix(l.Name, " p99"):
+			width = 3.5
+		case strings.HasSuffix(l.Name, " p50"):
+			width = 1.5
 		}
 		ss = append(ss, map[string]any{
 			"type": "line", "name": l.Name, "data": l.Values, "connectNulls": true,
-			"symbolSize": 6, "color": l.Color,
+			"symbol": cmpOr(l.Symbol, "circle"), "symbolSize": 7, "color": l.Color,
 			"lineStyle": map[string]any{"type": cmpOr(l.Dash, "solid"), "width": width},
 		})
 	}
 	o["series"] = ss
+	return o
+}
+
+// latencyOption draws the latency lines on a logarithmic axis (p99 is often
+// ten times p50), with a legend that wraps instead of scrolling.
+func latencyOption(cats []string, xName string, lines []lineSeries) map[string]any {
+	o := lineOption(cats, xName, "ms", lines)
+	y := valueAxis("ms (log scale)")
+	y["type"] = "log"
+	y["logBase"] = 10
+	o["yAxis"] = y
+	rows := (len(lines) + 7) / 8
+	o["legend"] = map[string]any{"type": "plain", "bottom": 0, "itemWidth": 36}
+	o["grid"] = map[string]any{"left": 16, "right": 24, "top": 40, "bottom": 48 + 24*rows, "containLabel": true}
 	return o
 }
 
@@ -272,21 +290,24 @@ func barOption(cats []string, xName, unit string, lines []lineSeries) map[string
 // bestOption draws one bar per series at its best level, labelled with its
 // median, and a min–max whisker (a boxplot whose box is flat at the
 // median) where the level was repeated.
-func bestOption(bests []best) map[string]any {
+func bestOption(bests []best, levelShort string) map[string]any {
 	o := baseOption()
 	cats := make([]string, len(bests))
 	bars := make([]map[string]any, len(bests))
 	var whiskers []any
 	for i, b := range bests {
-		cats[i] = fmt.Sprintf("%s\n@ %d", b.Name, b.Level)
-		bars[i] = map[string]any{"value": roundTo(b.RPS.Median, 0), "itemStyle": map[string]any{"color": b.Color}}
+		cats[i] = fmt.Sprintf("%s\n(%s %d)", b.Name, levelShort, b.Level)
+		bars[i] = map[string]any{
+			"value": roundTo(b.RPS.Median, 0), "itemStyle": map[string]any{"color": b.Color},
+			"label": map[string]any{"formatter": formatRate(b.RPS.Median)},
+		}
 		if b.Whisker() {
 			whiskers = append(whiskers, []float64{roundTo(b.RPS.Min, 0), roundTo(b.RPS.Median, 0), roundTo(b.RPS.Median, 0), roundTo(b.RPS.Median, 0), roundTo(b.RPS.Max, 0)})
 		} else {
 			whiskers = append(whiskers, "-")
 		}
 	}
-	o["xAxis"] = map[string]any{"type": "category", "data": cats, "axisLabel": map[string]any{"interval": 0}}
+	o["xAxis"] = map[string]any{"type": "category", "data": cats, "axisLabel": map[string]any{"interval": 0, "margin": 12, "lineHeight": 16}}
 	o["yAxis"] = valueAxis("req/s")
 	o["tooltip"] = map[string]any{"trigger": "item"}
 	o["legend"] = map[string]any{"bottom": 0, "data": []string{"median req/s", "min–max of repeats"}}
