@@ -229,7 +229,27 @@ func latencyLines(td typeData) []lineSeries {
 		}
 		out = append(out, lines...)
 	}
+	// Group the lines by series, so the legend reads gin p50 … p99, then
+	// the next entry.
+	order := map[string]int{}
+	for i, s := range td.Series {
+		order[s.Name] = i
+	}
+	slices.SortStableFunc(out, func(a, b lineSeries) int {
+		na, _ := cutLastWord(a.Name)
+		nb, _ := cutLastWord(b.Name)
+		return cmp.Compare(order[na], order[nb])
+	})
 	return out
+}
+
+// cutLastWord splits "gin p99" into "gin" and "p99".
+func cutLastWord(s string) (before, last string) {
+	i := strings.LastIndexByte(s, ' ')
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], s[i+1:]
 }
 
 // cpuLines gives, per series, the server's CPU seconds during each level.

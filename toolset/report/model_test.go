@@ -135,6 +135,14 @@ func TestLatencyLinesInMilliseconds(t *testing.T) {
 	if len(lines) != 2*len(percentiles) {
 		t.Fatalf("got %d lines, want %d", len(lines), 2*len(percentiles))
 	}
+	var names []string
+	for _, l := range lines {
+		names = append(names, l.Name)
+	}
+	want := []string{"gin p50", "gin p75", "gin p90", "gin p99", "echo p50", "echo p75", "echo p90", "echo p99"}
+	if !slices.Equal(names, want) {
+		t.Errorf("lines = %v, want them grouped by entry: %v", names, want)
+	}
 	for _, l := range lines {
 		if l.Name == "gin p99" {
 			if *l.Values[0] != 4 || *l.Values[1] != 8 {

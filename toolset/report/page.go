@@ -222,7 +222,7 @@ func baseOption() map[string]any {
 // valueAxis is a value y axis named with its unit.
 func valueAxis(unit string) map[string]any {
 	return map[string]any{
-		"type": "value", "name": unit, "nameTextStyle": map[string]any{"fontWeight": "bold"},
+		"type": "value", "name": unit, "nameTextStyle": map[string]any{"fontWeight": "bold", "align": "left"},
 		"splitLine": map[string]any{"lineStyle": map[string]any{"color": "#e6e6e6"}},
 	}
 }
@@ -313,7 +313,7 @@ func bestOption(bests []best, levelShort string) map[string]any {
 	o["legend"] = map[string]any{"bottom": 0, "data": []string{"median req/s", "min–max of repeats"}}
 	series := []map[string]any{{
 		"type": "bar", "name": "median req/s", "data": bars, "barMaxWidth": 64, "color": "#5470c6",
-		"label": map[string]any{"show": true, "position": "insideTop", "color": "#fff", "fontWeight": "bold"},
+		"label": map[string]any{"show": true, "position": "insideBottom", "distance": 10, "color": "#fff", "fontWeight": "bold"},
 	}}
 	for _, w := range whiskers {
 		if w != "-" {
