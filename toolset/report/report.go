@@ -80,11 +80,18 @@ func Load(arg string) (Run, error) {
 	if err != nil {
 		return Run{}, fmt.Errorf("%s: not a valid %s: %w", path, results.FileName, err)
 	}
-	abs, err := filepath.Abs(path)
+	return NewRun(path, doc), nil
+}
+
+// NewRun makes a Run of a document already in memory, such as a running
+// benchmark's (results.Writer's File and Document), labelled with the name
+// of its directory.
+func NewRun(resultsPath string, doc results.Document) Run {
+	abs, err := filepath.Abs(resultsPath)
 	if err != nil {
-		abs = path
+		abs = resultsPath
 	}
-	return Run{Label: filepath.Base(filepath.Dir(abs)), Path: abs, Doc: doc}, nil
+	return Run{Label: filepath.Base(filepath.Dir(abs)), Path: abs, Doc: doc}
 }
 
 // decode parses results.json, saying where a syntax or type error is.

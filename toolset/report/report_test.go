@@ -198,3 +198,45 @@ func TestWriteFileOnAPartialRun(t *testing.T) {
 		})
 	}
 }
+
+// A report written while a run is going, from the results writer's own
+// document, as tfb benchmark writes it after every test type.
+func TestWriteFileFromARunningWriter(t *testing.T) {
+	w, err := results.Create(t.TempDir(), results.Meta{Frameworks: []string{"gin"}, Duration: 2, ConcurrencyLevels: []int{16, 32}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(w.Dir(), FileName)
+	write := func() string {
+		t.Helper()
+		if err := WriteFile(out, NewRun(w.File(), w.Document())); err != nil {
+			t.Fatalf("WriteFile: %v", err)
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	if page := write(); !strings.Contains(page, "has not finished") || !strings.Contains(page, "No entry was verified") {
+		t.Error("the page of a run that just started does not say it has not finished and has nothing verified")
+	}
+	if err := w.SetVerify("gin", "json", "pass"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.AddLevel("gin", "json", level(16, 12345, "2.00ms")); err != nil {
+		t.Fatal(err)
+	}
+	if page := write(); !strings.Contains(page, "12,345") || !strings.Contains(page, `id="type-json"`) {
+		t.Error("the page after one level lacks the level's 12,345 req/s or the json section")
+	}
+	if err := w.Finish(); err != nil {
+		t.Fatal(err)
+	}
+	if page := write(); strings.Contains(page, "has not finished") {
+		t.Error("the page of a finished run says it has not finished")
+	}
+	if entries, _ := os.ReadDir(w.Dir()); len(entries) != 2 {
+		t.Errorf("run directory holds %d files, want results.json and report.html (no temporary files left)", len(entries))
+	}
+}
