@@ -1,11 +1,14 @@
 package report
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -72,11 +75,48 @@ const checkChartsJS = `Array.from(document.querySelectorAll('.chart')).map(funct
   return r;
 })`
 
-// openInChromium opens the page from file:// in a fresh headless Chromium
-// with no network, fails the test on any console error, uncaught exception
-// or request that is not file: or data:, checks that every chart drew, and
-// returns a full-page PNG screenshot.
-func openInChromium(t *testing.T, page string) []byte {
+// pageCheck is what a visit of a page in Chromium found.
+type pageCheck struct {
+	Charts []chartCheck
+	// Problems are console errors, uncaught exceptions and requests that
+	// are not file: or data:, one line each.
+	Problems   []string
+	Screenshot []byte // full page, PNG
+}
+
+// chartFailures says, one line each, which charts did not draw: no canvas,
+// no series with data, almost nothing painted, or a series colour that
+// covers no more than a legend icon.
+func chartFailures(checks []chartCheck) []string {
+	var out []string
+	if len(checks) == 0 {
+		out = append(out, "the page has no chart")
+	}
+	for _, c := range checks {
+		switch {
+		case !c.Canvas || c.Width == 0 || c.Height == 0:
+			out = append(out, fmt.Sprintf("chart %s: no canvas drawn", c.ID))
+		case c.Series == 0:
+			out = append(out, fmt.Sprintf("chart %s: no series with data", c.ID))
+		case c.Painted < 5000:
+			out = append(out, fmt.Sprintf("chart %s: only %d painted pixels", c.ID, c.Painted))
+		}
+		for color, n := range c.SeriesPixels {
+			// A series' legend icon alone is about 100 pixels of its colour;
+			// its line or bar adds hundreds more.
+			if n < 150 {
+				out = append(out, fmt.Sprintf("chart %s: series colour %s covers %d pixels, too few for a drawn line or bar", c.ID, color, n))
+			}
+		}
+	}
+	return out
+}
+
+// inspectInChromium opens the page from file:// in a fresh headless
+// Chromium, records every console error, uncaught exception and request
+// that is not file: or data:, inspects every chart and takes a full-page
+// screenshot. Only a failure to drive the browser stops the test.
+func inspectInChromium(t *testing.T, page string) pageCheck {
 	t.Helper()
 	exe := chromiumPath(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -114,7 +154,11 @@ func openInChromium(t *testing.T, page string) []byte {
 			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
 				var parts []string
 				for _, a := range ev.Args {
-					parts = append(parts, string(a.Value)+a.Description)
+					var text string
+					if json.Unmarshal(a.Value, &text) != nil {
+						text = string(a.Value) + a.Description
+					}
+					parts = append(parts, text)
 				}
 				problem("console.%s: %s", ev.Type, strings.Join(parts, " "))
 			}
@@ -161,34 +205,10 @@ func openInChromium(t *testing.T, page string) []byte {
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
 	}
-
-	if len(checks) == 0 {
-		t.Error("the page has no chart")
-	}
-	for _, c := range checks {
-		switch {
-		case !c.Canvas || c.Width == 0 || c.Height == 0:
-			t.Errorf("chart %s: no canvas drawn (%+v)", c.ID, c)
-		case c.Series == 0:
-			t.Errorf("chart %s: no series with data", c.ID)
-		case c.Painted < 5000:
-			t.Errorf("chart %s: only %d painted pixels", c.ID, c.Painted)
-		}
-		for color, n := range c.SeriesPixels {
-			// A series' legend icon alone is about 100 pixels of its colour;
-			// its line or bar adds hundreds more.
-			if n < 150 {
-				t.Errorf("chart %s: series colour %s covers %d pixels, too few for a drawn line or bar", c.ID, color, n)
-			}
-		}
-	}
-	t.Logf("%d charts drew: %+v", len(checks), checks)
+	t.Logf("%d charts: %+v", len(checks), checks)
 	mu.Lock()
 	defer mu.Unlock()
-	for _, p := range problems {
-		t.Error(p)
-	}
-	return shot
+	return pageCheck{Charts: checks, Problems: slices.Clone(problems), Screenshot: shot}
 }
 
 // keepScreenshot writes the PNG to the test's temporary directory, or to
@@ -249,8 +269,59 @@ func TestReportRendersInChromium(t *testing.T) {
 			if err := WriteFile(out, runs...); err != nil {
 				t.Fatal(err)
 			}
-			png := openInChromium(t, out)
-			keepScreenshot(t, strings.ReplaceAll(tt.name, " ", "-")+".png", png)
+			check := inspectInChromium(t, out)
+			keepScreenshot(t, strings.ReplaceAll(tt.name, " ", "-")+".png", check.Screenshot)
+			for _, p := range check.Problems {
+				t.Error(p)
+			}
+			for _, f := range chartFailures(check.Charts) {
+				t.Error(f)
+			}
+			if want := 5 * len(typesOf(runs)); len(check.Charts) != want {
+				t.Errorf("%d charts on the page, want %d (5 per test type)", len(check.Charts), want)
+			}
 		})
+	}
+}
+
+// The checks above must catch a broken page: an empty chart, a console
+// error, an uncaught exception and a request to the network.
+func TestChromiumChecksCatchABrokenPage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a browser")
+	}
+	dir := t.TempDir()
+	copyDir(t, filepath.Join("testdata", "run"), dir)
+	run, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, run); err != nil {
+		t.Fatal(err)
+	}
+	// Before the scripts: a chart without data, an image from the network
+	// (127.0.0.1:9, where nothing listens), a console error and an
+	// exception.
+	broken := `<div class="chart" id="empty-chart" data-option="empty-option"></div>` +
+		`<script type="application/json" id="empty-option">{"xAxis":{"type":"category","data":["16"]},"yAxis":{"type":"value"},"series":[{"type":"line","data":[null]}]}</script>` +
+		`<img src="http://127.0.0.1:9/pixel.png" alt="">` +
+		`<script>console.error("broken on purpose"); window.setTimeout(function () { throw new Error("thrown on purpose"); }, 0);</script>`
+	page := strings.Replace(buf.String(), "<footer>", broken+"<footer>", 1)
+	path := filepath.Join(dir, "broken.html")
+	if err := os.WriteFile(path, []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	check := inspectInChromium(t, path)
+	found := strings.Join(append(check.Problems, chartFailures(check.Charts)...), "\n")
+	for _, want := range []string{
+		"chart empty-chart: no series with data",
+		"request to http://127.0.0.1:9/pixel.png",
+		"console.error: broken on purpose",
+		"thrown on purpose",
+	} {
+		if !strings.Contains(found, want) {
+			t.Errorf("the checks missed %q; they found:\n%s", want, found)
+		}
 	}
 }
