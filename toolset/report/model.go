@@ -198,6 +198,37 @@ func throughputLines(td typeData) []lineSeries {
 	return perLevel(td, func(l levelStat) (float64, bool) { return l.RPS.Median, true }, "", "solid")
 }
 
+// band is the min–max range of one series' repeats at each level, nil
+// where a level ran once.
+type band struct {
+	Name     string
+	Color    string
+	Min, Max []*float64
+}
+
+// throughputBands gives, per series with a repeated level, the min and max
+// requests per second of the repeats at each level of td.Levels.
+func throughputBands(td typeData) []band {
+	var out []band
+	for i, s := range td.Series {
+		b := band{Name: s.Name, Color: s.Color, Min: make([]*float64, len(td.Levels)), Max: make([]*float64, len(td.Levels))}
+		any := false
+		for j, level := range td.Levels {
+			k, ok := td.At[i][level]
+			if !ok || td.Stats[i][k].RPS.N < 2 {
+				continue
+			}
+			lo, hi := td.Stats[i][k].RPS.Min, td.Stats[i][k].RPS.Max
+			b.Min[j], b.Max[j] = &lo, &hi
+			any = true
+		}
+		if any {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
 // percentiles are the latency percentiles the report draws, each with its
 // own line type and symbol so that they can be told apart without colour.
 var percentiles = []struct {

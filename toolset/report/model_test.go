@@ -128,6 +128,22 @@ func TestThroughputLinesAlignLevelsAcrossRuns(t *testing.T) {
 	}
 }
 
+func TestThroughputBandsOnlyForRepeatedLevels(t *testing.T) {
+	runs := []Run{{Label: "a", Doc: repeatedDoc()}}
+	td, _ := typeDataOf(runs, seriesOf(runs), config.JSON)
+	bands := throughputBands(td)
+	if len(bands) != 2 || bands[0].Name != "gin" {
+		t.Fatalf("bands = %+v, want gin's and echo's", bands)
+	}
+	if *bands[0].Min[0] != 100 || *bands[0].Max[0] != 300 || *bands[0].Min[1] != 400 || *bands[0].Max[1] != 450 {
+		t.Errorf("gin band = %v–%v, %v–%v; want 100–300, 400–450", *bands[0].Min[0], *bands[0].Max[0], *bands[0].Min[1], *bands[0].Max[1])
+	}
+	td, _ = typeDataOf(runs, seriesOf(runs), config.DB) // one sample per level
+	if b := throughputBands(td); len(b) != 0 {
+		t.Errorf("bands for single samples: %+v", b)
+	}
+}
+
 func TestLatencyLinesInMilliseconds(t *testing.T) {
 	runs := []Run{{Label: "a", Doc: repeatedDoc()}}
 	td, _ := typeDataOf(runs, seriesOf(runs), config.JSON)

@@ -142,11 +142,16 @@ func buildTypeSection(runs []Run, all []series, tt config.TestType, base string,
 	id := func(kind string) string { return fmt.Sprintf("chart-%d-%s", n, kind) }
 	xName := levelUnit(tt)
 
-	ts.Charts = append(ts.Charts, chart{
+	rps := chart{
 		ID: id("rps"), Title: "Requests per second by level",
-		Note:   "Median of the repeats at each level.",
+		Note:   "Median at each level.",
 		Option: lineOption(cats, xName, "req/s", throughputLines(td)),
-	})
+	}
+	if bands := throughputBands(td); len(bands) > 0 {
+		rps.Note = "Line: median of the repeats at each level. Shaded band: their min–max."
+		addBands(rps.Option, bands)
+	}
+	ts.Charts = append(ts.Charts, rps)
 	bests := bestLevels(td)
 	ts.Charts = append(ts.Charts, chart{
 		ID: id("best"), Title: "Best level per entry",
@@ -259,6 +264,35 @@ func lineOption(cats []string, xName, unit string, lines []lineSeries) map[strin
 	return o
 }
 
+// addBands shades each band under its series' line: an invisible line at
+// the minimum and, stacked on it, an area as high as max − min. The band
+// series share the line's name, so its legend entry hides them together,
+// and are silent, so the tooltip (per point) shows the medians only.
+func addBands(o map[string]any, bands []band) {
+	ss := o["series"].([]map[string]any)
+	for i, b := range bands {
+		height := make([]*float64, len(b.Min))
+		for j := range b.Min {
+			if b.Min[j] != nil && b.Max[j] != nil {
+				h := *b.Max[j] - *b.Min[j]
+				height[j] = &h
+			}
+		}
+		stack := fmt.Sprintf("band-%d", i)
+		common := func(data []*float64) map[string]any {
+			return map[string]any{
+				"type": "line", "name": b.Name, "data": data, "stack": stack, "silent": true,
+				"symbol": "none", "color": b.Color, "lineStyle": map[string]any{"opacity": 0},
+			}
+		}
+		low, high := common(b.Min), common(height)
+		high["areaStyle"] = map[string]any{"color": b.Color, "opacity": 0.18}
+		ss = append(ss, low, high)
+	}
+	o["series"] = ss
+	o["tooltip"] = map[string]any{"trigger": "item"}
+}
+
 // latencyOption draws the latency lines on a logarithmic axis (p99 is often
 // ten times p50), with a legend that wraps instead of scrolling.
 func latencyOption(cats []string, xName string, lines []lineSeries) map[string]any {
@@ -312,7 +346,7 @@ func bestOption(bests []best, levelShort string) map[string]any {
 	o["tooltip"] = map[string]any{"trigger": "item"}
 	o["legend"] = map[string]any{"bottom": 0, "data": []string{"median req/s", "min–max of repeats"}}
 	series := []map[string]any{{
-		"type": "bar", "name": "median req/s", "data": bars, "barMaxWidth": 64, "color": "#5470c6",
+		"type": "bar", "name": "median req/s", "data": bars, "barMaxWidth": 64, "color": "#9aa3b2",
 		"label": map[string]any{"show": true, "position": "insideBottom", "distance": 10, "color": "#fff", "fontWeight": "bold"},
 	}}
 	for _, w := range whiskers {
