@@ -129,24 +129,56 @@ func seriesOf(runs []Run) []series {
 }
 
 // levelStats summarises one entry's levels of one type, in the order they
-// were measured. Levels without a measurement are left out.
+// were measured. Levels without a measurement are left out. A file written
+// by TFB's own toolset lacks requestsPerSecond and the level's connections
+// or queries: the rate is then totalRequests over the level's seconds, and
+// the level is the run's list of levels at the same position.
 func levelStats(doc results.Document, tt config.TestType, entry string) []levelStat {
 	var out []levelStat
-	for _, reps := range doc.LevelRepeats(string(tt), entry) {
+	for pos, reps := range doc.LevelRepeats(string(tt), entry) {
 		if len(reps) == 0 {
 			continue
 		}
 		rates := make([]float64, len(reps))
 		for i, l := range reps {
-			rates[i] = l.RequestsPerSecond
+			rates[i] = rateOf(l)
+		}
+		lvl := levelOf(tt, reps[0])
+		if lvl == 0 {
+			if levels := declaredLevels(doc, tt); pos < len(levels) {
+				lvl = levels[pos]
+			}
 		}
 		out = append(out, levelStat{
-			Level:  levelOf(tt, reps[0]),
+			Level:  lvl,
 			RPS:    stats.Summarize(rates),
 			Median: reps[stats.MedianIndex(rates)],
 		})
 	}
 	return out
+}
+
+// rateOf is a level's requests per second: as recorded, or else computed
+// from its total requests and start and end times as TFB does.
+func rateOf(l results.Level) float64 {
+	if l.RequestsPerSecond > 0 || l.TotalRequests == 0 || l.EndTime <= l.StartTime {
+		return l.RequestsPerSecond
+	}
+	return float64(l.TotalRequests) / float64(l.EndTime-l.StartTime)
+}
+
+// declaredLevels are the levels a run lists for a type, in the order TFB
+// measures them.
+func declaredLevels(doc results.Document, tt config.TestType) []int {
+	switch {
+	case tt == config.CachedQuery:
+		return doc.CachedQueryIntervals
+	case queryLike(tt):
+		return doc.QueryIntervals
+	case tt == config.Plaintext:
+		return doc.PipelineConcurrency
+	}
+	return doc.ConcurrencyLevels
 }
 
 // typeData is what the report shows of one test type.

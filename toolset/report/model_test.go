@@ -65,6 +65,38 @@ func TestLevelStatsUsesTheMedianRepeat(t *testing.T) {
 	}
 }
 
+// A results.json written by TFB's toolset has neither requestsPerSecond nor
+// the level in its rawData entries.
+func TestLevelStatsOfATFBFile(t *testing.T) {
+	doc := results.Document{
+		ConcurrencyLevels: []int{16, 32},
+		QueryIntervals:    []int{1, 5},
+		RawData: map[string]map[string][]results.Level{
+			"json":  {"gin": {{TotalRequests: 30000, StartTime: 100, EndTime: 115}, {TotalRequests: 45000, StartTime: 120, EndTime: 135}}},
+			"query": {"gin": {{TotalRequests: 1500, StartTime: 100, EndTime: 115}}},
+		},
+	}
+	tests := []struct {
+		tt    config.TestType
+		level []int
+		rate  []float64
+	}{
+		{config.JSON, []int{16, 32}, []float64{2000, 3000}},
+		{config.Query, []int{1}, []float64{100}},
+	}
+	for _, tt := range tests {
+		st := levelStats(doc, tt.tt, "gin")
+		if len(st) != len(tt.level) {
+			t.Fatalf("%s: %d levels, want %d", tt.tt, len(st), len(tt.level))
+		}
+		for i, l := range st {
+			if l.Level != tt.level[i] || l.RPS.Median != tt.rate[i] {
+				t.Errorf("%s level %d = %d at %v req/s, want %d at %v", tt.tt, i, l.Level, l.RPS.Median, tt.level[i], tt.rate[i])
+			}
+		}
+	}
+}
+
 func TestSeriesNames(t *testing.T) {
 	doc := repeatedDoc()
 	tests := []struct {
