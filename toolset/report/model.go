@@ -401,6 +401,7 @@ const (
 type gridCell struct {
 	Status  string
 	Reasons []string
+	Href    string // the verifier's output for the cell, relative to the page; empty when absent
 }
 
 // gridRow is one entry (of one run) in the verification grid.

@@ -119,6 +119,15 @@ func buildPage(r Report) (page, error) {
 			Repeats:     max(d.RepeatCount, 1),
 		})
 	}
+	for i, row := range p.Grid.Rows { // rows follow all, one per series
+		s := all[i]
+		for j := range row.Cells {
+			path := filepath.Join(r.Runs[s.Run].Dir(), s.Entry, string(p.Grid.Types[j]), "verification.txt")
+			if _, err := os.Stat(path); err == nil {
+				row.Cells[j].Href = fileLink(base, path, "").Href
+			}
+		}
+	}
 	p.Environment = environmentTable(r.Runs, names)
 	for _, tt := range types {
 		p.Types = append(p.Types, buildTypeSection(r.Runs, all, tt, base, len(p.Types)))

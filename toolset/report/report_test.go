@@ -240,3 +240,28 @@ func TestWriteFileFromARunningWriter(t *testing.T) {
 		t.Errorf("run directory holds %d files, want results.json and report.html (no temporary files left)", len(entries))
 	}
 }
+
+// Names and findings from results.json are text: they cannot close the
+// page's scripts or inject markup.
+func TestWriteEscapesNamesAndFindings(t *testing.T) {
+	evil := `</script><script>alert(1)</script>`
+	doc := results.Document{
+		Frameworks:     []string{evil},
+		RawData:        map[string]map[string][]results.Level{"json": {evil: {level(16, 100, "1.00ms")}}},
+		Verify:         map[string]map[string]string{evil: {"json": "warn"}},
+		VerifyProblems: map[string]map[string][]string{evil: {"json": {`WARN: <img src=x onerror=alert(2)>`}}},
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, Run{Label: evil, Doc: doc}); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	for _, raw := range []string{evil, "<img src=x"} {
+		if strings.Contains(page, raw) {
+			t.Errorf("page contains %q unescaped", raw)
+		}
+	}
+	if strings.Count(page, "<script>") != 2 {
+		t.Errorf("page has %d inline scripts, want 2", strings.Count(page, "<script>"))
+	}
+}
