@@ -13,14 +13,17 @@ import (
 	"github.com/go-tfb/suite/toolset/results"
 )
 
-// writeRun writes doc as dir/results.json, with a raw.txt for gin's json.
+// writeRun writes doc as dir/results.json, with a raw.txt and a
+// verification.txt for gin's json.
 func writeRun(t *testing.T, dir string, doc results.Document) string {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Join(dir, "gin", "json"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "gin", "json", "raw.txt"), []byte("wrk output\n"), 0o644); err != nil {
-		t.Fatal(err)
+	for name, text := range map[string]string{"raw.txt": "wrk output\n", "verification.txt": "gin json: PASS\n"} {
+		if err := os.WriteFile(filepath.Join(dir, "gin", "json", name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	data, err := json.Marshal(doc)
 	if err != nil {
@@ -163,8 +166,10 @@ func TestWriteFileIsSelfContainedWithRelativeLinks(t *testing.T) {
 	if links < 2 {
 		t.Errorf("found %d links, want results.json and gin's raw.txt at least", links)
 	}
-	if !strings.Contains(page, `href="../run/gin/json/raw.txt"`) {
-		t.Error("no link to ../run/gin/json/raw.txt")
+	for _, want := range []string{`href="../run/gin/json/raw.txt"`, `href="../run/gin/json/verification.txt"><span class="status pass">`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %s", want)
+		}
 	}
 }
 
