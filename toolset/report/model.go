@@ -28,7 +28,8 @@ type series struct {
 // per second summarised, and the repeat with the median rate, whose
 // latencies and server figures stand for the level.
 type levelStat struct {
-	Level  int // connections, or queries for the query-like types
+	Level  int       // connections, or queries for the query-like types
+	Rates  []float64 // every repeat's requests per second, in run order
 	RPS    stats.Summary
 	Median results.Level
 }
@@ -151,6 +152,7 @@ func levelStats(doc results.Document, tt config.TestType, entry string) []levelS
 		}
 		out = append(out, levelStat{
 			Level:  lvl,
+			Rates:  rates,
 			RPS:    stats.Summarize(rates),
 			Median: reps[stats.MedianIndex(rates)],
 		})
@@ -362,9 +364,11 @@ func perLevel(td typeData, value func(levelStat) (float64, bool), suffix, dash s
 
 // best is one series' best level: the one with the highest median rate.
 type best struct {
+	Run    int // index of the run
 	Name   string
 	Color  string
 	Level  int
+	Rates  []float64 // the repeats at the best level
 	RPS    stats.Summary
 	P99    string // the median repeat's p99 latency, in wrk's spelling
 	Errors int64  // socket errors and non-2xx/3xx responses of the median repeat
@@ -381,11 +385,45 @@ func bestLevels(td typeData) []best {
 		top := slices.MaxFunc(td.Stats[i], func(a, b levelStat) int { return cmp.Compare(a.RPS.Median, b.RPS.Median) })
 		m := top.Median
 		out = append(out, best{
-			Name: s.Name, Color: s.Color, Level: top.Level, RPS: top.RPS, P99: m.LatencyP99,
+			Run: s.Run, Name: s.Name, Color: s.Color, Level: top.Level, Rates: top.Rates, RPS: top.RPS, P99: m.LatencyP99,
 			Errors: m.Connect + m.Read + m.Write + m.Timeout + m.Non2xx3xx,
 		})
 	}
 	return out
+}
+
+// fastestNotes says, per best level (parallel to bests), what may be
+// claimed about the fastest entry of each run by stats.Rule: the entry with
+// the highest median gets a note, the others none. Entries are compared
+// only within their run; comparing runs is another matter.
+func fastestNotes(bests []best) []string {
+	notes := make([]string, len(bests))
+	byRun := map[int][]int{}
+	for i, b := range bests {
+		byRun[b.Run] = append(byRun[b.Run], i)
+	}
+	for _, idx := range byRun {
+		if len(idx) < 2 {
+			continue
+		}
+		sets := make([][]float64, len(idx))
+		for k, i := range idx {
+			sets[k] = bests[i].Rates
+		}
+		top, verdict := stats.Fastest(sets)
+		if top < 0 {
+			continue
+		}
+		switch verdict {
+		case stats.Faster:
+			notes[idx[top]] = "fastest: beyond the spread of every other entry"
+		case stats.WithinNoise:
+			notes[idx[top]] = "highest median, within the spread of another entry: no claim"
+		default:
+			notes[idx[top]] = fmt.Sprintf("highest median; fewer than %d repeats: no claim", stats.MinSamples)
+		}
+	}
+	return notes
 }
 
 // Verification statuses as results.json records them, plus the grid's own

@@ -311,3 +311,30 @@ func TestFormatRate(t *testing.T) {
 		}
 	}
 }
+
+func TestFastestNotes(t *testing.T) {
+	tests := []struct {
+		name  string
+		bests []best
+		want  []string
+	}{
+		{"beyond the spread", []best{{Rates: []float64{100, 110, 120}}, {Rates: []float64{200, 210, 220}}},
+			[]string{"", "fastest: beyond the spread of every other entry"}},
+		{"overlapping", []best{{Rates: []float64{100, 150, 205}}, {Rates: []float64{200, 210, 220}}},
+			[]string{"", "highest median, within the spread of another entry: no claim"}},
+		{"one sample", []best{{Rates: []float64{300}}, {Rates: []float64{200}}},
+			[]string{"highest median; fewer than 2 repeats: no claim", ""}},
+		{"one entry: nothing to compare", []best{{Rates: []float64{1, 2, 3}}}, []string{""}},
+		{"runs are not compared with each other", []best{
+			{Run: 0, Rates: []float64{100, 101}}, {Run: 0, Rates: []float64{10, 11}},
+			{Run: 1, Rates: []float64{1000, 1001}}, {Run: 1, Rates: []float64{1, 2}},
+		}, []string{"fastest: beyond the spread of every other entry", "", "fastest: beyond the spread of every other entry", ""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := fastestNotes(tt.bests); !slices.Equal(got, tt.want) {
+				t.Errorf("notes = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -71,6 +71,7 @@ type chart struct {
 // bestRow is one line of the table under the best-level chart.
 type bestRow struct {
 	Name, Level, Median, Range, Repeats, P99, Errors string
+	Verdict                                          string // the fastest entry's note, by stats.Rule
 }
 
 // fileLinks are one series' raw files for a type.
@@ -112,7 +113,7 @@ func buildPage(r Report) (page, error) {
 		p.Runs = append(p.Runs, runHeader{
 			Label:       names[i],
 			Name:        d.Name,
-			Results:     fileLink(base, run.Path, run.Path),
+			Results:     resultsLink(base, run.Path),
 			Started:     formatMillis(d.StartTime),
 			Interrupted: d.Interrupted,
 			Unfinished:  d.CompletionTime == nil,
@@ -121,6 +122,9 @@ func buildPage(r Report) (page, error) {
 	}
 	for i, row := range p.Grid.Rows { // rows follow all, one per series
 		s := all[i]
+		if r.Runs[s.Run].Path == "" {
+			continue
+		}
 		for j := range row.Cells {
 			path := filepath.Join(r.Runs[s.Run].Dir(), s.Entry, string(p.Grid.Types[j]), "verification.txt")
 			if _, err := os.Stat(path); err == nil {
@@ -186,9 +190,11 @@ func buildTypeSection(runs []Run, all []series, tt config.TestType, base string,
 			Option: barOption(cats, xName, "MB", lines),
 		})
 	}
-	for _, b := range bests {
+	notes := fastestNotes(bests)
+	for i, b := range bests {
 		row := bestRow{
-			Name: b.Name, Level: strconv.Itoa(b.Level), Median: formatRate(b.RPS.Median),
+			Verdict: notes[i],
+			Name:    b.Name, Level: strconv.Itoa(b.Level), Median: formatRate(b.RPS.Median),
 			Repeats: strconv.Itoa(b.RPS.N), P99: cmpOr(b.P99, "—"), Errors: strconv.FormatInt(b.Errors, 10),
 		}
 		if b.Whisker() {
@@ -199,6 +205,9 @@ func buildTypeSection(runs []Run, all []series, tt config.TestType, base string,
 		ts.Best = append(ts.Best, row)
 	}
 	for _, s := range all {
+		if runs[s.Run].Path == "" {
+			continue // a run given without its file has no files to link
+		}
 		dir := filepath.Join(runs[s.Run].Dir(), s.Entry, string(tt))
 		fl := fileLinks{Name: s.Name}
 		for _, name := range []string{"raw.txt", "verification.txt"} {
@@ -436,6 +445,14 @@ func environmentTable(runs []Run, names []string) table {
 		}
 	}
 	return t
+}
+
+// resultsLink links to a run's results.json; none for a run without a path.
+func resultsLink(base, path string) link {
+	if path == "" {
+		return link{}
+	}
+	return fileLink(base, path, "results.json")
 }
 
 // fileLink links to path relative to base, as a URL path (each segment

@@ -269,4 +269,7 @@ func TestWriteEscapesNamesAndFindings(t *testing.T) {
 	if strings.Count(page, "<script>") != 2 {
 		t.Errorf("page has %d inline scripts, want 2", strings.Count(page, "<script>"))
 	}
+	if m := hrefs.FindString(page); m != "" {
+		t.Errorf("a run without a path got a link: %s", m)
+	}
 }
