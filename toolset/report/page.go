@@ -198,7 +198,7 @@ func buildTypeSection(runs []Run, all []series, tt config.TestType, base string,
 			Repeats: strconv.Itoa(b.RPS.N), P99: cmpOr(b.P99, "—"), Errors: strconv.FormatInt(b.Errors, 10),
 		}
 		if b.Whisker() {
-			row.Range = fmt.Sprintf("%s – %s (spread %.1f%% of the median)", formatRate(b.RPS.Min), formatRate(b.RPS.Max), 100*b.RPS.RelativeSpread())
+			row.Range = fmt.Sprintf("%s – %s (spread %.0f%% of median)", formatRate(b.RPS.Min), formatRate(b.RPS.Max), 100*b.RPS.RelativeSpread())
 		} else {
 			row.Range = "one sample"
 		}
