@@ -392,7 +392,7 @@ func environmentTable(runs []Run, names []string) table {
 		name string
 		get  func(Run) string
 	}{
-		{"Name", func(r Run) string { return r.Doc.Name }},
+		{"Name", func(r Run) string { return specified(r.Doc.Name) }},
 		{"Started", func(r Run) string { return formatMillis(r.Doc.StartTime) }},
 		{"Finished", func(r Run) string {
 			switch {
@@ -429,7 +429,7 @@ func environmentTable(runs []Run, names []string) table {
 		{"Pipeline concurrency levels", func(r Run) string { return joinInts(r.Doc.PipelineConcurrency) }},
 		{"Query levels", func(r Run) string { return joinInts(r.Doc.QueryIntervals) }},
 		{"Cached query levels", func(r Run) string { return joinInts(r.Doc.CachedQueryIntervals) }},
-		{"Description", func(r Run) string { return r.Doc.EnvironmentDescription }},
+		{"Description", func(r Run) string { return specified(r.Doc.EnvironmentDescription) }},
 		{"Note", func(r Run) string { return r.Doc.Environment.ServerCPUNote }},
 	}
 	for _, row := range rows {
@@ -467,6 +467,15 @@ func fileLink(base, path, text string) link {
 		return link{Text: text, Href: (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()}
 	}
 	return link{Text: text, Href: (&url.URL{Path: filepath.ToSlash(rel)}).String()}
+}
+
+// specified drops the "(unspecified)" TFB writes for a name or description
+// not given.
+func specified(s string) string {
+	if s == "(unspecified)" {
+		return ""
+	}
+	return s
 }
 
 func formatMillis(ms int64) string {
