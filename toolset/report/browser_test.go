@@ -238,8 +238,8 @@ func copyDir(t *testing.T, from, to string) {
 }
 
 func TestReportRendersInChromium(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a browser")
+	if testing.Short() && os.Getenv("CI") != "true" {
+		t.Skip("starts a browser (not with -short, unless CI=true)")
 	}
 	tests := []struct {
 		name string
@@ -287,8 +287,8 @@ func TestReportRendersInChromium(t *testing.T) {
 // The checks above must catch a broken page: an empty chart, a console
 // error, an uncaught exception and a request to the network.
 func TestChromiumChecksCatchABrokenPage(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a browser")
+	if testing.Short() && os.Getenv("CI") != "true" {
+		t.Skip("starts a browser (not with -short, unless CI=true)")
 	}
 	dir := t.TempDir()
 	copyDir(t, filepath.Join("testdata", "run"), dir)
