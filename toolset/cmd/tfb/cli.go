@@ -46,6 +46,7 @@ var commands = []command{
 		flags: slices.Concat([]string{"test"}, flagsIn(groupRuntime), commonFlags), action: runAs("debug")},
 	{name: "ceiling", summary: "measure /db and /fortunes against this machine's ceiling", help: ceilingHelp,
 		flags: slices.Concat([]string{"test", "exclude", "duration"}, flagsIn(groupRuntime), []string{"results-dir"}, commonFlags), action: runAs("ceiling")},
+	{name: "report", summary: "write one self-contained HTML page of one or more benchmark runs", help: reportHelp, run: cmdReport},
 	{name: "compare", summary: "put benchmark runs side by side, or a run beside TFB Round 20", help: compareHelp, run: cmdCompare},
 	{name: "version", summary: "print tfb's version and the Go version it was built with", help: versionHelp, run: cmdVersion},
 	{name: "help", summary: "show help for tfb or for one command", help: helpHelp},

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/go-tfb/suite/toolset/report"
+)
+
+// reportHelp is the help of `tfb report`.
+const reportHelp = `tfb report — write one self-contained HTML page of one or more benchmark runs.
+
+Usage:
+  tfb report RUN... [-o FILE]
+
+A RUN is a results directory (results/<timestamp>) or its results.json. Several runs are
+shown side by side: every chart has one series per run and entry, named run/entry.
+
+Per test type the page shows requests per second by level (median of the repeats), the
+best level per entry (bars with min–max whiskers when levels were repeated), latency
+p50/p75/p90/p99 by level, and the server's CPU seconds and peak memory by level; then the
+verification grid (entry × type: pass, warn or fail, with the verifier's findings), the
+environment of each run (CPU, cores, memory, kernel, Go, wrk and PostgreSQL versions,
+runtime, git commit, command line, interrupted or not) and links to each raw.txt and
+verification.txt, relative to the page. The charts are drawn by Apache ECharts, inlined in
+the file: it opens from file:// with no network.
+
+Flags:
+  -o, --output FILE   where to write the page (default: report.html in the run's directory
+                      for one run, ./report.html for several)
+  -h, --help          show this text
+
+Exit status: 0 when the page was written, 1 when a run could not be read or the page
+could not be written, 2 for usage errors.
+
+Examples:
+  tfb report results/20261126030000
+  tfb report results/20261126030000 results/20261126041500 -o compare.html
+`
+
+// cmdReport runs `tfb report`.
+func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("tfb report", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var out string
+	fs.StringVar(&out, "o", "", "output file")
+	fs.StringVar(&out, "output", "", "output file")
+
+	// Runs and flags may come in any order: parse, take the next run, go on.
+	var paths []string
+	rest := args
+	for {
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fmt.Fprint(stdout, reportHelp)
+				return exitOK
+			}
+			fmt.Fprintf(stderr, "tfb report: %v\nRun `tfb report --help` for usage.\n", err)
+			return exitUsage
+		}
+		rest = fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		paths = append(paths, rest[0])
+		rest = rest[1:]
+	}
+	if len(paths) == 0 {
+		fmt.Fprint(stderr, "tfb report: no run given (usage: tfb report RUN... [-o FILE], RUN being a results directory or its results.json)\n")
+		return exitUsage
+	}
+
+	runs := make([]report.Run, 0, len(paths))
+	for _, p := range paths {
+		run, err := report.Load(p)
+		if err != nil {
+			fmt.Fprintf(stderr, "tfb report: %v\n", err)
+			return exitFailed
+		}
+		runs = append(runs, run)
+	}
+	if out == "" {
+		out = report.FileName
+		if len(runs) == 1 {
+			out = filepath.Join(runs[0].Dir(), report.FileName)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		fmt.Fprintf(stderr, "tfb report: %v\n", err)
+		return exitFailed
+	}
+	if err := report.WriteFile(out, runs...); err != nil {
+		fmt.Fprintf(stderr, "tfb report: %v\n", err)
+		return exitFailed
+	}
+	fmt.Fprintln(stdout, out)
+	return exitOK
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeReportRun writes a small results.json into dir and returns dir.
+func writeReportRun(t *testing.T, dir string) string {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	doc := `{"frameworks": ["gin"], "rawData": {"json": {"gin": [{"connections": 16, "requestsPerSecond": 1234, "totalRequests": 2468, "startTime": 1, "endTime": 3, "connect": 0, "read": 0, "write": 0, "timeout": 0, "5xx": 0, "latencyP99": "2.00ms"}]}}, "verify": {"gin": {"json": "pass"}}, "completionTime": 2}`
+	if err := os.WriteFile(filepath.Join(dir, "results.json"), []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestReportCommand(t *testing.T) {
+	root := t.TempDir()
+	runA := writeReportRun(t, filepath.Join(root, "a"))
+	runB := writeReportRun(t, filepath.Join(root, "b"))
+	corrupt := filepath.Join(root, "corrupt.json")
+	if err := os.WriteFile(corrupt, []byte("{"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(root)
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantStdout string // substring
+		wantStderr string // substring; the whole stderr must be one line then
+		wantFile   string // written page
+	}{
+		{"help", []string{"--help"}, exitOK, "tfb report RUN... [-o FILE]", "", ""},
+		{"no run", nil, exitUsage, "", "tfb report: no run given", ""},
+		{"unknown flag", []string{runA, "--colour"}, exitUsage, "", "tfb report: flag provided but not defined: -colour", ""},
+		{"-o without value", []string{runA, "-o"}, exitUsage, "", "tfb report: flag needs an argument: -o", ""},
+		{"missing run", []string{filepath.Join(root, "nope")}, exitFailed, "", "tfb report: " + filepath.Join(root, "nope") + ": no such file", ""},
+		{"corrupt run", []string{corrupt}, exitFailed, "", "tfb report: " + corrupt + ": not a valid results.json", ""},
+		{"one run: beside results.json", []string{runA}, exitOK, filepath.Join(runA, "report.html"), "", filepath.Join(runA, "report.html")},
+		{"two runs: current directory", []string{runA, runB}, exitOK, "report.html", "", filepath.Join(root, "report.html")},
+		{"-o before and after runs", []string{"-o", "x.html", runA}, exitOK, "x.html", "", filepath.Join(root, "x.html")},
+		{"--output after runs", []string{runA, runB, "--output", "y.html"}, exitOK, "y.html", "", filepath.Join(root, "y.html")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(append([]string{"report"}, tt.args...), &stdout, &stderr)
+			if code != tt.wantCode {
+				t.Errorf("exit %d, want %d (stderr %q)", code, tt.wantCode, stderr.String())
+			}
+			if !strings.Contains(stdout.String(), tt.wantStdout) {
+				t.Errorf("stdout %q lacks %q", stdout.String(), tt.wantStdout)
+			}
+			if tt.wantStderr == "" && stderr.Len() > 0 {
+				t.Errorf("unexpected stderr %q", stderr.String())
+			}
+			if tt.wantStderr != "" {
+				first, _, _ := strings.Cut(stderr.String(), "\n")
+				if !strings.Contains(first, tt.wantStderr) {
+					t.Errorf("stderr %q lacks %q on its first line", stderr.String(), tt.wantStderr)
+				}
+			}
+			if tt.wantFile != "" {
+				data, err := os.ReadFile(tt.wantFile)
+				if err != nil {
+					t.Fatalf("page not written: %v", err)
+				}
+				if !bytes.Contains(data, []byte("1,234")) {
+					t.Error("page does not show gin's 1,234 req/s")
+				}
+			}
+		})
+	}
+}
+
+func TestReportCommandStopsWhenCanceled(t *testing.T) {
+	run := writeReportRun(t, filepath.Join(t.TempDir(), "a"))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	if code := cmdReport(ctx, []string{run}, &stdout, &stderr); code != exitFailed {
+		t.Errorf("exit %d, want %d", code, exitFailed)
+	}
+	if _, err := os.Stat(filepath.Join(run, "report.html")); err == nil {
+		t.Error("a canceled report still wrote the page")
+	}
+}

@@ -1,0 +1,542 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/results"
+	"github.com/go-tfb/suite/toolset/stats"
+	"github.com/go-tfb/suite/toolset/wrk"
+)
+
+// series identifies one line of data: an entry in a run. Its name is the
+// entry's when the report shows one run, "run/entry" when it shows several.
+type series struct {
+	Run   int    // index into the report's runs
+	Entry string // entry name
+	Name  string // shown in legends and axes
+	Color string
+}
+
+// levelStat is one measured level of one series: every repeat's requests
+// per second summarised, and the repeat with the median rate, whose
+// latencies and server figures stand for the level.
+type levelStat struct {
+	Level  int       // connections, or queries for the query-like types
+	Rates  []float64 // every repeat's requests per second, in run order
+	RPS    stats.Summary
+	Median results.Level
+}
+
+// palette colours series alike in every chart of the page, so an entry is
+// the same colour throughout (ECharts' default palette, which is easy to
+// tell apart).
+var palette = []string{"#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452", "#9a60b4", "#ea7ccc"}
+
+// queryLike reports whether a type's levels are counted in queries (or
+// cached items) per request rather than connections.
+func queryLike(tt config.TestType) bool {
+	return tt == config.Query || tt == config.Update || tt == config.CachedQuery
+}
+
+// levelUnit names what a type's levels count.
+func levelUnit(tt config.TestType) string {
+	switch {
+	case tt == config.CachedQuery:
+		return "items per request"
+	case queryLike(tt):
+		return "queries per request"
+	case tt == config.Plaintext:
+		return "connections (16 requests pipelined)"
+	}
+	return "connections"
+}
+
+// levelAbbrev is levelUnit in a word, for axis labels.
+func levelAbbrev(tt config.TestType) string {
+	switch {
+	case tt == config.CachedQuery:
+		return "items"
+	case queryLike(tt):
+		return "queries"
+	}
+	return "conn."
+}
+
+// levelOf is the value that names a level of a type.
+func levelOf(tt config.TestType, l results.Level) int {
+	if queryLike(tt) {
+		return l.Queries
+	}
+	return l.Connections
+}
+
+// entriesOf lists the entries a run has measured or verified for a type, in
+// the run's framework order, others after them by name.
+func entriesOf(doc results.Document, tt config.TestType) []string {
+	set := map[string]bool{}
+	for e := range doc.RawData[string(tt)] {
+		set[e] = true
+	}
+	for e := range doc.Repeats[string(tt)] {
+		set[e] = true
+	}
+	return ordered(doc.Frameworks, set)
+}
+
+// ordered returns the members of set, those in order first and in its
+// order, the rest sorted.
+func ordered(order []string, set map[string]bool) []string {
+	var out []string
+	for _, e := range order {
+		if set[e] {
+			out = append(out, e)
+			delete(set, e)
+		}
+	}
+	return append(out, slices.Sorted(maps.Keys(set))...)
+}
+
+// seriesOf lists the series of a report: every entry any run measured or
+// verified, per run, with a colour each.
+func seriesOf(runs []Run) []series {
+	names := labels(runs)
+	var out []series
+	for i, r := range runs {
+		set := map[string]bool{}
+		for _, tt := range config.TestTypes {
+			for _, e := range entriesOf(r.Doc, tt) {
+				set[e] = true
+			}
+		}
+		for e := range r.Doc.Verify {
+			set[e] = true
+		}
+		for _, e := range ordered(r.Doc.Frameworks, set) {
+			name := e
+			if len(runs) > 1 {
+				name = names[i] + "/" + e
+			}
+			out = append(out, series{Run: i, Entry: e, Name: name, Color: palette[len(out)%len(palette)]})
+		}
+	}
+	return out
+}
+
+// levelStats summarises one entry's levels of one type, in the order they
+// were measured. Levels without a measurement are left out. A file written
+// by TFB's own toolset lacks requestsPerSecond and the level's connections
+// or queries: the rate is then totalRequests over the level's seconds, and
+// the level is the run's list of levels at the same position.
+func levelStats(doc results.Document, tt config.TestType, entry string) []levelStat {
+	var out []levelStat
+	for pos, reps := range doc.LevelRepeats(string(tt), entry) {
+		if len(reps) == 0 {
+			continue
+		}
+		rates := make([]float64, len(reps))
+		for i, l := range reps {
+			rates[i] = rateOf(l)
+		}
+		lvl := levelOf(tt, reps[0])
+		if lvl == 0 {
+			if levels := declaredLevels(doc, tt); pos < len(levels) {
+				lvl = levels[pos]
+			}
+		}
+		out = append(out, levelStat{
+			Level:  lvl,
+			Rates:  rates,
+			RPS:    stats.Summarize(rates),
+			Median: reps[stats.MedianIndex(rates)],
+		})
+	}
+	return out
+}
+
+// rateOf is a level's requests per second: as recorded, or else computed
+// from its total requests and start and end times as TFB does.
+func rateOf(l results.Level) float64 {
+	if l.RequestsPerSecond > 0 || l.TotalRequests == 0 || l.EndTime <= l.StartTime {
+		return l.RequestsPerSecond
+	}
+	return float64(l.TotalRequests) / float64(l.EndTime-l.StartTime)
+}
+
+// declaredLevels are the levels a run lists for a type, in the order TFB
+// measures them.
+func declaredLevels(doc results.Document, tt config.TestType) []int {
+	switch {
+	case tt == config.CachedQuery:
+		return doc.CachedQueryIntervals
+	case queryLike(tt):
+		return doc.QueryIntervals
+	case tt == config.Plaintext:
+		return doc.PipelineConcurrency
+	}
+	return doc.ConcurrencyLevels
+}
+
+// typeData is what the report shows of one test type.
+type typeData struct {
+	Type   config.TestType
+	Levels []int            // every level any series measured, ascending
+	Series []series         // the series that measured this type
+	Stats  [][]levelStat    // per series (parallel to Series)
+	At     []map[int]int    // per series: level → index into Stats[i]
+	Failed map[string][]int // entry → runs in which it failed this type
+}
+
+// typeDataOf gathers one test type across the runs; ok is false when no run
+// measured it.
+func typeDataOf(runs []Run, all []series, tt config.TestType) (td typeData, ok bool) {
+	td.Type = tt
+	levels := map[int]bool{}
+	for _, s := range all {
+		st := levelStats(runs[s.Run].Doc, tt, s.Entry)
+		if len(st) == 0 {
+			continue
+		}
+		at := map[int]int{}
+		for i, l := range st {
+			levels[l.Level] = true
+			at[l.Level] = i
+		}
+		td.Series = append(td.Series, s)
+		td.Stats = append(td.Stats, st)
+		td.At = append(td.At, at)
+	}
+	td.Levels = slices.Sorted(maps.Keys(levels))
+	return td, len(td.Series) > 0
+}
+
+// lineSeries is one line of a chart: one value per category, nil where the
+// series has no value.
+type lineSeries struct {
+	Name   string
+	Color  string
+	Dash   string // ECharts line type: solid, dashed, dotted
+	Symbol string // ECharts symbol at each point; empty for the default
+	Values []*float64
+}
+
+// throughputLines gives, per series, the median requests per second at
+// each level of td.Levels.
+func throughputLines(td typeData) []lineSeries {
+	return perLevel(td, func(l levelStat) (float64, bool) { return l.RPS.Median, true }, "", "solid")
+}
+
+// band is the min–max range of one series' repeats at each level, nil
+// where a level ran once.
+type band struct {
+	Name     string
+	Color    string
+	Min, Max []*float64
+}
+
+// throughputBands gives, per series with a repeated level, the min and max
+// requests per second of the repeats at each level of td.Levels.
+func throughputBands(td typeData) []band {
+	var out []band
+	for i, s := range td.Series {
+		b := band{Name: s.Name, Color: s.Color, Min: make([]*float64, len(td.Levels)), Max: make([]*float64, len(td.Levels))}
+		any := false
+		for j, level := range td.Levels {
+			k, ok := td.At[i][level]
+			if !ok || td.Stats[i][k].RPS.N < 2 {
+				continue
+			}
+			lo, hi := td.Stats[i][k].RPS.Min, td.Stats[i][k].RPS.Max
+			b.Min[j], b.Max[j] = &lo, &hi
+			any = true
+		}
+		if any {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// percentiles are the latency percentiles the report draws, each with its
+// own line type and symbol so that they can be told apart without colour.
+var percentiles = []struct {
+	Name   string
+	Dash   string
+	Symbol string
+	Get    func(results.Level) string
+}{
+	{"p50", "solid", "circle", func(l results.Level) string { return l.LatencyP50 }},
+	{"p75", "dashed", "rect", func(l results.Level) string { return l.LatencyP75 }},
+	{"p90", "dotted", "triangle", func(l results.Level) string { return l.LatencyP90 }},
+	{"p99", "solid", "diamond", func(l results.Level) string { return l.LatencyP99 }},
+}
+
+// latencyLines gives, per series and percentile, the latency in
+// milliseconds of the median repeat at each level.
+func latencyLines(td typeData) []lineSeries {
+	var out []lineSeries
+	for _, p := range percentiles {
+		lines := perLevel(td, func(l levelStat) (float64, bool) {
+			d, err := wrk.ParseLatency(p.Get(l.Median))
+			if err != nil {
+				return 0, false
+			}
+			return float64(d) / float64(time.Millisecond), true
+		}, " "+p.Name, p.Dash)
+		for i := range lines {
+			lines[i].Symbol = p.Symbol
+		}
+		out = append(out, lines...)
+	}
+	// Group the lines by series, so the legend reads gin p50 … p99, then
+	// the next entry.
+	order := map[string]int{}
+	for i, s := range td.Series {
+		order[s.Name] = i
+	}
+	slices.SortStableFunc(out, func(a, b lineSeries) int {
+		na, _ := cutLastWord(a.Name)
+		nb, _ := cutLastWord(b.Name)
+		return cmp.Compare(order[na], order[nb])
+	})
+	return out
+}
+
+// cutLastWord splits "gin p99" into "gin" and "p99".
+func cutLastWord(s string) (before, last string) {
+	i := strings.LastIndexByte(s, ' ')
+	if i < 0 {
+		return s, ""
+	}
+	return s[:i], s[i+1:]
+}
+
+// cpuLines gives, per series, the server's CPU seconds during each level.
+func cpuLines(td typeData) []lineSeries {
+	return perLevel(td, func(l levelStat) (float64, bool) {
+		if l.Median.ServerCPUSeconds == nil {
+			return 0, false
+		}
+		return *l.Median.ServerCPUSeconds, true
+	}, "", "solid")
+}
+
+// memoryLines gives, per series, the server's peak memory in MB (10⁶ bytes)
+// during each level.
+func memoryLines(td typeData) []lineSeries {
+	return perLevel(td, func(l levelStat) (float64, bool) {
+		if l.Median.ServerPeakMemoryBytes == nil {
+			return 0, false
+		}
+		return float64(*l.Median.ServerPeakMemoryBytes) / 1e6, true
+	}, "", "solid")
+}
+
+// perLevel makes one line per series from value, nil where a level is
+// missing or has no value; series with no value at all are left out.
+func perLevel(td typeData, value func(levelStat) (float64, bool), suffix, dash string) []lineSeries {
+	var out []lineSeries
+	for i, s := range td.Series {
+		ls := lineSeries{Name: s.Name + suffix, Color: s.Color, Dash: dash, Values: make([]*float64, len(td.Levels))}
+		any := false
+		for j, level := range td.Levels {
+			k, ok := td.At[i][level]
+			if !ok {
+				continue
+			}
+			if v, ok := value(td.Stats[i][k]); ok {
+				ls.Values[j] = &v
+				any = true
+			}
+		}
+		if any {
+			out = append(out, ls)
+		}
+	}
+	return out
+}
+
+// best is one series' best level: the one with the highest median rate.
+type best struct {
+	Run    int // index of the run
+	Name   string
+	Color  string
+	Level  int
+	Rates  []float64 // the repeats at the best level
+	RPS    stats.Summary
+	P99    string // the median repeat's p99 latency, in wrk's spelling
+	Errors int64  // socket errors and non-2xx/3xx responses of the median repeat
+}
+
+// Whisker reports whether the bar gets a min–max whisker: only when the
+// level was measured more than once.
+func (b best) Whisker() bool { return b.RPS.N > 1 }
+
+// bestLevels gives each series' best level, in series order.
+func bestLevels(td typeData) []best {
+	out := make([]best, 0, len(td.Series))
+	for i, s := range td.Series {
+		top := slices.MaxFunc(td.Stats[i], func(a, b levelStat) int { return cmp.Compare(a.RPS.Median, b.RPS.Median) })
+		m := top.Median
+		out = append(out, best{
+			Run: s.Run, Name: s.Name, Color: s.Color, Level: top.Level, Rates: top.Rates, RPS: top.RPS, P99: m.LatencyP99,
+			Errors: m.Connect + m.Read + m.Write + m.Timeout + m.Non2xx3xx,
+		})
+	}
+	return out
+}
+
+// fastestNotes says, per best level (parallel to bests), what may be
+// claimed about the fastest entry of each run by stats.Rule: the entry with
+// the highest median gets a note, the others none. Entries are compared
+// only within their run; comparing runs is another matter.
+func fastestNotes(bests []best) []string {
+	notes := make([]string, len(bests))
+	byRun := map[int][]int{}
+	for i, b := range bests {
+		byRun[b.Run] = append(byRun[b.Run], i)
+	}
+	for _, idx := range byRun {
+		if len(idx) < 2 {
+			continue
+		}
+		sets := make([][]float64, len(idx))
+		for k, i := range idx {
+			sets[k] = bests[i].Rates
+		}
+		top, verdict := stats.Fastest(sets)
+		if top < 0 {
+			continue
+		}
+		switch verdict {
+		case stats.Faster:
+			notes[idx[top]] = "fastest: beyond the spread of every other entry"
+		case stats.WithinNoise:
+			notes[idx[top]] = "highest median, within the spread of another entry: no claim"
+		default:
+			notes[idx[top]] = fmt.Sprintf("highest median; fewer than %d repeats: no claim", stats.MinSamples)
+		}
+	}
+	return notes
+}
+
+// Verification statuses as results.json records them, plus the grid's own
+// "not run".
+const (
+	statusPass   = "pass"
+	statusWarn   = "warn"
+	statusFail   = "fail"
+	statusNotRun = "not run"
+)
+
+// gridCell is one entry × type cell of the verification grid.
+type gridCell struct {
+	Status  string
+	Reasons []string
+	Href    string // the verifier's output for the cell, relative to the page; empty when absent
+}
+
+// gridRow is one entry (of one run) in the verification grid.
+type gridRow struct {
+	Name  string
+	Cells []gridCell // parallel to grid.Types
+	// Note is what the run recorded as the entry's completion when it is
+	// not a timestamp: the reason the entry stopped early.
+	Note string
+}
+
+// grid is the verification grid of all runs.
+type grid struct {
+	Types []config.TestType
+	Rows  []gridRow
+}
+
+// verificationGrid builds the grid of the given types: a row per series,
+// a cell per type with the verifier's status and findings. An entry listed
+// as failed with no verification status is a failure (it did not start or
+// its benchmark failed).
+func verificationGrid(runs []Run, all []series, types []config.TestType) grid {
+	g := grid{Types: types}
+	for _, s := range all {
+		doc := runs[s.Run].Doc
+		row := gridRow{Name: s.Name}
+		if msg := doc.Completed[s.Entry]; msg != "" {
+			if _, err := time.Parse(results.TimestampFormat, msg); err != nil {
+				row.Note = msg
+			}
+		}
+		for _, tt := range types {
+			c := gridCell{Status: strings.ToLower(doc.Verify[s.Entry][string(tt)]), Reasons: doc.VerifyProblems[s.Entry][string(tt)]}
+			if slices.Contains(doc.Failed[string(tt)], s.Entry) && c.Status != statusFail {
+				if c.Status == "" || c.Status == statusPass {
+					c.Reasons = append(c.Reasons, "the benchmark of this type failed")
+				}
+				c.Status = statusFail
+			}
+			if c.Status == "" {
+				c.Status = statusNotRun
+			}
+			row.Cells = append(row.Cells, c)
+		}
+		g.Rows = append(g.Rows, row)
+	}
+	return g
+}
+
+// typesOf lists the test types any run measured, verified or failed, in
+// TFB's order.
+func typesOf(runs []Run) []config.TestType {
+	var out []config.TestType
+	for _, tt := range config.TestTypes {
+		for _, r := range runs {
+			d := r.Doc
+			has := len(d.RawData[string(tt)]) > 0 || len(d.Repeats[string(tt)]) > 0 || len(d.Failed[string(tt)]) > 0
+			for _, byType := range d.Verify {
+				if byType[string(tt)] != "" {
+					has = true
+				}
+			}
+			if has {
+				out = append(out, tt)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// formatRate writes a rate with thousands separators and no decimals.
+func formatRate(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "—"
+	}
+	s := fmt.Sprintf("%.0f", math.Abs(v))
+	var b strings.Builder
+	if v < 0 && s != "0" {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// formatBytes writes a byte count in GB or MB (powers of ten).
+func formatBytes(n int64) string {
+	switch {
+	case n <= 0:
+		return ""
+	case n >= 1e9:
+		return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+	}
+	return fmt.Sprintf("%.0f MB", float64(n)/1e6)
+}
