@@ -1,3 +1,8 @@
+// Package compare puts benchmark runs side by side, per entry and test type,
+// and says which differences are beyond noise by the rule of package stats;
+// it also sets a run beside TechEmpower Round 20's published Go results.
+// Runs are read by package runs (this project's results.json and TFB's);
+// the results are tables of package table.
 package compare
 
 import (
@@ -8,7 +13,9 @@ import (
 	"strings"
 
 	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/runs"
 	"github.com/go-tfb/suite/toolset/stats"
+	"github.com/go-tfb/suite/toolset/table"
 )
 
 // Comparison is two or more runs side by side. The first run is the base:
@@ -75,14 +82,14 @@ type Figure struct {
 
 // Compare puts runs side by side. It needs at least two runs and at least
 // one entry and test type that the first run and another run both measured.
-func Compare(runs []Run) (Comparison, error) {
-	if len(runs) < 2 {
+func Compare(rs []runs.Run) (Comparison, error) {
+	if len(rs) < 2 {
 		return Comparison{}, errors.New("compare needs at least two runs")
 	}
 	c := Comparison{Rule: stats.Rule}
 	seen := map[string]bool{}
 	unique := true
-	for _, r := range runs {
+	for _, r := range rs {
 		c.Runs = append(c.Runs, info(r))
 		unique = unique && !seen[r.Label]
 		seen[r.Label] = true
@@ -92,18 +99,18 @@ func Compare(runs []Run) (Comparison, error) {
 			c.Runs[i].Label = fmt.Sprintf("#%d %s", i+1, c.Runs[i].Label)
 		}
 	}
-	base := runs[0]
+	base := rs[0]
 	for _, tt := range config.TestTypes {
 		for _, entry := range base.Entries(tt) {
-			g, ok := group(runs, tt, entry)
+			g, ok := group(rs, tt, entry)
 			if ok {
 				c.Groups = append(c.Groups, g)
 			}
 		}
 	}
 	if len(c.Groups) == 0 {
-		others := make([]string, 0, len(runs)-1)
-		for _, r := range runs[1:] {
+		others := make([]string, 0, len(rs)-1)
+		for _, r := range rs[1:] {
 			others = append(others, r.Path)
 		}
 		return Comparison{}, fmt.Errorf("no entry and test type of %s is measured in %s too", base.Path, strings.Join(others, " or "))
@@ -111,7 +118,7 @@ func Compare(runs []Run) (Comparison, error) {
 	return c, nil
 }
 
-func info(r Run) RunInfo {
+func info(r runs.Run) RunInfo {
 	return RunInfo{
 		Label:    r.Label,
 		Path:     r.Path,
@@ -123,11 +130,11 @@ func info(r Run) RunInfo {
 	}
 }
 
-func group(runs []Run, tt config.TestType, entry string) (Group, bool) {
+func group(rs []runs.Run, tt config.TestType, entry string) (Group, bool) {
 	g := Group{Type: string(tt), Entry: entry}
 	measured := 0
 	var levels []int
-	for _, r := range runs {
+	for _, r := range rs {
 		best, ok := r.Best(tt, entry)
 		g.Best = append(g.Best, figure(best, ok))
 		if ok {
@@ -143,7 +150,7 @@ func group(runs []Run, tt config.TestType, entry string) (Group, bool) {
 	judge(g.Best)
 	for _, level := range levels {
 		row := LevelRow{Level: level}
-		for _, r := range runs {
+		for _, r := range rs {
 			m, ok := r.At(tt, entry, level)
 			row.Figures = append(row.Figures, figure(m, ok))
 		}
@@ -165,7 +172,7 @@ func insertSorted(xs []int, x int) []int {
 	return append(xs, x)
 }
 
-func figure(m Measurement, ok bool) Figure {
+func figure(m runs.Measurement, ok bool) Figure {
 	if !ok {
 		return Figure{}
 	}
@@ -202,19 +209,19 @@ func judge(fs []Figure) {
 const bestLevel = "best"
 
 // Tables returns the comparison as tables: the runs, then the figures.
-func (c Comparison) Tables() []Table {
-	runs := Table{
+func (c Comparison) Tables() []table.Table {
+	runTable := table.Table{
 		Title:   "Runs",
 		Headers: []string{"run", "file", "layout", "repeats", "runtime", "machine"},
 		Right:   []bool{false, false, false, true},
 	}
 	for _, r := range c.Runs {
-		runs.Rows = append(runs.Rows, []Cell{
+		runTable.Rows = append(runTable.Rows, []table.Cell{
 			{Text: r.Label}, {Text: r.Path}, {Text: r.Layout}, {Text: strconv.Itoa(r.Repeats)},
 			{Text: dash(r.Runtime)}, {Text: machine(r.CPUModel, r.Cores)},
 		})
 	}
-	t := Table{
+	t := table.Table{
 		Title:   "Requests per second",
 		Caption: fmt.Sprintf("Median of the repeats at each run's best level and at every level; ratio to the first run (%s).", c.Runs[0].Label),
 		Headers: []string{"type", "entry", "level", "run", "req/s", "min–max", "n", "ratio", "p99", "verdict"},
@@ -226,22 +233,22 @@ func (c Comparison) Tables() []Table {
 		first := true
 		add := func(level string, fs []Figure) {
 			for i, f := range fs {
-				row := []Cell{{}, {}, {}, {Text: c.Runs[i].Label}}
+				row := []table.Cell{{}, {}, {}, {Text: c.Runs[i].Label}}
 				if first {
-					row[0], row[1] = Cell{Text: g.Type}, Cell{Text: g.Entry}
+					row[0], row[1] = table.Cell{Text: g.Type}, table.Cell{Text: g.Entry}
 					first = false
 				}
 				if i == 0 {
-					row[2] = Cell{Text: level}
+					row[2] = table.Cell{Text: level}
 				}
 				if !f.Present {
-					row = append(row, Cell{Text: "—"}, Cell{}, Cell{}, Cell{}, Cell{}, Cell{Text: "not measured", Tone: Muted})
+					row = append(row, table.Cell{Text: "—"}, table.Cell{}, table.Cell{}, table.Cell{}, table.Cell{}, table.Cell{Text: "not measured", Tone: table.Muted})
 					t.Rows = append(t.Rows, row)
 					continue
 				}
 				if level == bestLevel {
 					// Each run's best level is its own.
-					row[2] = Cell{Text: "best: " + levelName(tt, f.Level)}
+					row[2] = table.Cell{Text: "best: " + levelName(tt, f.Level)}
 				}
 				spread := ""
 				if f.N > 1 {
@@ -251,15 +258,15 @@ func (c Comparison) Tables() []Table {
 				if f.Ratio > 0 {
 					ratioText = ratio(f.Ratio)
 				}
-				verdict := Cell{Text: "base", Tone: Muted}
+				verdict := table.Cell{Text: "base", Tone: table.Muted}
 				if i > 0 {
-					verdict = Cell{Text: dash(f.Verdict), Tone: verdictTone(f.Verdict)}
+					verdict = table.Cell{Text: dash(f.Verdict), Tone: verdictTone(f.Verdict)}
 					if f.Verdict == stats.NoClaim.String() {
 						noClaim = true
 					}
 				}
-				row = append(row, Cell{Text: rps(f.Median)}, Cell{Text: spread}, Cell{Text: strconv.Itoa(f.N)},
-					Cell{Text: ratioText}, Cell{Text: dash(f.P99)}, verdict)
+				row = append(row, table.Cell{Text: rps(f.Median)}, table.Cell{Text: spread}, table.Cell{Text: strconv.Itoa(f.N)},
+					table.Cell{Text: ratioText}, table.Cell{Text: dash(f.P99)}, verdict)
 				t.Rows = append(t.Rows, row)
 			}
 		}
@@ -272,17 +279,17 @@ func (c Comparison) Tables() []Table {
 	if noClaim {
 		t.Notes = append(t.Notes, fmt.Sprintf("\"no claim\": a set has fewer than %d repeats, so no difference can be told from noise; measure with tfb benchmark --repeat N.", stats.MinSamples))
 	}
-	return []Table{runs, t}
+	return []table.Table{runTable, t}
 }
 
-func verdictTone(v string) Tone {
+func verdictTone(v string) table.Tone {
 	switch v {
 	case stats.Faster.String():
-		return Good
+		return table.Good
 	case stats.Slower.String():
-		return Bad
+		return table.Bad
 	}
-	return Muted
+	return table.Muted
 }
 
 // levelName spells a level with its unit: connections, queries or items.

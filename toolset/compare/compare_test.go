@@ -2,6 +2,7 @@ package compare
 
 import (
 	"encoding/json"
+	"github.com/go-tfb/suite/toolset/runs"
 	"math"
 	"os"
 	"path/filepath"
@@ -60,17 +61,13 @@ func writeRun(t *testing.T, dir, name string, env results.Environment, data map[
 	return d
 }
 
-func loadAll(t *testing.T, paths ...string) []Run {
+func loadAll(t *testing.T, paths ...string) []runs.Run {
 	t.Helper()
-	var runs []Run
-	for _, p := range paths {
-		r, err := Load(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		runs = append(runs, r)
+	rs, err := runs.LoadAll(paths)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return runs
+	return rs
 }
 
 // TestCompareVerdicts: known repeats give the verdict of stats.Compare and
@@ -181,15 +178,15 @@ func TestCompareBadRuns(t *testing.T) {
 		config.JSON: {"echo": {{connections: 16, rps: []float64{100}}}},
 		config.DB:   {"gin": {{connections: 16, rps: []float64{100}}}},
 	})
-	runs := loadAll(t, a, b)
-	if _, err := Compare(runs[:1]); err == nil {
+	rs := loadAll(t, a, b)
+	if _, err := Compare(rs[:1]); err == nil {
 		t.Error("Compare of one run succeeded")
 	}
-	_, err := Compare(runs)
+	_, err := Compare(rs)
 	if err == nil {
 		t.Fatal("Compare of runs without overlap succeeded")
 	}
-	if msg := err.Error(); !strings.Contains(msg, runs[0].Path) || !strings.Contains(msg, runs[1].Path) || strings.Contains(msg, "\n") {
+	if msg := err.Error(); !strings.Contains(msg, rs[0].Path) || !strings.Contains(msg, rs[1].Path) || strings.Contains(msg, "\n") {
 		t.Errorf("error %q: want one line naming both files", msg)
 	}
 }

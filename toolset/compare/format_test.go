@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"github.com/go-tfb/suite/toolset/table"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,8 +38,8 @@ func golden(t *testing.T, name string, got []byte) {
 // Round 20 comparison of run-a.
 func sampleOutputs(t *testing.T) (Comparison, Round20Comparison) {
 	t.Helper()
-	runs := loadAll(t, "testdata/run-a", "testdata/run-b")
-	c, err := Compare(runs)
+	rs := loadAll(t, "testdata/run-a", "testdata/run-b")
+	c, err := Compare(rs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func sampleOutputs(t *testing.T) (Comparison, Round20Comparison) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := CompareRound20(runs[0], data)
+	r, err := CompareRound20(rs[0], data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,18 +58,18 @@ func TestGoldenFormats(t *testing.T) {
 	c, r := sampleOutputs(t)
 	tests := []struct {
 		golden string
-		format Format
-		tables []Table
+		format table.Format
+		tables []table.Table
 	}{
-		{"compare.txt", Text, c.Tables()},
-		{"compare.md", Markdown, c.Tables()},
-		{"round20.txt", Text, r.Tables()},
-		{"round20.md", Markdown, r.Tables()},
+		{"compare.txt", table.Text, c.Tables()},
+		{"compare.md", table.Markdown, c.Tables()},
+		{"round20.txt", table.Text, r.Tables()},
+		{"round20.md", table.Markdown, r.Tables()},
 	}
 	for _, tc := range tests {
 		t.Run(tc.golden, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := Write(&b, tc.format, "title", tc.tables, nil, false); err != nil {
+			if err := table.Write(&b, tc.format, "title", tc.tables, nil, false); err != nil {
 				t.Fatal(err)
 			}
 			if strings.Contains(b.String(), "\x1b[") {
@@ -82,12 +83,13 @@ func TestGoldenFormats(t *testing.T) {
 // TestTextColour: with colour on, verdicts are coloured and the alignment
 // is that of the plain text.
 func TestTextColour(t *testing.T) {
+	const ansiGreen, ansiRed, ansiDim, ansiBold, ansiReset = "\x1b[32m", "\x1b[31m", "\x1b[2m", "\x1b[1m", "\x1b[0m"
 	c, _ := sampleOutputs(t)
 	var plain, coloured bytes.Buffer
-	if err := WriteText(&plain, c.Tables(), false); err != nil {
+	if err := table.WriteText(&plain, c.Tables(), false); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteText(&coloured, c.Tables(), true); err != nil {
+	if err := table.WriteText(&coloured, c.Tables(), true); err != nil {
 		t.Fatal(err)
 	}
 	out := coloured.String()
@@ -105,7 +107,7 @@ func TestTextColour(t *testing.T) {
 func TestJSONFormat(t *testing.T) {
 	c, r := sampleOutputs(t)
 	var b bytes.Buffer
-	if err := Write(&b, JSON, "", nil, c, false); err != nil {
+	if err := table.Write(&b, table.JSON, "", nil, c, false); err != nil {
 		t.Fatal(err)
 	}
 	var back Comparison
@@ -116,7 +118,7 @@ func TestJSONFormat(t *testing.T) {
 		t.Errorf("decoded comparison %+v does not match", back)
 	}
 	b.Reset()
-	if err := Write(&b, JSON, "", nil, r, false); err != nil {
+	if err := table.Write(&b, table.JSON, "", nil, r, false); err != nil {
 		t.Fatal(err)
 	}
 	var r20 struct {
@@ -136,9 +138,9 @@ func TestJSONFormat(t *testing.T) {
 // TestHTMLFormat: one self-contained page, text escaped, every table there.
 func TestHTMLFormat(t *testing.T) {
 	c, _ := sampleOutputs(t)
-	tables := append(c.Tables(), Table{Title: "<script>alert(1)</script>", Headers: []string{"a"}, Rows: [][]Cell{{{Text: "x & y"}}}})
+	tables := append(c.Tables(), table.Table{Title: "<script>alert(1)</script>", Headers: []string{"a"}, Rows: [][]table.Cell{{{Text: "x & y"}}}})
 	var b bytes.Buffer
-	if err := Write(&b, HTML, "Runs <side by side>", tables, nil, false); err != nil {
+	if err := table.Write(&b, table.HTML, "Runs <side by side>", tables, nil, false); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -154,16 +156,5 @@ func TestHTMLFormat(t *testing.T) {
 	}
 	if got, want := strings.Count(out, "<table>"), 3; got != want {
 		t.Errorf("%d tables, want %d", got, want)
-	}
-}
-
-func TestParseFormat(t *testing.T) {
-	for _, f := range Formats {
-		if got, err := ParseFormat(string(f)); err != nil || got != f {
-			t.Errorf("ParseFormat(%q) = %q, %v", f, got, err)
-		}
-	}
-	if _, err := ParseFormat("yaml"); err == nil || !strings.Contains(err.Error(), `"yaml"`) {
-		t.Errorf("ParseFormat(yaml) error %v, want one naming it", err)
 	}
 }

@@ -1,6 +1,8 @@
 package compare
 
 import (
+	"github.com/go-tfb/suite/toolset/runs"
+	"github.com/go-tfb/suite/toolset/table"
 	"io"
 	"os"
 	"testing"
@@ -12,7 +14,7 @@ import (
 // returns errors, never panics. `go test` runs the seeds; `go test -fuzz
 // FuzzParse` explores further.
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"testdata/tfb-results.json", "testdata/run-a/results.json", "testdata/run-b/results.json"} {
+	for _, name := range []string{"../runs/testdata/tfb-results.json", "testdata/run-a/results.json", "testdata/run-b/results.json"} {
 		data, err := os.ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
@@ -33,17 +35,17 @@ func FuzzParse(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		run, err := parse(b)
+		run, err := runs.Parse(b)
 		if err != nil {
 			return
 		}
 		run.Path, run.Label = "fuzz.json", "fuzz"
-		if c, err := Compare([]Run{run, run}); err == nil {
-			_ = WriteText(io.Discard, c.Tables(), true)
-			_ = WriteHTML(io.Discard, "fuzz", c.Tables())
+		if c, err := Compare([]runs.Run{run, run}); err == nil {
+			_ = table.WriteText(io.Discard, c.Tables(), true)
+			_ = table.WriteHTML(io.Discard, "fuzz", c.Tables())
 		}
 		if r, err := CompareRound20(run, data); err == nil {
-			_ = WriteMarkdown(io.Discard, r.Tables())
+			_ = table.WriteMarkdown(io.Discard, r.Tables())
 		}
 	})
 }

@@ -6,9 +6,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/round20"
+	"github.com/go-tfb/suite/toolset/runs"
+	"github.com/go-tfb/suite/toolset/table"
+	"github.com/go-tfb/suite/toolset/wrk"
 )
 
 // Round20Comparison sets one run beside TechEmpower Round 20's published
@@ -76,7 +80,7 @@ var databaseTypes = []config.TestType{config.DB, config.Query, config.Fortune, c
 
 // CompareRound20 sets run beside Round 20. It fails when no entry of the run
 // has a Round 20 counterpart measured at Round 20's level.
-func CompareRound20(run Run, data round20.Data) (Round20Comparison, error) {
+func CompareRound20(run runs.Run, data round20.Data) (Round20Comparison, error) {
 	c := Round20Comparison{Source: data.SourceJSON, Run: info(run), source: data.Source}
 	rows := 0
 	for _, tt := range config.TestTypes {
@@ -91,7 +95,7 @@ func CompareRound20(run Run, data round20.Data) (Round20Comparison, error) {
 	}
 	env := run.Doc.Environment
 	local := "this run recorded no machine (TFB's results.json has no such field)"
-	if run.Layout == LayoutSuite {
+	if run.Layout == runs.LayoutSuite {
 		local = "this run: " + dash(env.Runtime) + " runtime on " + machine(env.CPUModel, env.Cores)
 		if env.ServerHost == "" && env.DatabaseHost == "" && env.ClientHost == "" {
 			local += ", the entries, the database and wrk sharing that one machine"
@@ -109,7 +113,7 @@ func CompareRound20(run Run, data round20.Data) (Round20Comparison, error) {
 	return c, nil
 }
 
-func compareType(run Run, data round20.Data, tt config.TestType) (Round20Type, bool) {
+func compareType(run runs.Run, data round20.Data, tt config.TestType) (Round20Type, bool) {
 	entries := run.Entries(tt)
 	if len(entries) == 0 {
 		return Round20Type{}, false
@@ -134,7 +138,7 @@ func compareType(run Run, data round20.Data, tt config.TestType) (Round20Type, b
 			t.Notes = append(t.Notes, fmt.Sprintf("%s: Round 20's %s has no %s result.", entry, name, r20Name))
 			continue
 		}
-		var m Measurement
+		var m runs.Measurement
 		if want == 0 {
 			m, ok = run.Best(tt, entry)
 		} else {
@@ -205,7 +209,7 @@ func positive(v float64) *float64 {
 }
 
 // maxConnections is the most connections any of the levels used.
-func maxConnections(ms []Measurement) int {
+func maxConnections(ms []runs.Measurement) int {
 	top := 0
 	for _, m := range ms {
 		top = max(top, m.Median.Connections)
@@ -256,9 +260,9 @@ func databaseName(db string) string {
 
 // Tables returns the comparison as tables: Round 20's source, one table per
 // test type, and the differences in kind.
-func (c Round20Comparison) Tables() []Table {
+func (c Round20Comparison) Tables() []table.Table {
 	src := c.source
-	source := Table{
+	source := table.Table{
 		Title: "TechEmpower Round 20 (source)",
 		Notes: []string{
 			"round: " + src.Round,
@@ -270,9 +274,9 @@ func (c Round20Comparison) Tables() []Table {
 	for _, cv := range src.Caveats {
 		source.Notes = append(source.Notes, "caveat: "+cv)
 	}
-	tables := []Table{source}
+	tables := []table.Table{source}
 	for _, t := range c.Types {
-		tab := Table{
+		tab := table.Table{
 			Title:   fmt.Sprintf("%s: %s beside Round 20", t.Type, c.Run.Label),
 			Caption: fmt.Sprintf("Local: %s. Round 20: %s.", t.LocalLevel, dash(t.Round20Level)),
 			Headers: []string{"entry", "Round 20 test", "local level", "local req/s", "Round 20 req/s", "local/R20",
@@ -284,11 +288,11 @@ func (c Round20Comparison) Tables() []Table {
 		}
 		for _, r := range t.Rows {
 			tt := config.TestType(t.Type)
-			rankCell := Cell{Text: fmt.Sprintf("%d / %d", r.LocalRank, r.Round20Rank)}
+			rankCell := table.Cell{Text: fmt.Sprintf("%d / %d", r.LocalRank, r.Round20Rank)}
 			if r.LocalRank != r.Round20Rank {
-				rankCell.Tone = Bad
+				rankCell.Tone = table.Bad
 			}
-			tab.Rows = append(tab.Rows, []Cell{
+			tab.Rows = append(tab.Rows, []table.Cell{
 				{Text: r.Entry}, {Text: r.Round20Test}, {Text: levelName(tt, r.LocalLevel)},
 				{Text: localRPS(r)}, {Text: fmt.Sprintf("%s (%d conn)", rps(r.Round20RPS), r.Round20Connections)},
 				{Text: ratio(r.Ratio)},
@@ -309,7 +313,7 @@ func (c Round20Comparison) Tables() []Table {
 		tab.Notes = append(tab.Notes, t.Notes...)
 		tables = append(tables, tab)
 	}
-	tables = append(tables, Table{Title: "Where Round 20 differs in kind", Notes: c.Differences})
+	tables = append(tables, table.Table{Title: "Where Round 20 differs in kind", Notes: c.Differences})
 	return tables
 }
 
@@ -349,7 +353,7 @@ func ms(v *float64) string {
 // Round20Tables returns run beside Round 20 as tables (the source block,
 // one table per test type, the differences in kind), for views such as the
 // HTML report to draw as a section.
-func Round20Tables(run Run) ([]Table, error) {
+func Round20Tables(run runs.Run) ([]table.Table, error) {
 	data, err := round20.Load()
 	if err != nil {
 		return nil, err
@@ -359,4 +363,17 @@ func Round20Tables(run Run) ([]Table, error) {
 		return nil, err
 	}
 	return c.Tables(), nil
+}
+
+// latencyMS converts one of wrk's latency spellings ("1.25ms") to
+// milliseconds; false when it is empty or not one of wrk's.
+func latencyMS(s string) (float64, bool) {
+	if s == "" {
+		return 0, false
+	}
+	d, err := wrk.ParseLatency(s)
+	if err != nil {
+		return 0, false
+	}
+	return float64(d) / float64(time.Millisecond), true
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/go-tfb/suite/toolset/compare"
 	"github.com/go-tfb/suite/toolset/round20"
+	"github.com/go-tfb/suite/toolset/runs"
+	"github.com/go-tfb/suite/toolset/table"
 )
 
 const compareHelp = `tfb compare — put benchmark runs side by side, or a run beside TechEmpower Round 20.
@@ -50,7 +52,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	_ = ctx
 	fs := flag.NewFlagSet("tfb compare", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	format := fs.String("format", string(compare.Text), "text, markdown, json or html")
+	format := fs.String("format", string(table.Text), "text, markdown, json or html")
 	round := fs.Int("round", 0, "20")
 	var paths []string
 	for rest := args; ; {
@@ -68,7 +70,7 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		paths = append(paths, fs.Arg(0))
 		rest = fs.Args()[1:]
 	}
-	f, err := compare.ParseFormat(*format)
+	f, err := table.ParseFormat(*format)
 	if err != nil {
 		fmt.Fprintf(stderr, "tfb compare: --format: %v\n", err)
 		return exitUsage
@@ -85,16 +87,12 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitUsage
 	}
 
-	runs := make([]compare.Run, 0, len(paths))
-	for _, p := range paths {
-		r, err := compare.Load(p)
-		if err != nil {
-			fmt.Fprintf(stderr, "tfb compare: %v\n", err)
-			return exitFailed
-		}
-		runs = append(runs, r)
+	rs, err := runs.LoadAll(paths)
+	if err != nil {
+		fmt.Fprintf(stderr, "tfb compare: %v\n", err)
+		return exitFailed
 	}
-	color := f == compare.Text && colorWanted(stdout)
+	color := f == table.Text && colorWanted(stdout)
 
 	if *round == 20 {
 		data, err := round20.Load()
@@ -102,9 +100,9 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			fmt.Fprintf(stderr, "tfb compare: %v\n", err)
 			return exitFailed
 		}
-		var tables []compare.Table
+		var tables []table.Table
 		var values []compare.Round20Comparison
-		for _, r := range runs {
+		for _, r := range rs {
 			c, err := compare.CompareRound20(r, data)
 			if err != nil {
 				fmt.Fprintf(stderr, "tfb compare: %v\n", err)
@@ -113,19 +111,19 @@ func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			values = append(values, c)
 			tables = append(tables, c.Tables()...)
 		}
-		if err := compare.Write(stdout, f, "Local runs beside TechEmpower Round 20", tables, values, color); err != nil {
+		if err := table.Write(stdout, f, "Local runs beside TechEmpower Round 20", tables, values, color); err != nil {
 			fmt.Fprintf(stderr, "tfb compare: write output: %v\n", err)
 			return exitFailed
 		}
 		return exitOK
 	}
 
-	c, err := compare.Compare(runs)
+	c, err := compare.Compare(rs)
 	if err != nil {
 		fmt.Fprintf(stderr, "tfb compare: %v\n", err)
 		return exitFailed
 	}
-	if err := compare.Write(stdout, f, "Benchmark runs side by side", c.Tables(), c, color); err != nil {
+	if err := table.Write(stdout, f, "Benchmark runs side by side", c.Tables(), c, color); err != nil {
 		fmt.Fprintf(stderr, "tfb compare: write output: %v\n", err)
 		return exitFailed
 	}

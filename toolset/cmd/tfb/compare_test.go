@@ -15,7 +15,7 @@ func TestCompareCommand(t *testing.T) {
 	const (
 		runA = "../../compare/testdata/run-a"
 		runB = "../../compare/testdata/run-b"
-		tfb  = "../../compare/testdata/tfb-results.json"
+		tfb  = "../../runs/testdata/tfb-results.json"
 	)
 	dir := t.TempDir()
 	corrupt := filepath.Join(dir, "results.json")

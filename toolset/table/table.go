@@ -1,4 +1,9 @@
-package compare
+// Package table is the one table model of the results views: a Table of
+// text cells with tones (good, bad, muted), right-aligned columns and notes,
+// rendered as aligned text (coloured on a terminal), GitHub Markdown, or
+// HTML — a whole page, as tfb compare writes it, or one table for a page of
+// its own, as tfb report draws it.
+package table
 
 import (
 	"encoding/json"
@@ -42,8 +47,8 @@ type Cell struct {
 	Tone Tone   `json:"tone,omitzero"`
 }
 
-// Table is a rendered-neutral table: the text, Markdown and HTML output of
-// compare, and a model other views (the HTML report) can draw.
+// Table is a render-neutral table: tfb compare's text, Markdown and HTML
+// output, and the tables of tfb report's extra sections.
 type Table struct {
 	Title   string   `json:"title"`
 	Caption string   `json:"caption,omitempty"`
@@ -55,7 +60,7 @@ type Table struct {
 	Notes []string `json:"notes,omitempty"`
 }
 
-// Format is an output format of compare.
+// Format is an output format of a view.
 type Format string
 
 // Formats.
@@ -244,7 +249,9 @@ func mdEscape(s string) string {
 	return strings.NewReplacer("|", `\|`, "*", `\*`, "<", "&lt;").Replace(s)
 }
 
-var htmlPage = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+// htmlTemplates holds the page and the one-table fragment it is made of,
+// so that a table reads the same in tfb compare's page and in tfb report.
+var htmlTemplates = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -253,18 +260,17 @@ var htmlPage = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
 table { border-collapse: collapse; margin: 0.5em 0 0.5em 0; }
 th, td { padding: 0.25em 0.75em; border-bottom: 1px solid #ddd; text-align: left; }
-td.right, th.right { text-align: right; font-variant-numeric: tabular-nums; }
-td.good { color: #17702e; font-weight: bold; }
-td.bad { color: #b3261e; font-weight: bold; }
-td.muted { color: #777; }
+` + HTMLStyle + `
 caption { caption-side: top; text-align: left; padding-bottom: 0.5em; }
-p.note { margin: 0.2em 0; color: #444; }
 </style>
 </head>
 <body>
 <h1>{{.Title}}</h1>
 {{range .Tables}}<section>
-{{if .Title}}<h2>{{.Title}}</h2>
+{{template "table" .}}</section>
+{{end}}</body>
+</html>
+{{define "table"}}{{if .Title}}<h2>{{.Title}}</h2>
 {{end}}{{if .Headers}}<table>
 {{if .Caption}}<caption>{{.Caption}}</caption>
 {{end}}<thead><tr>{{range .Headers}}<th class="{{.Class}}">{{.Text}}</th>{{end}}</tr></thead>
@@ -274,49 +280,73 @@ p.note { margin: 0.2em 0; color: #444; }
 </table>
 {{else if .Caption}}<p>{{.Caption}}</p>
 {{end}}{{range .Notes}}<p class="note">{{.}}</p>
-{{end}}</section>
-{{end}}</body>
-</html>
-`))
+{{end}}{{end}}`))
+
+// HTMLStyle is the CSS of the classes the HTML renderers give cells
+// (good, bad, muted, right) and notes, for a page that shows tables
+// rendered by RenderHTML.
+const HTMLStyle = `td.right, th.right { text-align: right; font-variant-numeric: tabular-nums; }
+td.good { color: #17702e; font-weight: bold; }
+td.bad { color: #b3261e; font-weight: bold; }
+td.muted { color: #777; }
+p.note { margin: 0.2em 0; color: #444; }`
+
+type htmlCell struct{ Text, Class string }
+
+type htmlTable struct {
+	Title, Caption string
+	Headers        []htmlCell
+	Rows           [][]htmlCell
+	Notes          []string
+}
+
+// htmlView gives every cell its classes: the tone and, in a right-aligned
+// column, "right".
+func htmlView(t Table) htmlTable {
+	ht := htmlTable{Title: t.Title, Caption: t.Caption, Notes: t.Notes}
+	for c, h := range t.Headers {
+		class := "plain"
+		if c < len(t.Right) && t.Right[c] {
+			class += " right"
+		}
+		ht.Headers = append(ht.Headers, htmlCell{Text: h, Class: class})
+	}
+	for _, row := range t.Rows {
+		var cells []htmlCell
+		for c, cell := range row {
+			class := cell.Tone.String()
+			if c < len(t.Right) && t.Right[c] {
+				class += " right"
+			}
+			cells = append(cells, htmlCell{Text: cell.Text, Class: class})
+		}
+		ht.Rows = append(ht.Rows, cells)
+	}
+	return ht
+}
 
 // WriteHTML writes tables as one self-contained HTML page (no scripts, no
 // external resources).
 func WriteHTML(w io.Writer, title string, tables []Table) error {
-	type htmlCell struct{ Text, Class string }
-	type htmlTable struct {
-		Title, Caption string
-		Headers        []htmlCell
-		Rows           [][]htmlCell
-		Notes          []string
-	}
 	type page struct {
 		Title  string
 		Tables []htmlTable
 	}
 	p := page{Title: title}
 	for _, t := range tables {
-		ht := htmlTable{Title: t.Title, Caption: t.Caption, Notes: t.Notes}
-		for c, h := range t.Headers {
-			class := "plain"
-			if c < len(t.Right) && t.Right[c] {
-				class += " right"
-			}
-			ht.Headers = append(ht.Headers, htmlCell{Text: h, Class: class})
-		}
-		for _, row := range t.Rows {
-			var cells []htmlCell
-			for c, cell := range row {
-				class := cell.Tone.String()
-				if c < len(t.Right) && t.Right[c] {
-					class += " right"
-				}
-				cells = append(cells, htmlCell{Text: cell.Text, Class: class})
-			}
-			ht.Rows = append(ht.Rows, cells)
-		}
-		p.Tables = append(p.Tables, ht)
+		p.Tables = append(p.Tables, htmlView(t))
 	}
-	return htmlPage.Execute(w, p)
+	return htmlTemplates.ExecuteTemplate(w, "page", p)
+}
+
+// RenderHTML renders one table (its title as an h2, the table, its notes)
+// as escaped HTML to place in a page of one's own, styled by HTMLStyle.
+func RenderHTML(t Table) (template.HTML, error) {
+	var b strings.Builder
+	if err := htmlTemplates.ExecuteTemplate(&b, "table", htmlView(t)); err != nil {
+		return "", fmt.Errorf("render table %q: %w", t.Title, err)
+	}
+	return template.HTML(b.String()), nil
 }
 
 // Write renders a result in format f: tables for text (coloured when color

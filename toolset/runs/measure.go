@@ -1,14 +1,12 @@
-package compare
+package runs
 
 import (
 	"cmp"
 	"slices"
-	"time"
 
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/stats"
-	"github.com/go-tfb/suite/toolset/wrk"
 )
 
 // Measurement is one level of one entry and test type in one run: every
@@ -95,17 +93,4 @@ func (r Run) Entries(tt config.TestType) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// latencyMS converts one of wrk's latency spellings ("1.25ms") to
-// milliseconds; false when it is empty or not one of wrk's.
-func latencyMS(s string) (float64, bool) {
-	if s == "" {
-		return 0, false
-	}
-	d, err := wrk.ParseLatency(s)
-	if err != nil {
-		return 0, false
-	}
-	return float64(d) / float64(time.Millisecond), true
 }

@@ -1,4 +1,4 @@
-package compare
+package runs
 
 import (
 	"math"
@@ -111,17 +111,20 @@ func TestLoadBadInput(t *testing.T) {
 		want string
 	}{
 		{"missing", filepath.Join(dir, "nope"), "no such file or directory"},
-		{"directory without results.json", empty, "no results.json in this directory"},
-		{"corrupt", write("corrupt.json", `{"rawData": {"json": `), "invalid JSON"},
-		{"not an object", write("array.json", `[1, 2]`), "not a results.json"},
-		{"no rawData", write("norawdata.json", `{"name": "x"}`), "no rawData"},
-		{"rawData not an object", write("rawstring.json", `{"rawData": "x"}`), "rawData:"},
+		{"directory without results.json", empty, "empty-run/results.json: no such file: " + empty + " is not a results directory"},
+		{"empty file", write("empty.json", "  \n"), "the file is empty"},
+		{"truncated", write("corrupt.json", `{"rawData": {"json": `), "not a valid results.json: line 1, column 21: unexpected end of JSON input"},
+		{"syntax error", write("syntax.json", "{\n  \"rawData\": {]\n}"), "line 2, column 15: invalid character ']'"},
+		{"not an object", write("array.json", `[1, 2]`), "not a valid results.json: line 1, column 1: the value holds a JSON array, expected an object"},
+		{"not a results file", write("other.json", `{"name": "x"}`), "none of rawData, verify and frameworks"},
+		{"rawData not an object", write("rawstring.json", `{"rawData": "x"}`), "rawData: line 1, column 15: the value holds a JSON string, expected an object"},
+		{"suite field of the wrong type", write("suite-field.json", "{\"environment\": {}, \"rawData\": {},\n \"duration\": \"fifteen\"}"), `line 2, column 22: field "duration" holds a JSON string, expected an integer`},
 		{"TFB unknown test type", write("tfb-unknown.json", `{"concurrencyLevels": [16], "rawData": {"json": {}, "websocket": {"gin": []}}}`), `unknown test type "websocket"`},
 		{"suite unknown test type", write("suite-unknown.json", `{"environment": {}, "rawData": {"jsonx": {}}}`), `rawData: unknown test type "jsonx"`},
 		{"suite unknown repeats type", write("suite-repeats.json", `{"environment": {}, "rawData": {}, "repeats": {"nope": {}}}`), `repeats: unknown test type "nope"`},
-		{"TFB type not an object", write("tfb-type.json", `{"rawData": {"json": [1]}}`), "rawData.json: the top level is a JSON array"},
+		{"TFB type not an object", write("tfb-type.json", `{"rawData": {"json": [1]}}`), "rawData.json: line 1, column 22: the value holds a JSON array, expected an object"},
 		{"TFB more levels than listed", write("tfb-levels.json", `{"concurrencyLevels": [16], "rawData": {"json": {"gin": [{"totalRequests": 1, "startTime": 1, "endTime": 2}, {"totalRequests": 1, "startTime": 1, "endTime": 2}]}}}`), "rawData.json.gin: 2 levels but concurrencyLevels lists 1"},
-		{"TFB field of the wrong type", write("tfb-field.json", `{"concurrencyLevels": "16", "rawData": {}}`), "concurrencyLevels is a JSON string"},
+		{"TFB field of the wrong type", write("tfb-field.json", `{"concurrencyLevels": "16", "rawData": {}}`), `field "concurrencyLevels" holds a JSON string, expected an array`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -134,5 +137,45 @@ func TestLoadBadInput(t *testing.T) {
 				t.Errorf("error %q: want one line naming %s and saying %q", msg, tc.path, tc.want)
 			}
 		})
+	}
+}
+
+// TestLoadDirectoryOrFile: a results directory and its results.json give
+// the same run, labelled with the directory's name, also when the path is
+// "." or ends in "..".
+func TestLoadDirectoryOrFile(t *testing.T) {
+	file := filepath.Join("testdata", "run-a", "results.json")
+	for _, arg := range []string{filepath.Join("testdata", "run-a"), file, filepath.Join("testdata", "run-a", "..", "run-a")} {
+		run, err := Load(arg)
+		if err != nil {
+			t.Fatalf("Load(%s): %v", arg, err)
+		}
+		if run.Label != "run-a" || filepath.Clean(run.Path) != file || run.Dir() != filepath.Dir(run.Path) || len(run.Doc.RawData["json"]) == 0 {
+			t.Errorf("Load(%s) = label %q, path %q, %d json entries; want run-a, %s and its entries", arg, run.Label, run.Path, len(run.Doc.RawData["json"]), file)
+		}
+	}
+	t.Chdir(filepath.Join("testdata", "run-a"))
+	run, err := Load(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run.Label != "run-a" {
+		t.Errorf("Load(.) label %q, want run-a", run.Label)
+	}
+}
+
+// TestLoadAllStopsAtTheFirstError: LoadAll gives every run in order, or the
+// error of the first path that cannot be read.
+func TestLoadAllStopsAtTheFirstError(t *testing.T) {
+	got, err := LoadAll([]string{"testdata/run-a", "testdata/tfb-results.json"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got[0].Layout != LayoutSuite || got[1].Layout != LayoutTFB {
+		t.Fatalf("LoadAll = %d runs, want run-a (%s) then the TFB sample (%s)", len(got), LayoutSuite, LayoutTFB)
+	}
+	_, err = LoadAll([]string{"testdata/run-a", "testdata/nope", "testdata/also-missing"})
+	if err == nil || !strings.Contains(err.Error(), "testdata/nope") || strings.Contains(err.Error(), "also-missing") {
+		t.Errorf("LoadAll with a missing run: %v, want the error of testdata/nope", err)
 	}
 }

@@ -1,18 +1,21 @@
-// Package compare puts benchmark runs side by side, per entry and test type,
-// and says which differences are beyond noise by the rule of package stats;
-// it also sets a run beside TechEmpower Round 20's published Go results.
-//
-// It reads this project's results.json and the results.json that TFB's own
-// Python toolset writes.
-package compare
+// Package runs reads benchmark runs: the results.json this project's
+// toolset writes and the results.json of TFB's own Python toolset, both
+// into one results.Document whose levels name their connections (and
+// queries) and their requests per second. The views of runs — tfb report
+// and tfb compare — read through it, so they accept the same inputs and
+// report bad ones alike: one line naming the file, with the line and
+// column of a JSON error.
+package runs
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -32,10 +35,11 @@ const (
 
 // Run is one loaded results file.
 type Run struct {
-	// Path is the results.json the run was read from.
+	// Path is the results.json the run was read from; the raw files are
+	// found beside it.
 	Path string
-	// Label names the run in tables: its directory's name (TFB's timestamp)
-	// or, for a file not called results.json, the file's name.
+	// Label names the run in tables and charts: its directory's name (TFB's
+	// timestamp) or, for a file not called results.json, the file's name.
 	Label string
 	// Layout is LayoutSuite or LayoutTFB.
 	Layout string
@@ -44,23 +48,32 @@ type Run struct {
 	Doc results.Document
 }
 
+// Dir is the run's results directory (the one holding results.json).
+func (r Run) Dir() string { return filepath.Dir(r.Path) }
+
 // Load reads a run from path, a results.json file (of this project or of
-// TFB's toolset) or a directory holding one. Every error names the file.
+// TFB's toolset) or a directory holding one. Its errors are one line naming
+// the file and what is wrong with it.
 func Load(path string) (Run, error) {
+	if path == "" {
+		return Run{}, errors.New("empty run path (expected a results directory or its results.json)")
+	}
 	file := path
-	if info, err := os.Stat(path); err == nil && info.IsDir() {
+	info, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return Run{}, fmt.Errorf("%s: no such file or directory (expected a results directory or its %s)", path, results.FileName)
+	case err == nil && info.IsDir():
 		file = filepath.Join(path, results.FileName)
-	} else if errors.Is(err, fs.ErrNotExist) {
-		return Run{}, fmt.Errorf("%s: no such file or directory", path)
 	}
 	data, err := os.ReadFile(file)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return Run{}, fmt.Errorf("%s: no %s in this directory", path, results.FileName)
-		}
-		return Run{}, fmt.Errorf("%s: %w", file, err)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return Run{}, fmt.Errorf("%s: no such file: %s is not a results directory (it holds no %s)", file, path, results.FileName)
+	case err != nil:
+		return Run{}, fmt.Errorf("%s: %w", file, unwrapPathError(err))
 	}
-	run, err := parse(data)
+	run, err := Parse(data)
 	if err != nil {
 		return Run{}, fmt.Errorf("%s: %w", file, err)
 	}
@@ -69,34 +82,68 @@ func Load(path string) (Run, error) {
 	return run, nil
 }
 
+// LoadAll loads every path in turn and stops at the first error.
+func LoadAll(paths []string) ([]Run, error) {
+	out := make([]Run, 0, len(paths))
+	for _, p := range paths {
+		r, err := Load(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
 // NewRun makes a Run of a results.json already in memory, written by this
-// project's toolset (for views such as the HTML report).
+// project's toolset, such as a running benchmark's (results.Writer's File
+// and Document).
 func NewRun(path string, doc results.Document) Run {
 	return Run{Path: path, Label: label(path), Layout: LayoutSuite, Doc: doc}
 }
 
 func label(file string) string {
 	if filepath.Base(file) == results.FileName {
-		return filepath.Base(filepath.Dir(file))
+		abs, err := filepath.Abs(file)
+		if err != nil {
+			abs = file
+		}
+		return filepath.Base(filepath.Dir(abs))
 	}
 	return filepath.Base(file)
 }
 
-// parse reads either layout from data.
-func parse(data []byte) (Run, error) {
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Parse reads a results.json of either layout from data. The Run it
+// returns has no Path or Label.
+func Parse(data []byte) (Run, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return Run{}, errors.New("the file is empty")
+	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
-		return Run{}, fmt.Errorf("not a results.json: %s", jsonError(err))
+		return Run{}, fmt.Errorf("not a valid %s: %s", results.FileName, jsonError(data, data, err))
 	}
-	rawData, ok := top["rawData"]
-	if !ok {
-		return Run{}, errors.New("not a results.json: no rawData")
+	rawData, hasRawData := top["rawData"]
+	_, hasVerify := top["verify"]
+	_, hasFrameworks := top["frameworks"]
+	if !hasRawData && !hasVerify && !hasFrameworks {
+		return Run{}, fmt.Errorf("not a valid %s: it has none of rawData, verify and frameworks", results.FileName)
 	}
 	var byType map[string]json.RawMessage
-	if err := json.Unmarshal(rawData, &byType); err != nil {
-		return Run{}, fmt.Errorf("rawData: %s", jsonError(err))
+	if hasRawData {
+		if err := json.Unmarshal(rawData, &byType); err != nil {
+			return Run{}, fmt.Errorf("rawData: %s", jsonError(data, rawData, err))
+		}
 	}
-	if _, ok := top["environment"]; ok || hasExplicitLevels(byType) {
+	if _, ok := top["environment"]; ok || !hasRawData || hasExplicitLevels(byType) {
 		return parseSuite(data)
 	}
 	return parseTFB(data, byType)
@@ -124,7 +171,7 @@ func hasExplicitLevels(byType map[string]json.RawMessage) bool {
 func parseSuite(data []byte) (Run, error) {
 	var doc results.Document
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return Run{}, fmt.Errorf("not a results.json of this toolset: %s", jsonError(err))
+		return Run{}, fmt.Errorf("not a valid %s: %s", results.FileName, jsonError(data, data, err))
 	}
 	for name, v := range doc.RawData {
 		tt, err := testType(name)
@@ -185,7 +232,7 @@ var tfbExtraKeys = []string{"slocCounts", "commitCounts"}
 func parseTFB(data []byte, byType map[string]json.RawMessage) (Run, error) {
 	var td tfbDocument
 	if err := json.Unmarshal(data, &td); err != nil {
-		return Run{}, fmt.Errorf("not a TFB results.json: %s", jsonError(err))
+		return Run{}, fmt.Errorf("not a valid TFB %s: %s", results.FileName, jsonError(data, data, err))
 	}
 	doc := results.Document{
 		UUID:                   td.UUID,
@@ -220,7 +267,7 @@ func parseTFB(data []byte, byType map[string]json.RawMessage) (Run, error) {
 		}
 		var entries map[string][]tfbLevel
 		if err := json.Unmarshal(byType[name], &entries); err != nil {
-			return Run{}, fmt.Errorf("rawData.%s: %s", name, jsonError(err))
+			return Run{}, fmt.Errorf("rawData.%s: %s", name, jsonError(data, byType[name], err))
 		}
 		keys, listName := levelList(td, tt)
 		converted := map[string][]results.Level{}
@@ -308,19 +355,58 @@ func testType(name string) (config.TestType, error) {
 	return "", fmt.Errorf("unknown test type %q (known: %s)", name, strings.Join(known, ", "))
 }
 
-// jsonError shortens encoding/json's errors to one line that says where.
-func jsonError(err error) string {
+// jsonError says in one line where in the file data a JSON error is and
+// what it is. part is the piece of data that was being decoded (data
+// itself, or a section of it): offsets in err count from its start.
+func jsonError(data, part []byte, err error) string {
+	base := int64(bytes.Index(data, part))
+	if base < 0 {
+		base = 0
+	}
 	var syntax *json.SyntaxError
 	if errors.As(err, &syntax) {
-		return fmt.Sprintf("invalid JSON at byte %d: %v", syntax.Offset, err)
+		line, col := position(data, base+syntax.Offset)
+		return fmt.Sprintf("line %d, column %d: %v", line, col, err)
 	}
 	var typ *json.UnmarshalTypeError
 	if errors.As(err, &typ) {
-		where := typ.Field
-		if where == "" {
-			where = "the top level"
+		line, col := position(data, base+typ.Offset)
+		where := "the value"
+		if typ.Field != "" {
+			where = fmt.Sprintf("field %q", typ.Field)
 		}
-		return fmt.Sprintf("%s is a JSON %s, want %s", where, typ.Value, typ.Type)
+		return fmt.Sprintf("line %d, column %d: %s holds a JSON %s, expected %s", line, col, where, typ.Value, jsonKind(typ.Type))
 	}
 	return err.Error()
+}
+
+// jsonKind names the JSON value a Go type is decoded from.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "an integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Pointer:
+		return jsonKind(t.Elem())
+	}
+	return t.String()
+}
+
+// position turns a byte offset into a 1-based line and column.
+func position(data []byte, offset int64) (line, col int) {
+	offset = min(max(offset, 0), int64(len(data)))
+	before := data[:offset]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = int(offset) - (bytes.LastIndexByte(before, '\n') + 1)
+	return line, max(col, 1)
 }
