@@ -45,7 +45,7 @@ func TestCompareCommand(t *testing.T) {
 		{"other round", []string{"--round", "21", runA}, exitUsage, nil, "tfb compare: --round 21: only Round 20"},
 		{"round without run", []string{"--round", "20"}, exitUsage, nil, "tfb compare: --round 20 needs a run"},
 		{"missing run", []string{runA, filepath.Join(dir, "nope")}, exitFailed, nil, filepath.Join(dir, "nope") + ": no such file or directory"},
-		{"corrupt run", []string{runA, dir}, exitFailed, nil, corrupt + ": not a results.json: invalid JSON"},
+		{"corrupt run", []string{runA, dir}, exitFailed, nil, corrupt + ": not a valid results.json: line 1, column 2: invalid character"},
 		{"no overlap", []string{tfb, other}, exitFailed, nil, "no entry and test type of " + tfb + " is measured in " + other + " too"},
 	}
 	for _, tc := range tests {
