@@ -261,7 +261,12 @@ func databaseName(db string) string {
 // Tables returns the comparison as tables: Round 20's source, one table per
 // test type, and the differences in kind.
 func (c Round20Comparison) Tables() []table.Table {
-	src := c.source
+	return append([]table.Table{SourceTable(c.source)}, c.RunTables()...)
+}
+
+// SourceTable shows Round 20's source block: where the figures come from,
+// the hardware, and the caveats. Every view of Round 20's figures shows it.
+func SourceTable(src round20.Source) table.Table {
 	source := table.Table{
 		Title: "TechEmpower Round 20 (source)",
 		Notes: []string{
@@ -274,7 +279,13 @@ func (c Round20Comparison) Tables() []table.Table {
 	for _, cv := range src.Caveats {
 		source.Notes = append(source.Notes, "caveat: "+cv)
 	}
-	tables := []table.Table{source}
+	return source
+}
+
+// RunTables returns the run beside Round 20 without the source block: one
+// table per test type and the differences in kind.
+func (c Round20Comparison) RunTables() []table.Table {
+	var tables []table.Table
 	for _, t := range c.Types {
 		tab := table.Table{
 			Title:   fmt.Sprintf("%s: %s beside Round 20", t.Type, c.Run.Label),
@@ -348,21 +359,6 @@ func ms(v *float64) string {
 		return fmt.Sprintf("%.1f", *v)
 	}
 	return fmt.Sprintf("%.2f", *v)
-}
-
-// Round20Tables returns run beside Round 20 as tables (the source block,
-// one table per test type, the differences in kind), for views such as the
-// HTML report to draw as a section.
-func Round20Tables(run runs.Run) ([]table.Table, error) {
-	data, err := round20.Load()
-	if err != nil {
-		return nil, err
-	}
-	c, err := CompareRound20(run, data)
-	if err != nil {
-		return nil, err
-	}
-	return c.Tables(), nil
 }
 
 // latencyMS converts one of wrk's latency spellings ("1.25ms") to

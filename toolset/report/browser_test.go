@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/go-tfb/suite/toolset/runs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -243,7 +244,7 @@ func TestReportRendersInChromium(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		runs []string // directories under testdata
+		rs   []string // directories under testdata
 	}{
 		{"one run", []string{"run"}},
 		{"repeats", []string{"run-repeats"}},
@@ -252,21 +253,21 @@ func TestReportRendersInChromium(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			root := t.TempDir()
-			var runs []Run
-			for _, name := range tt.runs {
+			var rs []runs.Run
+			for _, name := range tt.rs {
 				dir := filepath.Join(root, name)
 				copyDir(t, filepath.Join("testdata", name), dir)
-				run, err := Load(dir)
+				run, err := runs.Load(dir)
 				if err != nil {
 					t.Fatal(err)
 				}
-				runs = append(runs, run)
+				rs = append(rs, run)
 			}
-			out := filepath.Join(runs[0].Dir(), FileName)
-			if len(runs) > 1 {
+			out := filepath.Join(rs[0].Dir(), FileName)
+			if len(rs) > 1 {
 				out = filepath.Join(root, FileName)
 			}
-			if err := WriteFile(out, runs...); err != nil {
+			if err := WriteFile(out, rs...); err != nil {
 				t.Fatal(err)
 			}
 			check := inspectInChromium(t, out)
@@ -277,7 +278,7 @@ func TestReportRendersInChromium(t *testing.T) {
 			for _, f := range chartFailures(check.Charts) {
 				t.Error(f)
 			}
-			if want := 5 * len(typesOf(runs)); len(check.Charts) != want {
+			if want := 5 * len(typesOf(rs)); len(check.Charts) != want {
 				t.Errorf("%d charts on the page, want %d (5 per test type)", len(check.Charts), want)
 			}
 		})
@@ -292,7 +293,7 @@ func TestChromiumChecksCatchABrokenPage(t *testing.T) {
 	}
 	dir := t.TempDir()
 	copyDir(t, filepath.Join("testdata", "run"), dir)
-	run, err := Load(dir)
+	run, err := runs.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

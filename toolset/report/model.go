@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/results"
+	"github.com/go-tfb/suite/toolset/runs"
 	"github.com/go-tfb/suite/toolset/stats"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
@@ -22,16 +23,6 @@ type series struct {
 	Entry string // entry name
 	Name  string // shown in legends and axes
 	Color string
-}
-
-// levelStat is one measured level of one series: every repeat's requests
-// per second summarised, and the repeat with the median rate, whose
-// latencies and server figures stand for the level.
-type levelStat struct {
-	Level  int       // connections, or queries for the query-like types
-	Rates  []float64 // every repeat's requests per second, in run order
-	RPS    stats.Summary
-	Median results.Level
 }
 
 // palette colours series alike in every chart of the page, so an entry is
@@ -69,14 +60,6 @@ func levelAbbrev(tt config.TestType) string {
 	return "conn."
 }
 
-// levelOf is the value that names a level of a type.
-func levelOf(tt config.TestType, l results.Level) int {
-	if queryLike(tt) {
-		return l.Queries
-	}
-	return l.Connections
-}
-
 // entriesOf lists the entries a run has measured or verified for a type, in
 // the run's framework order, others after them by name.
 func entriesOf(doc results.Document, tt config.TestType) []string {
@@ -105,10 +88,10 @@ func ordered(order []string, set map[string]bool) []string {
 
 // seriesOf lists the series of a report: every entry any run measured or
 // verified, per run, with a colour each.
-func seriesOf(runs []Run) []series {
-	names := labels(runs)
+func seriesOf(rs []runs.Run) []series {
+	names := labels(rs)
 	var out []series
-	for i, r := range runs {
+	for i, r := range rs {
 		set := map[string]bool{}
 		for _, tt := range config.TestTypes {
 			for _, e := range entriesOf(r.Doc, tt) {
@@ -120,7 +103,7 @@ func seriesOf(runs []Run) []series {
 		}
 		for _, e := range ordered(r.Doc.Frameworks, set) {
 			name := e
-			if len(runs) > 1 {
+			if len(rs) > 1 {
 				name = names[i] + "/" + e
 			}
 			out = append(out, series{Run: i, Entry: e, Name: name, Color: palette[len(out)%len(palette)]})
@@ -129,77 +112,23 @@ func seriesOf(runs []Run) []series {
 	return out
 }
 
-// levelStats summarises one entry's levels of one type, in the order they
-// were measured. Levels without a measurement are left out. A file written
-// by TFB's own toolset lacks requestsPerSecond and the level's connections
-// or queries: the rate is then totalRequests over the level's seconds, and
-// the level is the run's list of levels at the same position.
-func levelStats(doc results.Document, tt config.TestType, entry string) []levelStat {
-	var out []levelStat
-	for pos, reps := range doc.LevelRepeats(string(tt), entry) {
-		if len(reps) == 0 {
-			continue
-		}
-		rates := make([]float64, len(reps))
-		for i, l := range reps {
-			rates[i] = rateOf(l)
-		}
-		lvl := levelOf(tt, reps[0])
-		if lvl == 0 {
-			if levels := declaredLevels(doc, tt); pos < len(levels) {
-				lvl = levels[pos]
-			}
-		}
-		out = append(out, levelStat{
-			Level:  lvl,
-			Rates:  rates,
-			RPS:    stats.Summarize(rates),
-			Median: reps[stats.MedianIndex(rates)],
-		})
-	}
-	return out
-}
-
-// rateOf is a level's requests per second: as recorded, or else computed
-// from its total requests and start and end times as TFB does.
-func rateOf(l results.Level) float64 {
-	if l.RequestsPerSecond > 0 || l.TotalRequests == 0 || l.EndTime <= l.StartTime {
-		return l.RequestsPerSecond
-	}
-	return float64(l.TotalRequests) / float64(l.EndTime-l.StartTime)
-}
-
-// declaredLevels are the levels a run lists for a type, in the order TFB
-// measures them.
-func declaredLevels(doc results.Document, tt config.TestType) []int {
-	switch {
-	case tt == config.CachedQuery:
-		return doc.CachedQueryIntervals
-	case queryLike(tt):
-		return doc.QueryIntervals
-	case tt == config.Plaintext:
-		return doc.PipelineConcurrency
-	}
-	return doc.ConcurrencyLevels
-}
-
 // typeData is what the report shows of one test type.
 type typeData struct {
 	Type   config.TestType
-	Levels []int            // every level any series measured, ascending
-	Series []series         // the series that measured this type
-	Stats  [][]levelStat    // per series (parallel to Series)
-	At     []map[int]int    // per series: level → index into Stats[i]
-	Failed map[string][]int // entry → runs in which it failed this type
+	Levels []int                // every level any series measured, ascending
+	Series []series             // the series that measured this type
+	Stats  [][]runs.Measurement // per series (parallel to Series), by level
+	At     []map[int]int        // per series: level → index into Stats[i]
+	Failed map[string][]int     // entry → runs in which it failed this type
 }
 
 // typeDataOf gathers one test type across the runs; ok is false when no run
 // measured it.
-func typeDataOf(runs []Run, all []series, tt config.TestType) (td typeData, ok bool) {
+func typeDataOf(rs []runs.Run, all []series, tt config.TestType) (td typeData, ok bool) {
 	td.Type = tt
 	levels := map[int]bool{}
 	for _, s := range all {
-		st := levelStats(runs[s.Run].Doc, tt, s.Entry)
+		st := rs[s.Run].Measurements(tt, s.Entry)
 		if len(st) == 0 {
 			continue
 		}
@@ -229,7 +158,7 @@ type lineSeries struct {
 // throughputLines gives, per series, the median requests per second at
 // each level of td.Levels.
 func throughputLines(td typeData) []lineSeries {
-	return perLevel(td, func(l levelStat) (float64, bool) { return l.RPS.Median, true }, "", "solid")
+	return perLevel(td, func(l runs.Measurement) (float64, bool) { return l.Summary.Median, true }, "", "solid")
 }
 
 // band is the min–max range of one series' repeats at each level, nil
@@ -249,10 +178,10 @@ func throughputBands(td typeData) []band {
 		any := false
 		for j, level := range td.Levels {
 			k, ok := td.At[i][level]
-			if !ok || td.Stats[i][k].RPS.N < 2 {
+			if !ok || td.Stats[i][k].Summary.N < 2 {
 				continue
 			}
-			lo, hi := td.Stats[i][k].RPS.Min, td.Stats[i][k].RPS.Max
+			lo, hi := td.Stats[i][k].Summary.Min, td.Stats[i][k].Summary.Max
 			b.Min[j], b.Max[j] = &lo, &hi
 			any = true
 		}
@@ -282,7 +211,7 @@ var percentiles = []struct {
 func latencyLines(td typeData) []lineSeries {
 	var out []lineSeries
 	for _, p := range percentiles {
-		lines := perLevel(td, func(l levelStat) (float64, bool) {
+		lines := perLevel(td, func(l runs.Measurement) (float64, bool) {
 			d, err := wrk.ParseLatency(p.Get(l.Median))
 			if err != nil {
 				return 0, false
@@ -319,7 +248,7 @@ func cutLastWord(s string) (before, last string) {
 
 // cpuLines gives, per series, the server's CPU seconds during each level.
 func cpuLines(td typeData) []lineSeries {
-	return perLevel(td, func(l levelStat) (float64, bool) {
+	return perLevel(td, func(l runs.Measurement) (float64, bool) {
 		if l.Median.ServerCPUSeconds == nil {
 			return 0, false
 		}
@@ -330,7 +259,7 @@ func cpuLines(td typeData) []lineSeries {
 // memoryLines gives, per series, the server's peak memory in MB (10⁶ bytes)
 // during each level.
 func memoryLines(td typeData) []lineSeries {
-	return perLevel(td, func(l levelStat) (float64, bool) {
+	return perLevel(td, func(l runs.Measurement) (float64, bool) {
 		if l.Median.ServerPeakMemoryBytes == nil {
 			return 0, false
 		}
@@ -340,7 +269,7 @@ func memoryLines(td typeData) []lineSeries {
 
 // perLevel makes one line per series from value, nil where a level is
 // missing or has no value; series with no value at all are left out.
-func perLevel(td typeData, value func(levelStat) (float64, bool), suffix, dash string) []lineSeries {
+func perLevel(td typeData, value func(runs.Measurement) (float64, bool), suffix, dash string) []lineSeries {
 	var out []lineSeries
 	for i, s := range td.Series {
 		ls := lineSeries{Name: s.Name + suffix, Color: s.Color, Dash: dash, Values: make([]*float64, len(td.Levels))}
@@ -382,10 +311,10 @@ func (b best) Whisker() bool { return b.RPS.N > 1 }
 func bestLevels(td typeData) []best {
 	out := make([]best, 0, len(td.Series))
 	for i, s := range td.Series {
-		top := slices.MaxFunc(td.Stats[i], func(a, b levelStat) int { return cmp.Compare(a.RPS.Median, b.RPS.Median) })
+		top := slices.MaxFunc(td.Stats[i], func(a, b runs.Measurement) int { return cmp.Compare(a.Summary.Median, b.Summary.Median) })
 		m := top.Median
 		out = append(out, best{
-			Run: s.Run, Name: s.Name, Color: s.Color, Level: top.Level, Rates: top.Rates, RPS: top.RPS, P99: m.LatencyP99,
+			Run: s.Run, Name: s.Name, Color: s.Color, Level: top.Level, Rates: top.RPS, RPS: top.Summary, P99: m.LatencyP99,
 			Errors: m.Connect + m.Read + m.Write + m.Timeout + m.Non2xx3xx,
 		})
 	}
@@ -461,10 +390,10 @@ type grid struct {
 // a cell per type with the verifier's status and findings. An entry listed
 // as failed with no verification status is a failure (it did not start or
 // its benchmark failed).
-func verificationGrid(runs []Run, all []series, types []config.TestType) grid {
+func verificationGrid(rs []runs.Run, all []series, types []config.TestType) grid {
 	g := grid{Types: types}
 	for _, s := range all {
-		doc := runs[s.Run].Doc
+		doc := rs[s.Run].Doc
 		row := gridRow{Name: s.Name}
 		if msg := doc.Completed[s.Entry]; msg != "" {
 			if _, err := time.Parse(results.TimestampFormat, msg); err != nil {
@@ -491,10 +420,10 @@ func verificationGrid(runs []Run, all []series, types []config.TestType) grid {
 
 // typesOf lists the test types any run measured, verified or failed, in
 // TFB's order.
-func typesOf(runs []Run) []config.TestType {
+func typesOf(rs []runs.Run) []config.TestType {
 	var out []config.TestType
 	for _, tt := range config.TestTypes {
-		for _, r := range runs {
+		for _, r := range rs {
 			d := r.Doc
 			has := len(d.RawData[string(tt)]) > 0 || len(d.Repeats[string(tt)]) > 0 || len(d.Failed[string(tt)]) > 0
 			for _, byType := range d.Verify {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/go-tfb/suite/toolset/runs"
 	"slices"
 	"testing"
 
@@ -52,12 +53,12 @@ func repeatedDoc() results.Document {
 }
 
 func TestLevelStatsUsesTheMedianRepeat(t *testing.T) {
-	st := levelStats(repeatedDoc(), config.JSON, "gin")
+	st := runs.NewRun("results.json", repeatedDoc()).Measurements(config.JSON, "gin")
 	if len(st) != 2 {
 		t.Fatalf("got %d levels, want 2", len(st))
 	}
 	first := st[0]
-	if first.Level != 16 || first.RPS.N != 3 || first.RPS.Median != 200 || first.RPS.Min != 100 || first.RPS.Max != 300 {
+	if first.Level != 16 || first.Summary.N != 3 || first.Summary.Median != 200 || first.Summary.Min != 100 || first.Summary.Max != 300 {
 		t.Errorf("level 16 = %+v, want level 16, n 3, median 200, min 100, max 300", first)
 	}
 	if first.Median.LatencyP99 != "4.00ms" {
@@ -65,53 +66,21 @@ func TestLevelStatsUsesTheMedianRepeat(t *testing.T) {
 	}
 }
 
-// A results.json written by TFB's toolset has neither requestsPerSecond nor
-// the level in its rawData entries.
-func TestLevelStatsOfATFBFile(t *testing.T) {
-	doc := results.Document{
-		ConcurrencyLevels: []int{16, 32},
-		QueryIntervals:    []int{1, 5},
-		RawData: map[string]map[string][]results.Level{
-			"json":  {"gin": {{TotalRequests: 30000, StartTime: 100, EndTime: 115}, {TotalRequests: 45000, StartTime: 120, EndTime: 135}}},
-			"query": {"gin": {{TotalRequests: 1500, StartTime: 100, EndTime: 115}}},
-		},
-	}
-	tests := []struct {
-		tt    config.TestType
-		level []int
-		rate  []float64
-	}{
-		{config.JSON, []int{16, 32}, []float64{2000, 3000}},
-		{config.Query, []int{1}, []float64{100}},
-	}
-	for _, tt := range tests {
-		st := levelStats(doc, tt.tt, "gin")
-		if len(st) != len(tt.level) {
-			t.Fatalf("%s: %d levels, want %d", tt.tt, len(st), len(tt.level))
-		}
-		for i, l := range st {
-			if l.Level != tt.level[i] || l.RPS.Median != tt.rate[i] {
-				t.Errorf("%s level %d = %d at %v req/s, want %d at %v", tt.tt, i, l.Level, l.RPS.Median, tt.level[i], tt.rate[i])
-			}
-		}
-	}
-}
-
 func TestSeriesNames(t *testing.T) {
 	doc := repeatedDoc()
 	tests := []struct {
 		name string
-		runs []Run
+		rs   []runs.Run
 		want []string
 	}{
-		{"one run: entry names", []Run{{Label: "a", Doc: doc}}, []string{"gin", "echo"}},
-		{"two runs: run/entry", []Run{{Label: "a", Doc: doc}, {Label: "b", Doc: doc}}, []string{"a/gin", "a/echo", "b/gin", "b/echo"}},
-		{"same label twice", []Run{{Label: "a", Doc: doc}, {Label: "a", Doc: doc}}, []string{"a/gin", "a/echo", "a#2/gin", "a#2/echo"}},
+		{"one run: entry names", []runs.Run{{Label: "a", Doc: doc}}, []string{"gin", "echo"}},
+		{"two runs: run/entry", []runs.Run{{Label: "a", Doc: doc}, {Label: "b", Doc: doc}}, []string{"a/gin", "a/echo", "b/gin", "b/echo"}},
+		{"same label twice", []runs.Run{{Label: "a", Doc: doc}, {Label: "a", Doc: doc}}, []string{"a/gin", "a/echo", "a#2/gin", "a#2/echo"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var got []string
-			for _, s := range seriesOf(tt.runs) {
+			for _, s := range seriesOf(tt.rs) {
 				got = append(got, s.Name)
 			}
 			if !slices.Equal(got, tt.want) {
@@ -126,8 +95,8 @@ func TestThroughputLinesAlignLevelsAcrossRuns(t *testing.T) {
 		Frameworks: []string{"gin"},
 		RawData:    map[string]map[string][]results.Level{"json": {"gin": {level(32, 500, "1.00ms"), level(64, 600, "2.00ms")}}},
 	}
-	runs := []Run{{Label: "a", Doc: repeatedDoc()}, {Label: "b", Doc: other}}
-	td, ok := typeDataOf(runs, seriesOf(runs), config.JSON)
+	rs := []runs.Run{{Label: "a", Doc: repeatedDoc()}, {Label: "b", Doc: other}}
+	td, ok := typeDataOf(rs, seriesOf(rs), config.JSON)
 	if !ok {
 		t.Fatal("json not found")
 	}
@@ -161,8 +130,8 @@ func TestThroughputLinesAlignLevelsAcrossRuns(t *testing.T) {
 }
 
 func TestThroughputBandsOnlyForRepeatedLevels(t *testing.T) {
-	runs := []Run{{Label: "a", Doc: repeatedDoc()}}
-	td, _ := typeDataOf(runs, seriesOf(runs), config.JSON)
+	rs := []runs.Run{{Label: "a", Doc: repeatedDoc()}}
+	td, _ := typeDataOf(rs, seriesOf(rs), config.JSON)
 	bands := throughputBands(td)
 	if len(bands) != 2 || bands[0].Name != "gin" {
 		t.Fatalf("bands = %+v, want gin's and echo's", bands)
@@ -170,15 +139,15 @@ func TestThroughputBandsOnlyForRepeatedLevels(t *testing.T) {
 	if *bands[0].Min[0] != 100 || *bands[0].Max[0] != 300 || *bands[0].Min[1] != 400 || *bands[0].Max[1] != 450 {
 		t.Errorf("gin band = %v–%v, %v–%v; want 100–300, 400–450", *bands[0].Min[0], *bands[0].Max[0], *bands[0].Min[1], *bands[0].Max[1])
 	}
-	td, _ = typeDataOf(runs, seriesOf(runs), config.DB) // one sample per level
+	td, _ = typeDataOf(rs, seriesOf(rs), config.DB) // one sample per level
 	if b := throughputBands(td); len(b) != 0 {
 		t.Errorf("bands for single samples: %+v", b)
 	}
 }
 
 func TestLatencyLinesInMilliseconds(t *testing.T) {
-	runs := []Run{{Label: "a", Doc: repeatedDoc()}}
-	td, _ := typeDataOf(runs, seriesOf(runs), config.JSON)
+	rs := []runs.Run{{Label: "a", Doc: repeatedDoc()}}
+	td, _ := typeDataOf(rs, seriesOf(rs), config.JSON)
 	lines := latencyLines(td)
 	if len(lines) != 2*len(percentiles) {
 		t.Fatalf("got %d lines, want %d", len(lines), 2*len(percentiles))
@@ -210,8 +179,8 @@ func TestServerLinesLeaveOutUnrecordedValues(t *testing.T) {
 		"gin":   {l},
 		"fiber": {level(16, 90, "1ms")}, // no server figures
 	}}}
-	runs := []Run{{Doc: doc}}
-	td, _ := typeDataOf(runs, seriesOf(runs), config.JSON)
+	rs := []runs.Run{{Doc: doc}}
+	td, _ := typeDataOf(rs, seriesOf(rs), config.JSON)
 	if c := cpuLines(td); len(c) != 1 || c[0].Name != "gin" || *c[0].Values[0] != 1.5 {
 		t.Errorf("cpu lines = %+v, want one gin line at 1.5", c)
 	}
@@ -221,8 +190,8 @@ func TestServerLinesLeaveOutUnrecordedValues(t *testing.T) {
 }
 
 func TestBestLevelsAndWhiskers(t *testing.T) {
-	runs := []Run{{Label: "a", Doc: repeatedDoc()}}
-	td, _ := typeDataOf(runs, seriesOf(runs), config.JSON)
+	rs := []runs.Run{{Label: "a", Doc: repeatedDoc()}}
+	td, _ := typeDataOf(rs, seriesOf(rs), config.JSON)
 	bests := bestLevels(td)
 	if len(bests) != 2 {
 		t.Fatalf("got %d bests, want 2", len(bests))
@@ -247,8 +216,8 @@ func TestBestLevelsAndWhiskers(t *testing.T) {
 
 	// One sample per level: no whisker series at all.
 	single := results.Document{RawData: map[string]map[string][]results.Level{"json": {"gin": {level(16, 100, "1ms")}}}}
-	runs = []Run{{Doc: single}}
-	td, _ = typeDataOf(runs, seriesOf(runs), config.JSON)
+	rs = []runs.Run{{Doc: single}}
+	td, _ = typeDataOf(rs, seriesOf(rs), config.JSON)
 	b := bestLevels(td)
 	if b[0].Whisker() {
 		t.Error("a single sample got a whisker")
@@ -259,12 +228,12 @@ func TestBestLevelsAndWhiskers(t *testing.T) {
 }
 
 func TestVerificationGrid(t *testing.T) {
-	runs := []Run{{Label: "a", Doc: repeatedDoc()}}
-	types := typesOf(runs)
+	rs := []runs.Run{{Label: "a", Doc: repeatedDoc()}}
+	types := typesOf(rs)
 	if !slices.Equal(types, []config.TestType{config.JSON, config.DB}) {
 		t.Fatalf("types = %v, want [json db]", types)
 	}
-	g := verificationGrid(runs, seriesOf(runs), types)
+	g := verificationGrid(rs, seriesOf(rs), types)
 	want := map[string][]gridCell{
 		"gin":  {{Status: statusPass}, {Status: statusWarn, Reasons: []string{"WARN: Server header missing"}}},
 		"echo": {{Status: statusPass}, {Status: statusFail, Reasons: []string{"FAIL: /db returned 500", "FAIL: no JSON body"}}},
@@ -291,8 +260,8 @@ func TestVerificationGrid(t *testing.T) {
 		Verify:     map[string]map[string]string{"echo": {"db": "pass"}},
 		Failed:     map[string][]string{"json": {"echo"}},
 	}
-	runs = []Run{{Doc: doc}}
-	g = verificationGrid(runs, seriesOf(runs), []config.TestType{config.JSON, config.DB})
+	rs = []runs.Run{{Doc: doc}}
+	g = verificationGrid(rs, seriesOf(rs), []config.TestType{config.JSON, config.DB})
 	got := map[string][]string{}
 	for _, row := range g.Rows {
 		for _, c := range row.Cells {

@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/runs"
 	"github.com/go-tfb/suite/toolset/stats"
+	"github.com/go-tfb/suite/toolset/table"
 )
 
 //go:embed assets/echarts.min.js
@@ -28,12 +30,20 @@ type page struct {
 	Title       string
 	Generated   string
 	Runs        []runHeader
-	Environment table
+	Environment envTable
 	Types       []typeSection
 	Grid        grid
-	Sections    []Section
+	Sections    []pageSection
+	TableStyle  template.CSS
 	Rule        string
 	ECharts     template.JS
+}
+
+// pageSection is an extra section with its tables rendered.
+type pageSection struct {
+	Title  string
+	Intro  string
+	Tables []template.HTML
 }
 
 // runHeader introduces one run at the top of the page.
@@ -53,8 +63,8 @@ type link struct {
 	Href string
 }
 
-// table is a plain table of text cells.
-type table struct {
+// envTable is the environment table: a column per run, a row per property.
+type envTable struct {
 	Columns []string
 	Rows    [][]string
 }
@@ -97,12 +107,33 @@ func buildPage(r Report) (page, error) {
 	all := seriesOf(r.Runs)
 	types := typesOf(r.Runs)
 	p := page{
-		Title:     "TFB benchmark report: " + strings.Join(names, ", "),
-		Generated: time.Now().UTC().Format("2006-01-02 15:04:05 UTC"),
-		Grid:      verificationGrid(r.Runs, all, types),
-		Sections:  r.Sections,
-		Rule:      stats.Rule,
-		ECharts:   template.JS(echartsJS),
+		Title:      "TFB benchmark report: " + strings.Join(names, ", "),
+		Generated:  time.Now().UTC().Format("2006-01-02 15:04:05 UTC"),
+		Grid:       verificationGrid(r.Runs, all, types),
+		Rule:       stats.Rule,
+		TableStyle: template.CSS(table.HTMLStyle),
+		ECharts:    template.JS(echartsJS),
+	}
+	sections := r.Sections
+	if r.Round20 {
+		sec, ok, err := round20Section(r.Runs)
+		if err != nil {
+			return page{}, err
+		}
+		if ok {
+			sections = append([]Section{sec}, sections...)
+		}
+	}
+	for _, sec := range sections {
+		ps := pageSection{Title: sec.Title, Intro: sec.Intro}
+		for _, t := range sec.Tables {
+			h, err := table.RenderHTML(t)
+			if err != nil {
+				return page{}, fmt.Errorf("section %q: %w", sec.Title, err)
+			}
+			ps.Tables = append(ps.Tables, h)
+		}
+		p.Sections = append(p.Sections, ps)
 	}
 	base, err := filepath.Abs(cmpOr(r.BaseDir, "."))
 	if err != nil {
@@ -141,9 +172,9 @@ func buildPage(r Report) (page, error) {
 
 // buildTypeSection makes the charts, the best-level table and the file
 // links of one test type. n numbers the section, to give chart ids.
-func buildTypeSection(runs []Run, all []series, tt config.TestType, base string, n int) typeSection {
+func buildTypeSection(rs []runs.Run, all []series, tt config.TestType, base string, n int) typeSection {
 	ts := typeSection{Type: string(tt), Anchor: "type-" + string(tt), Unit: levelUnit(tt)}
-	td, ok := typeDataOf(runs, all, tt)
+	td, ok := typeDataOf(rs, all, tt)
 	if !ok {
 		ts.Missing = "No level of this type was measured (see the verification grid)."
 		return ts
@@ -205,10 +236,10 @@ func buildTypeSection(runs []Run, all []series, tt config.TestType, base string,
 		ts.Best = append(ts.Best, row)
 	}
 	for _, s := range all {
-		if runs[s.Run].Path == "" {
+		if rs[s.Run].Path == "" {
 			continue // a run given without its file has no files to link
 		}
-		dir := filepath.Join(runs[s.Run].Dir(), s.Entry, string(tt))
+		dir := filepath.Join(rs[s.Run].Dir(), s.Entry, string(tt))
 		fl := fileLinks{Name: s.Name}
 		for _, name := range []string{"raw.txt", "verification.txt"} {
 			path := filepath.Join(dir, name)
@@ -386,15 +417,15 @@ func roundTo(v float64, digits int) float64 {
 }
 
 // environmentTable lists, per run, where and how it was made.
-func environmentTable(runs []Run, names []string) table {
-	t := table{Columns: append([]string{""}, names...)}
+func environmentTable(rs []runs.Run, names []string) envTable {
+	t := envTable{Columns: append([]string{""}, names...)}
 	rows := []struct {
 		name string
-		get  func(Run) string
+		get  func(runs.Run) string
 	}{
-		{"Name", func(r Run) string { return specified(r.Doc.Name) }},
-		{"Started", func(r Run) string { return formatMillis(r.Doc.StartTime) }},
-		{"Finished", func(r Run) string {
+		{"Name", func(r runs.Run) string { return specified(r.Doc.Name) }},
+		{"Started", func(r runs.Run) string { return formatMillis(r.Doc.StartTime) }},
+		{"Finished", func(r runs.Run) string {
 			switch {
 			case r.Doc.Interrupted:
 				return "interrupted at " + formatMillisPtr(r.Doc.CompletionTime)
@@ -403,39 +434,39 @@ func environmentTable(runs []Run, names []string) table {
 			}
 			return formatMillisPtr(r.Doc.CompletionTime)
 		}},
-		{"Runtime", func(r Run) string { return r.Doc.Environment.Runtime }},
-		{"CPU", func(r Run) string { return r.Doc.Environment.CPUModel }},
-		{"Cores", func(r Run) string { return positive(r.Doc.Environment.Cores) }},
-		{"Memory", func(r Run) string { return formatBytes(r.Doc.Environment.MemoryBytes) }},
-		{"OS / arch", func(r Run) string { return joinNonEmpty(" / ", r.Doc.Environment.OS, r.Doc.Environment.Arch) }},
-		{"Kernel", func(r Run) string { return r.Doc.Environment.Kernel }},
-		{"Go", func(r Run) string { return r.Doc.Environment.GoVersion }},
-		{"wrk", func(r Run) string { return r.Doc.Environment.WrkVersion }},
-		{"PostgreSQL", func(r Run) string { return r.Doc.Environment.PostgresVersion }},
-		{"Entry limits", func(r Run) string {
+		{"Runtime", func(r runs.Run) string { return r.Doc.Environment.Runtime }},
+		{"CPU", func(r runs.Run) string { return r.Doc.Environment.CPUModel }},
+		{"Cores", func(r runs.Run) string { return positive(r.Doc.Environment.Cores) }},
+		{"Memory", func(r runs.Run) string { return formatBytes(r.Doc.Environment.MemoryBytes) }},
+		{"OS / arch", func(r runs.Run) string { return joinNonEmpty(" / ", r.Doc.Environment.OS, r.Doc.Environment.Arch) }},
+		{"Kernel", func(r runs.Run) string { return r.Doc.Environment.Kernel }},
+		{"Go", func(r runs.Run) string { return r.Doc.Environment.GoVersion }},
+		{"wrk", func(r runs.Run) string { return r.Doc.Environment.WrkVersion }},
+		{"PostgreSQL", func(r runs.Run) string { return r.Doc.Environment.PostgresVersion }},
+		{"Entry limits", func(r runs.Run) string {
 			e := r.Doc.Environment
 			return joinNonEmpty(", ", prefixed("cpuset ", e.CPUSet), prefixed("memory ", e.MemoryLimit))
 		}},
-		{"Git commit", func(r Run) string {
+		{"Git commit", func(r runs.Run) string {
 			if r.Doc.Git == nil {
 				return ""
 			}
 			return joinNonEmpty(" ", r.Doc.Git.CommitID, parenthesized(r.Doc.Git.BranchName))
 		}},
-		{"Command line", func(r Run) string { return strings.Join(r.Doc.Environment.CommandLine, " ") }},
-		{"Duration per level", func(r Run) string { return positive(r.Doc.Duration) + prefixed("", unitIf(r.Doc.Duration, " s")) }},
-		{"Repeats per level", func(r Run) string { return strconv.Itoa(max(r.Doc.RepeatCount, 1)) }},
-		{"Concurrency levels", func(r Run) string { return joinInts(r.Doc.ConcurrencyLevels) }},
-		{"Pipeline concurrency levels", func(r Run) string { return joinInts(r.Doc.PipelineConcurrency) }},
-		{"Query levels", func(r Run) string { return joinInts(r.Doc.QueryIntervals) }},
-		{"Cached query levels", func(r Run) string { return joinInts(r.Doc.CachedQueryIntervals) }},
-		{"Description", func(r Run) string { return specified(r.Doc.EnvironmentDescription) }},
-		{"Note", func(r Run) string { return r.Doc.Environment.ServerCPUNote }},
+		{"Command line", func(r runs.Run) string { return strings.Join(r.Doc.Environment.CommandLine, " ") }},
+		{"Duration per level", func(r runs.Run) string { return positive(r.Doc.Duration) + prefixed("", unitIf(r.Doc.Duration, " s")) }},
+		{"Repeats per level", func(r runs.Run) string { return strconv.Itoa(max(r.Doc.RepeatCount, 1)) }},
+		{"Concurrency levels", func(r runs.Run) string { return joinInts(r.Doc.ConcurrencyLevels) }},
+		{"Pipeline concurrency levels", func(r runs.Run) string { return joinInts(r.Doc.PipelineConcurrency) }},
+		{"Query levels", func(r runs.Run) string { return joinInts(r.Doc.QueryIntervals) }},
+		{"Cached query levels", func(r runs.Run) string { return joinInts(r.Doc.CachedQueryIntervals) }},
+		{"Description", func(r runs.Run) string { return specified(r.Doc.EnvironmentDescription) }},
+		{"Note", func(r runs.Run) string { return r.Doc.Environment.ServerCPUNote }},
 	}
 	for _, row := range rows {
 		cells := []string{row.name}
 		any := false
-		for _, r := range runs {
+		for _, r := range rs {
 			v := strings.TrimSpace(row.get(r))
 			any = any || v != ""
 			cells = append(cells, cmpOr(v, "—"))

@@ -9,49 +9,38 @@ package report
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/go-tfb/suite/toolset/results"
+	"github.com/go-tfb/suite/toolset/runs"
+	"github.com/go-tfb/suite/toolset/table"
 )
 
 // FileName is the name of the report written beside a run's results.json.
 const FileName = "report.html"
 
-// Run is one benchmark run: its results.json and what it holds.
-type Run struct {
-	// Label names the run in chart series and table headers when a report
-	// shows several runs; Load sets it to the name of the run's directory.
-	Label string
-	// Path is the run's results.json; the raw files are found beside it.
-	Path string
-	// Doc is the content of results.json.
-	Doc results.Document
-}
-
-// Dir is the run's results directory (the one holding results.json).
-func (r Run) Dir() string { return filepath.Dir(r.Path) }
-
-// Section is an extra table shown after the per-type sections, for data
-// the report does not compute itself (a comparison with a published round,
-// for instance). Cells are plain text.
+// Section is a part of the page after the per-type sections, made of
+// tables of package table: Round 20 beside the runs, for instance.
 type Section struct {
-	Title   string
-	Caption string
-	Columns []string
-	Rows    [][]string
+	// Title heads the section and names it in the page's navigation.
+	Title string
+	// Intro is a paragraph under the title; may be empty.
+	Intro  string
+	Tables []table.Table
 }
 
 // Report is a page to render: the runs, shown side by side, and any extra
 // sections.
 type Report struct {
-	Runs     []Run
+	Runs []runs.Run
+	// Round20 adds a section setting each run of this project's layout
+	// beside TechEmpower Round 20's published results (tfb compare --round
+	// 20's tables, under Round 20's source block).
+	Round20  bool
 	Sections []Section
 	// BaseDir is the directory the page will be opened from: links to each
 	// run's files are made relative to it. Empty means the current
@@ -59,94 +48,17 @@ type Report struct {
 	BaseDir string
 }
 
-// Load reads a run from a results directory or a results.json path. Its
-// errors are one line naming the file and what is wrong with it.
-func Load(arg string) (Run, error) {
-	if arg == "" {
-		return Run{}, errors.New("empty run path (expected a results directory or its results.json)")
-	}
-	path := arg
-	if info, err := os.Stat(arg); err == nil && info.IsDir() {
-		path = filepath.Join(arg, results.FileName)
-	}
-	data, err := os.ReadFile(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return Run{}, fmt.Errorf("%s: no such file (expected a results directory or its %s)", path, results.FileName)
-	case err != nil:
-		return Run{}, fmt.Errorf("%s: %w", path, unwrapPathError(err))
-	}
-	doc, err := decode(data)
-	if err != nil {
-		return Run{}, fmt.Errorf("%s: not a valid %s: %w", path, results.FileName, err)
-	}
-	return NewRun(path, doc), nil
-}
-
-// NewRun makes a Run of a document already in memory, such as a running
-// benchmark's (results.Writer's File and Document), labelled with the name
-// of its directory.
-func NewRun(resultsPath string, doc results.Document) Run {
-	abs, err := filepath.Abs(resultsPath)
-	if err != nil {
-		abs = resultsPath
-	}
-	return Run{Label: filepath.Base(filepath.Dir(abs)), Path: abs, Doc: doc}
-}
-
-// decode parses results.json, saying where a syntax or type error is.
-func decode(data []byte) (results.Document, error) {
-	var doc results.Document
-	if len(bytes.TrimSpace(data)) == 0 {
-		return doc, errors.New("the file is empty")
-	}
-	err := json.Unmarshal(data, &doc)
-	var syntax *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syntax):
-		line, col := position(data, syntax.Offset)
-		return doc, fmt.Errorf("line %d, column %d: %w", line, col, err)
-	case errors.As(err, &typ):
-		line, col := position(data, typ.Offset)
-		return doc, fmt.Errorf("line %d, column %d: field %q holds a JSON %s, expected %s", line, col, typ.Field, typ.Value, typ.Type)
-	case err != nil:
-		return doc, err
-	}
-	if doc.RawData == nil && doc.Verify == nil && doc.Frameworks == nil {
-		return doc, errors.New("it has none of rawData, verify and frameworks")
-	}
-	return doc, nil
-}
-
-// position turns a byte offset into a 1-based line and column.
-func position(data []byte, offset int64) (line, col int) {
-	offset = min(max(offset, 0), int64(len(data)))
-	before := data[:offset]
-	line = bytes.Count(before, []byte("\n")) + 1
-	col = int(offset) - (bytes.LastIndexByte(before, '\n') + 1)
-	return line, max(col, 1)
-}
-
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
-
-// Write renders the runs as one HTML page to w; links are relative to the
-// current directory.
-func Write(w io.Writer, runs ...Run) error {
-	return Report{Runs: runs}.Write(w)
+// Write renders the runs as one HTML page to w, Round 20 section
+// included; links are relative to the current directory.
+func Write(w io.Writer, rs ...runs.Run) error {
+	return Report{Runs: rs, Round20: true}.Write(w)
 }
 
 // WriteFile renders the runs as one HTML page to path, replacing it
 // atomically. It may be called while a run is still going: whatever the
-// documents hold so far is shown.
-func WriteFile(path string, runs ...Run) error {
-	return Report{Runs: runs}.WriteFile(path)
+// documents hold so far is shown. The page has the Round 20 section.
+func WriteFile(path string, rs ...runs.Run) error {
+	return Report{Runs: rs, Round20: true}.WriteFile(path)
 }
 
 // Write renders the report to w.
@@ -198,10 +110,10 @@ func (r Report) WriteFile(path string) error {
 
 // labels gives each run a distinct label: its own, or "run N" when it has
 // none, with "#N" added to repeated ones.
-func labels(runs []Run) []string {
-	out := make([]string, len(runs))
+func labels(rs []runs.Run) []string {
+	out := make([]string, len(rs))
 	seen := map[string]int{}
-	for i, r := range runs {
+	for i, r := range rs {
 		l := strings.TrimSpace(r.Label)
 		if l == "" {
 			l = fmt.Sprintf("run %d", i+1)

@@ -3,6 +3,8 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/go-tfb/suite/toolset/runs"
+	"github.com/go-tfb/suite/toolset/table"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -36,68 +38,6 @@ func writeRun(t *testing.T, dir string, doc results.Document) string {
 	return path
 }
 
-func TestLoadBadInput(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, content string) string {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	emptyDir := filepath.Join(dir, "emptyrun")
-	if err := os.Mkdir(emptyDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name, arg string
-		want      []string // substrings of the error
-	}{
-		{"missing path", filepath.Join(dir, "nope"), []string{filepath.Join(dir, "nope"), "no such file"}},
-		{"directory without results.json", emptyDir, []string{filepath.Join(emptyDir, "results.json"), "no such file"}},
-		{"empty file", write("empty/results.json", "  \n"), []string{"empty/results.json", "the file is empty"}},
-		{"truncated JSON", write("cut/results.json", "{\n  \"rawData\": {\n"), []string{"cut/results.json", "not a valid results.json", "unexpected end"}},
-		{"syntax error", write("bad/results.json", "{\n  \"rawData\": {]\n}"), []string{"bad/results.json", "line 2, column"}},
-		{"wrong type", write("typ/results.json", "{\"rawData\": {}, \"duration\": \"fifteen\"}"), []string{"typ/results.json", `field "duration" holds a JSON string, expected int`}},
-		{"not a results file", write("other/results.json", "{\"hello\": 1}"), []string{"other/results.json", "none of rawData, verify and frameworks"}},
-		{"empty argument", "", []string{"empty run path"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := Load(tt.arg)
-			if err == nil {
-				t.Fatal("Load succeeded, want an error")
-			}
-			msg := err.Error()
-			if strings.Contains(msg, "\n") {
-				t.Errorf("error has several lines: %q", msg)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(msg, w) {
-					t.Errorf("error %q does not contain %q", msg, w)
-				}
-			}
-		})
-	}
-}
-
-func TestLoadDirectoryOrFile(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "20261126030000")
-	path := writeRun(t, dir, repeatedDoc())
-	for _, arg := range []string{dir, path} {
-		run, err := Load(arg)
-		if err != nil {
-			t.Fatalf("Load(%s): %v", arg, err)
-		}
-		if run.Label != "20261126030000" || run.Path != path || len(run.Doc.RawData["json"]) != 2 {
-			t.Errorf("Load(%s) = label %q, path %q, %d json entries; want the run", arg, run.Label, run.Path, len(run.Doc.RawData["json"]))
-		}
-	}
-}
-
 func TestWriteNeedsRuns(t *testing.T) {
 	var buf bytes.Buffer
 	err := Write(&buf)
@@ -118,7 +58,7 @@ var (
 func TestWriteFileIsSelfContainedWithRelativeLinks(t *testing.T) {
 	root := t.TempDir()
 	path := writeRun(t, filepath.Join(root, "run"), repeatedDoc())
-	run, err := Load(path)
+	run, err := runs.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,9 +66,9 @@ func TestWriteFileIsSelfContainedWithRelativeLinks(t *testing.T) {
 	if err := os.Mkdir(filepath.Dir(out), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	rep := Report{Runs: []Run{run}, Sections: []Section{{
-		Title: "Round 20 side by side", Caption: "Local run against Round 20.",
-		Columns: []string{"entry", "local req/s", "Round 20 req/s"}, Rows: [][]string{{"gin", "410", "<b>5,000</b>"}},
+	rep := Report{Runs: []runs.Run{run}, Sections: []Section{{
+		Title: "Side by side", Intro: "Local run against a published one.",
+		Tables: []table.Table{{Title: "json", Headers: []string{"entry", "local req/s", "published req/s"}, Rows: [][]table.Cell{{{Text: "gin"}, {Text: "410"}, {Text: "<b>5,000</b>"}}}}},
 	}}}
 	if err := rep.WriteFile(out); err != nil {
 		t.Fatal(err)
@@ -144,7 +84,7 @@ func TestWriteFileIsSelfContainedWithRelativeLinks(t *testing.T) {
 	if m := externalRef.FindString(inlineScripts.ReplaceAllString(page, "")); m != "" {
 		t.Errorf("page loads something from outside: %s", m)
 	}
-	for _, want := range []string{"Round 20 side by side", "Local run against Round 20.", "&lt;b&gt;5,000&lt;/b&gt;", "echarts", "Best level", "FAIL: /db returned 500"} {
+	for _, want := range []string{"Side by side", "Local run against a published one.", "&lt;b&gt;5,000&lt;/b&gt;", "echarts", "Best level", "FAIL: /db returned 500"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
 		}
@@ -190,7 +130,7 @@ func TestWriteFileOnAPartialRun(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), FileName)
-			if err := WriteFile(out, Run{Label: "r", Path: filepath.Join(t.TempDir(), "results.json"), Doc: tt.doc}); err != nil {
+			if err := WriteFile(out, runs.Run{Label: "r", Path: filepath.Join(t.TempDir(), "results.json"), Doc: tt.doc}); err != nil {
 				t.Fatal(err)
 			}
 			data, err := os.ReadFile(out)
@@ -214,7 +154,7 @@ func TestWriteFileFromARunningWriter(t *testing.T) {
 	out := filepath.Join(w.Dir(), FileName)
 	write := func() string {
 		t.Helper()
-		if err := WriteFile(out, NewRun(w.File(), w.Document())); err != nil {
+		if err := WriteFile(out, runs.NewRun(w.File(), w.Document())); err != nil {
 			t.Fatalf("WriteFile: %v", err)
 		}
 		data, err := os.ReadFile(out)
@@ -257,7 +197,7 @@ func TestWriteEscapesNamesAndFindings(t *testing.T) {
 		VerifyProblems: map[string]map[string][]string{evil: {"json": {`WARN: <img src=x onerror=alert(2)>`}}},
 	}
 	var buf bytes.Buffer
-	if err := Write(&buf, Run{Label: evil, Doc: doc}); err != nil {
+	if err := Write(&buf, runs.Run{Label: evil, Doc: doc}); err != nil {
 		t.Fatal(err)
 	}
 	page := buf.String()

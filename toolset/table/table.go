@@ -270,7 +270,8 @@ caption { caption-side: top; text-align: left; padding-bottom: 0.5em; }
 {{template "table" .}}</section>
 {{end}}</body>
 </html>
-{{define "table"}}{{if .Title}}<h2>{{.Title}}</h2>
+{{define "table"}}{{if and .Title .Sub}}<h3>{{.Title}}</h3>
+{{else if .Title}}<h2>{{.Title}}</h2>
 {{end}}{{if .Headers}}<table>
 {{if .Caption}}<caption>{{.Caption}}</caption>
 {{end}}<thead><tr>{{range .Headers}}<th class="{{.Class}}">{{.Text}}</th>{{end}}</tr></thead>
@@ -294,6 +295,7 @@ p.note { margin: 0.2em 0; color: #444; }`
 type htmlCell struct{ Text, Class string }
 
 type htmlTable struct {
+	Sub            bool // the title is an h3, under a heading of the page
 	Title, Caption string
 	Headers        []htmlCell
 	Rows           [][]htmlCell
@@ -339,11 +341,14 @@ func WriteHTML(w io.Writer, title string, tables []Table) error {
 	return htmlTemplates.ExecuteTemplate(w, "page", p)
 }
 
-// RenderHTML renders one table (its title as an h2, the table, its notes)
-// as escaped HTML to place in a page of one's own, styled by HTMLStyle.
+// RenderHTML renders one table (its title as an h3, to sit under a heading
+// of the page; the table; its notes) as escaped HTML to place in a page of
+// one's own, styled by HTMLStyle.
 func RenderHTML(t Table) (template.HTML, error) {
+	view := htmlView(t)
+	view.Sub = true
 	var b strings.Builder
-	if err := htmlTemplates.ExecuteTemplate(&b, "table", htmlView(t)); err != nil {
+	if err := htmlTemplates.ExecuteTemplate(&b, "table", view); err != nil {
 		return "", fmt.Errorf("render table %q: %w", t.Title, err)
 	}
 	return template.HTML(b.String()), nil
