@@ -30,6 +30,10 @@ func TestReportCommand(t *testing.T) {
 	if err := os.WriteFile(corrupt, []byte("{"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	tfbFile, err := filepath.Abs("../../runs/testdata/tfb-results.json")
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Chdir(root)
 	tests := []struct {
 		name       string
@@ -38,17 +42,20 @@ func TestReportCommand(t *testing.T) {
 		wantStdout string // substring
 		wantStderr string // substring; the whole stderr must be one line then
 		wantFile   string // written page
+		round20    int    // 1: the page must have the Round 20 section; -1: must not; 0: either
 	}{
-		{"help", []string{"--help"}, exitOK, "tfb report RUN... [-o FILE]", "", ""},
-		{"no run", nil, exitUsage, "", "tfb report: no run given", ""},
-		{"unknown flag", []string{runA, "--colour"}, exitUsage, "", "tfb report: flag provided but not defined: -colour", ""},
-		{"-o without value", []string{runA, "-o"}, exitUsage, "", "tfb report: flag needs an argument: -o", ""},
-		{"missing run", []string{filepath.Join(root, "nope")}, exitFailed, "", "tfb report: " + filepath.Join(root, "nope") + ": no such file", ""},
-		{"corrupt run", []string{corrupt}, exitFailed, "", "tfb report: " + corrupt + ": not a valid results.json", ""},
-		{"one run: beside results.json", []string{runA}, exitOK, filepath.Join(runA, "report.html"), "", filepath.Join(runA, "report.html")},
-		{"two runs: current directory", []string{runA, runB}, exitOK, "report.html", "", filepath.Join(root, "report.html")},
-		{"-o before and after runs", []string{"-o", "x.html", runA}, exitOK, "x.html", "", filepath.Join(root, "x.html")},
-		{"--output after runs", []string{runA, runB, "--output", "y.html"}, exitOK, "y.html", "", filepath.Join(root, "y.html")},
+		{"help", []string{"--help"}, exitOK, "tfb report RUN... [-o FILE]", "", "", 0},
+		{"no run", nil, exitUsage, "", "tfb report: no run given", "", 0},
+		{"unknown flag", []string{runA, "--colour"}, exitUsage, "", "tfb report: flag provided but not defined: -colour", "", 0},
+		{"-o without value", []string{runA, "-o"}, exitUsage, "", "tfb report: flag needs an argument: -o", "", 0},
+		{"missing run", []string{filepath.Join(root, "nope")}, exitFailed, "", "tfb report: " + filepath.Join(root, "nope") + ": no such file", "", 0},
+		{"corrupt run", []string{corrupt}, exitFailed, "", "tfb report: " + corrupt + ": not a valid results.json", "", 0},
+		{"one run: beside results.json", []string{runA}, exitOK, filepath.Join(runA, "report.html"), "", filepath.Join(runA, "report.html"), 0},
+		{"two runs: current directory", []string{runA, runB}, exitOK, "report.html", "", filepath.Join(root, "report.html"), 0},
+		{"-o before and after runs", []string{"-o", "x.html", runA}, exitOK, "x.html", "", filepath.Join(root, "x.html"), 0},
+		{"--output after runs", []string{runA, runB, "--output", "y.html"}, exitOK, "y.html", "", filepath.Join(root, "y.html"), 1},
+		{"--no-round20", []string{runA, "--no-round20", "-o", "z.html"}, exitOK, "z.html", "", filepath.Join(root, "z.html"), -1},
+		{"TFB's results.json", []string{tfbFile, "-o", "tfb.html"}, exitOK, "tfb.html", "", "", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,6 +83,9 @@ func TestReportCommand(t *testing.T) {
 				}
 				if !bytes.Contains(data, []byte("1,234")) {
 					t.Error("page does not show gin's 1,234 req/s")
+				}
+				if has := bytes.Contains(data, []byte("<h2>Round 20</h2>")); tt.round20 != 0 && has != (tt.round20 > 0) {
+					t.Errorf("page has the Round 20 section: %v, want %v", has, tt.round20 > 0)
 				}
 			}
 		})
