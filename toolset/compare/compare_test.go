@@ -2,7 +2,6 @@ package compare
 
 import (
 	"encoding/json"
-	"github.com/go-tfb/suite/toolset/runs"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/results"
+	"github.com/go-tfb/suite/toolset/runs"
 	"github.com/go-tfb/suite/toolset/stats"
 )
 

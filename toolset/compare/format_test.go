@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"github.com/go-tfb/suite/toolset/table"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/go-tfb/suite/toolset/round20"
+	"github.com/go-tfb/suite/toolset/table"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")

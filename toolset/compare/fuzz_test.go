@@ -1,13 +1,13 @@
 package compare
 
 import (
-	"github.com/go-tfb/suite/toolset/runs"
-	"github.com/go-tfb/suite/toolset/table"
 	"io"
 	"os"
 	"testing"
 
 	"github.com/go-tfb/suite/toolset/round20"
+	"github.com/go-tfb/suite/toolset/runs"
+	"github.com/go-tfb/suite/toolset/table"
 )
 
 // FuzzParse: whatever the bytes, reading them and comparing what was read

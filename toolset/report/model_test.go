@@ -1,12 +1,12 @@
 package report
 
 import (
-	"github.com/go-tfb/suite/toolset/runs"
 	"slices"
 	"testing"
 
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/results"
+	"github.com/go-tfb/suite/toolset/runs"
 )
 
 // level makes a measured level with the given rate and p99 latency.

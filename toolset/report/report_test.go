@@ -3,8 +3,6 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/go-tfb/suite/toolset/runs"
-	"github.com/go-tfb/suite/toolset/table"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -13,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/go-tfb/suite/toolset/results"
+	"github.com/go-tfb/suite/toolset/runs"
+	"github.com/go-tfb/suite/toolset/table"
 )
 
 // writeRun writes doc as dir/results.json, with a raw.txt and a

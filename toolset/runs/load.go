@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -173,23 +174,28 @@ func parseSuite(data []byte) (Run, error) {
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return Run{}, fmt.Errorf("not a valid %s: %s", results.FileName, jsonError(data, data, err))
 	}
-	for name, v := range doc.RawData {
-		tt, err := testType(name)
-		if err != nil {
-			return Run{}, fmt.Errorf("rawData: %w", err)
-		}
-		delete(doc.RawData, name)
-		doc.RawData[string(tt)] = v
+	if err := canonicalTypes(doc.RawData, "rawData"); err != nil {
+		return Run{}, err
 	}
-	for name, v := range doc.Repeats {
-		tt, err := testType(name)
-		if err != nil {
-			return Run{}, fmt.Errorf("repeats: %w", err)
-		}
-		delete(doc.Repeats, name)
-		doc.Repeats[string(tt)] = v
+	if err := canonicalTypes(doc.Repeats, "repeats"); err != nil {
+		return Run{}, err
 	}
 	return Run{Layout: LayoutSuite, Doc: doc}, nil
+}
+
+// canonicalTypes renames the test types keying section m from the names
+// TFB's toolsets have written to this project's.
+func canonicalTypes[V any](m map[string]V, section string) error {
+	for _, name := range slices.Sorted(maps.Keys(m)) {
+		tt, err := testType(name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", section, err)
+		}
+		v := m[name]
+		delete(m, name)
+		m[string(tt)] = v
+	}
+	return nil
 }
 
 // tfbDocument is the part of TFB's results.json that compare reads.
