@@ -83,6 +83,9 @@ type pageCheck struct {
 	// are not file: or data:, one line each.
 	Problems   []string
 	Screenshot []byte // full page, PNG
+	// TableRows counts the body rows of the tables in the page's extra
+	// sections (the Round 20 section) as laid out: rows with a height.
+	TableRows int
 }
 
 // chartFailures says, one line each, which charts did not draw: no canvas,
@@ -202,6 +205,10 @@ func inspectInChromium(t *testing.T, page string) pageCheck {
 	if err != nil {
 		t.Fatalf("inspect charts: %v", err)
 	}
+	rows, err := chromedp.Run(bctx, chromedp.Evaluate[int](tableRowsJS))
+	if err != nil {
+		t.Fatalf("inspect tables: %v", err)
+	}
 	shot, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
@@ -209,8 +216,11 @@ func inspectInChromium(t *testing.T, page string) pageCheck {
 	t.Logf("%d charts: %+v", len(checks), checks)
 	mu.Lock()
 	defer mu.Unlock()
-	return pageCheck{Charts: checks, Problems: slices.Clone(problems), Screenshot: shot}
+	return pageCheck{Charts: checks, Problems: slices.Clone(problems), Screenshot: shot, TableRows: rows}
 }
+
+// tableRowsJS counts the laid-out body rows of the extra sections' tables.
+const tableRowsJS = `Array.from(document.querySelectorAll("section.tables tbody tr")).filter(r => r.getBoundingClientRect().height > 0).length`
 
 // keepScreenshot writes the PNG to the test's temporary directory, or to
 // $TFB_SCREENSHOT_DIR when set, and logs its path.
@@ -280,6 +290,10 @@ func TestReportRendersInChromium(t *testing.T) {
 			}
 			if want := 5 * len(typesOf(rs)); len(check.Charts) != want {
 				t.Errorf("%d charts on the page, want %d (5 per test type)", len(check.Charts), want)
+			}
+			// Every run has gin and fiber in json and db: a Round 20 row each.
+			if want := 4 * len(rs); check.TableRows != want {
+				t.Errorf("%d rows in the Round 20 tables, want %d (gin and fiber in json and db per run)", check.TableRows, want)
 			}
 		})
 	}
