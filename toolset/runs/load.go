@@ -198,7 +198,7 @@ func canonicalTypes[V any](m map[string]V, section string) error {
 	return nil
 }
 
-// tfbDocument is the part of TFB's results.json that compare reads.
+// tfbDocument is the part of TFB's results.json that views show.
 type tfbDocument struct {
 	Name                   string       `json:"name"`
 	EnvironmentDescription string       `json:"environmentDescription"`
@@ -212,6 +212,12 @@ type tfbDocument struct {
 	Frameworks             []string     `json:"frameworks"`
 	Duration               int          `json:"duration"`
 	Git                    *results.Git `json:"git"`
+	// These four have this project's shape, but an older TFB spells
+	// cached_query "cached-query" in their keys.
+	Completed map[string]string            `json:"completed"`
+	Succeeded map[string][]string          `json:"succeeded"`
+	Failed    map[string][]string          `json:"failed"`
+	Verify    map[string]map[string]string `json:"verify"`
 }
 
 // tfbLevel is one level as TFB's toolset writes it: startTime and endTime
@@ -253,6 +259,13 @@ func parseTFB(data []byte, byType map[string]json.RawMessage) (Run, error) {
 		Frameworks:             td.Frameworks,
 		Duration:               td.Duration,
 		RawData:                map[string]map[string][]results.Level{},
+		Completed:              td.Completed,
+		Succeeded:              respell(td.Succeeded),
+		Failed:                 respell(td.Failed),
+		Verify:                 map[string]map[string]string{},
+	}
+	for entry, byType := range td.Verify {
+		doc.Verify[entry] = respell(byType)
 	}
 	if td.CompletionTime != nil {
 		t := int64(*td.CompletionTime)
@@ -340,6 +353,16 @@ func convertTFBLevel(l tfbLevel, tt config.TestType, key int, concurrency []int)
 		out.Connections = key
 	}
 	return out, true
+}
+
+// respell renames the key "cached-query" (older TFB) to "cached_query";
+// other keys are kept as they are.
+func respell[V any](m map[string]V) map[string]V {
+	if v, ok := m["cached-query"]; ok {
+		delete(m, "cached-query")
+		m[string(config.CachedQuery)] = v
+	}
+	return m
 }
 
 // testType maps a test type name as TFB's toolsets have written it to this

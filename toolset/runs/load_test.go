@@ -64,6 +64,9 @@ func TestLoadTFBSample(t *testing.T) {
 	if m, _ := run.At(config.Plaintext, "gin", 1024); m.Median.Timeout != 12 || m.Median.Read != 3 || m.Median.Pipeline != 16 {
 		t.Errorf("plaintext gin 1024: timeout %d read %d pipeline %d, want 12, 3, 16", m.Median.Timeout, m.Median.Read, m.Median.Pipeline)
 	}
+	if run.Doc.Verify["gin"]["cached_query"] != "pass" || run.Doc.Completed["echo"] != "20201229010500" || len(run.Doc.Failed) != 7 || len(run.Doc.Succeeded["json"]) != 2 {
+		t.Errorf("verify %v, completed %v, failed %v, succeeded %v: want TFB's verification kept", run.Doc.Verify, run.Doc.Completed, run.Doc.Failed, run.Doc.Succeeded)
+	}
 	if got := run.Entries(config.JSON); strings.Join(got, ",") != "echo,gin" {
 		t.Errorf("json entries %v, want [echo gin]", got)
 	}
@@ -177,5 +180,25 @@ func TestLoadAllStopsAtTheFirstError(t *testing.T) {
 	_, err = LoadAll([]string{"testdata/run-a", "testdata/nope", "testdata/also-missing"})
 	if err == nil || !strings.Contains(err.Error(), "testdata/nope") || strings.Contains(err.Error(), "also-missing") {
 		t.Errorf("LoadAll with a missing run: %v, want the error of testdata/nope", err)
+	}
+}
+
+// TestLoadOlderTFBSpelling: an older TFB's "cached-query" is cached_query
+// in rawData and in the verification sections alike.
+func TestLoadOlderTFBSpelling(t *testing.T) {
+	data := `{"concurrencyLevels": [16, 64], "cachedQueryIntervals": [1, 100],
+  "rawData": {"cached-query": {"gin": [{"totalRequests": 3000, "startTime": 10, "endTime": 25}]}},
+  "verify": {"gin": {"cached-query": "warn"}}, "failed": {"cached-query": []}, "succeeded": {"cached-query": ["gin"]}}`
+	run, err := Parse([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, ok := run.At(config.CachedQuery, "gin", 1)
+	if run.Layout != LayoutTFB || !ok || m.Summary.Median != 200 || m.Median.Connections != 64 {
+		t.Errorf("layout %q, cached_query gin at 1 item: %v %+v; want TFB's layout, 200 req/s at 64 connections", run.Layout, ok, m)
+	}
+	d := run.Doc
+	if d.Verify["gin"]["cached_query"] != "warn" || d.Failed["cached_query"] == nil || d.Succeeded["cached_query"][0] != "gin" {
+		t.Errorf("verify %v failed %v succeeded %v: want them under cached_query", d.Verify, d.Failed, d.Succeeded)
 	}
 }
