@@ -52,20 +52,6 @@ func repeatedDoc() results.Document {
 	}
 }
 
-func TestLevelStatsUsesTheMedianRepeat(t *testing.T) {
-	st := runs.NewRun("results.json", repeatedDoc()).Measurements(config.JSON, "gin")
-	if len(st) != 2 {
-		t.Fatalf("got %d levels, want 2", len(st))
-	}
-	first := st[0]
-	if first.Level != 16 || first.Summary.N != 3 || first.Summary.Median != 200 || first.Summary.Min != 100 || first.Summary.Max != 300 {
-		t.Errorf("level 16 = %+v, want level 16, n 3, median 200, min 100, max 300", first)
-	}
-	if first.Median.LatencyP99 != "4.00ms" {
-		t.Errorf("median repeat's p99 = %q, want the 200 req/s repeat's 4.00ms", first.Median.LatencyP99)
-	}
-}
-
 func TestSeriesNames(t *testing.T) {
 	doc := repeatedDoc()
 	tests := []struct {
