@@ -21,6 +21,7 @@ import (
 var notForCeiling = []string{
 	"type", "concurrency-levels", "pipeline-concurrency-levels", "query-levels",
 	"cached-query-levels", "profile", "results-name", "results-environment",
+	"repeat", "no-primer", "no-warmup", "sleep",
 }
 
 // ceilingOptions are ceiling.DefaultOptions with the duration from

@@ -23,8 +23,10 @@ import (
 
 	"github.com/go-tfb/suite/toolset/benchmark"
 	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/hostinfo"
 	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/runtime"
+	"github.com/go-tfb/suite/toolset/verify"
 )
 
 // Exit statuses.
@@ -54,6 +56,8 @@ type options struct {
 	resultsDir, resultsName, resultsEnv  string
 	configPath                           string
 	verbose, noBuild                     bool
+	repeat, sleep                        int
+	noPrimer, noWarmup                   bool
 
 	set map[string]bool // the flags given on the command line
 }
@@ -90,6 +94,10 @@ func newFlagSet(o *options, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&o.resultsEnv, "results-environment", "", "environment description recorded in results.json")
 	fs.StringVar(&o.configPath, "config", "", "benchmark_config.json path")
 	fs.BoolVar(&o.noBuild, "no-build", false, "docker: use the images already built")
+	fs.IntVar(&o.repeat, "repeat", 1, "measure every level this many times")
+	fs.BoolVar(&o.noPrimer, "no-primer", false, "leave out the primer")
+	fs.BoolVar(&o.noWarmup, "no-warmup", false, "leave out the warmup")
+	fs.IntVar(&o.sleep, "sleep", 0, "seconds of every sleep instead of 5/5/2")
 	fs.BoolVar(&o.verbose, "verbose", false, "debug logs")
 	fs.BoolVar(&o.verbose, "v", false, "debug logs")
 	return fs
@@ -155,7 +163,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}()
 
-	app := &app{opts: o, stdout: stdout, stderr: stderr, notes: stdout}
+	app := &app{opts: o, stdout: stdout, stderr: stderr, notes: stdout, commandLine: append([]string{"tfb"}, args...)}
 	if command == "ceiling" {
 		app.notes = stderr // its stdout is the table alone
 	}
@@ -178,6 +186,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// loadOnlyFlags shape the load test, which only benchmark runs.
+var loadOnlyFlags = []string{"repeat", "no-primer", "no-warmup", "sleep"}
+
 // usageError is a mistake in the command line.
 type usageError struct{ error }
 
@@ -187,6 +198,7 @@ type app struct {
 	notes          io.Writer // where side remarks such as the runtime chosen go
 	repoDir        string
 	failed         bool
+	commandLine    []string // as typed, for results.json
 }
 
 func (a *app) run(ctx context.Context, command string) error {
@@ -218,6 +230,13 @@ func (a *app) run(ctx context.Context, command string) error {
 	if err != nil {
 		return usageError{err}
 	}
+	if command != "benchmark" {
+		for _, name := range loadOnlyFlags {
+			if a.opts.set[name] {
+				return usageError{fmt.Errorf("--%s applies to benchmark only", name)}
+			}
+		}
+	}
 	rt, err := a.newRuntime(ctx)
 	if err != nil {
 		return err
@@ -228,6 +247,10 @@ func (a *app) run(ctx context.Context, command string) error {
 		return err
 	}
 
+	repeat := 1
+	if bench {
+		repeat = a.opts.repeat
+	}
 	w, err := results.Create(a.opts.resultsDir, results.Meta{
 		Name:                      a.opts.resultsName,
 		EnvironmentDescription:    a.opts.resultsEnv,
@@ -237,51 +260,63 @@ func (a *app) run(ctx context.Context, command string) error {
 		PipelineConcurrencyLevels: settings.PipelineConcurrencyLevels,
 		QueryLevels:               settings.QueryLevels,
 		CachedQueryLevels:         settings.CachedQueryLevels,
-		Environment:               a.environment(rt),
+		Environment:               a.environment(ctx, rt),
 		RepoDir:                   a.repoDir,
+		RepeatCount:               repeat,
 	})
 	if err != nil {
 		return err
 	}
-	runner := &benchmark.Runner{Runtime: rt, Verify: verifyWithRuleEngine, Settings: settings, Results: w, Types: types, Out: a.stdout}
+	// The run's views, in order: results.json first, so that views reading
+	// it (such as an HTML report through benchmark.AfterEachType) see what
+	// each event brought.
+	consumers := []benchmark.Consumer{benchmark.NewRecorder(w), benchmark.NewProgress(a.stdout, rt.Name())}
+	runner := &benchmark.Runner{Runtime: rt, Verify: verifyWithRuleEngine, Settings: settings, Types: types,
+		Repeat: repeat, LogDir: w.Dir(), DatabaseVersion: databaseVersion, Consumers: consumers}
 	started := time.Now()
 	outcomes, runErr := runner.Run(ctx, tests, bench)
-	if err := w.Finish(); err != nil {
-		slog.Warn("finish results", "err", err)
+	if err := a.summarize(outcomes, bench, time.Since(started), w); err != nil {
+		return errors.Join(runErr, err)
 	}
-	a.summarize(outcomes, bench, time.Since(started), w)
 	return runErr
 }
 
-func (a *app) summarize(outcomes []benchmark.Outcome, bench bool, took time.Duration, w *results.Writer) {
-	fmt.Fprintf(a.stdout, "\n== Verification summary\n")
+func (a *app) summarize(outcomes []benchmark.Outcome, bench bool, took time.Duration, w *results.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n== Verification summary\n")
 	for _, o := range outcomes {
 		if o.Err != nil {
 			a.failed = true
-			fmt.Fprintf(a.stdout, "%s: FAILED: %v\n", o.Entry, o.Err)
+			fmt.Fprintf(&b, "%s: FAILED: %v\n", o.Entry, o.Err)
 			continue
 		}
 		var parts []string
-		for _, v := range o.Verdicts {
-			if v.Status == benchmark.StatusFail {
+		for _, r := range o.Results {
+			if r.Status() == verify.Fail {
 				a.failed = true
 			}
-			parts = append(parts, fmt.Sprintf("%s %s", v.Type, strings.ToUpper(v.Status)))
+			parts = append(parts, fmt.Sprintf("%s %s", r.Type, r.Status()))
 		}
-		fmt.Fprintf(a.stdout, "%s: %s\n", o.Entry, strings.Join(parts, ", "))
+		fmt.Fprintf(&b, "%s: %s\n", o.Entry, strings.Join(parts, ", "))
 	}
 	if bench {
-		fmt.Fprintf(a.stdout, "\n== Best requests per second\n")
-		benchmark.PrintTable(a.stdout, outcomes)
+		fmt.Fprintf(&b, "\n== Best requests per second\n")
+		if err := benchmark.PrintTable(&b, outcomes); err != nil {
+			return err
+		}
 		doc := w.Document()
-		for tt, entries := range doc.Failed {
-			if len(entries) > 0 {
+		for _, tt := range config.TestTypes {
+			if entries := doc.Failed[string(tt)]; len(entries) > 0 {
 				a.failed = true
-				fmt.Fprintf(a.stdout, "failed %s: %s\n", tt, strings.Join(entries, ", "))
+				fmt.Fprintf(&b, "failed %s: %s\n", tt, strings.Join(entries, ", "))
 			}
 		}
 	}
-	fmt.Fprintf(a.stdout, "\nTook %s. Results: %s\n", took.Round(time.Second), w.File())
+	fmt.Fprintf(&b, "\nTook %s. Results: %s\n", took.Round(time.Second), w.File())
+	if _, err := io.WriteString(a.stdout, b.String()); err != nil {
+		return fmt.Errorf("write summary: %w", err)
+	}
+	return nil
 }
 
 func (a *app) closeRuntime(ctx context.Context, rt runtime.Runtime) {
@@ -380,6 +415,17 @@ func (a *app) settings() (benchmark.Settings, error) {
 	default:
 		return s, fmt.Errorf("--profile: unknown profile %q (known: round20)", a.opts.profile)
 	}
+	if a.opts.repeat < 1 {
+		return s, fmt.Errorf("--repeat: %d is not a positive whole number of repeats", a.opts.repeat)
+	}
+	s.NoPrimer, s.NoWarmup = a.opts.noPrimer, a.opts.noWarmup
+	if a.opts.set["sleep"] {
+		if a.opts.sleep < 0 {
+			return s, fmt.Errorf("--sleep: %d is not 0 or more seconds", a.opts.sleep)
+		}
+		d := time.Duration(a.opts.sleep) * time.Second
+		s.SleepAfterPrimer, s.SleepAfterWarmup, s.SleepBetweenLevels = d, d, d
+	}
 	return s, s.Validate()
 }
 
@@ -414,12 +460,21 @@ func parseBytes(s string) (int64, error) {
 	return n * mult, nil
 }
 
-func (a *app) environment(rt runtime.Runtime) results.Environment {
+func (a *app) environment(ctx context.Context, rt runtime.Runtime) results.Environment {
 	d := rt.Describe()
+	host := hostinfo.Read()
 	env := results.Environment{
 		Runtime: rt.Name(), Cores: rt.ClientCores(), OS: goruntime.GOOS, Arch: goruntime.GOARCH,
 		GoVersion: goruntime.Version(), CPUSet: a.opts.cpuset, MemoryLimit: a.opts.memory,
 		ServerHost: d["server-host"], DatabaseHost: d["database-host"], ClientHost: d["client-host"],
+		CPUModel: host.CPUModel, MemoryBytes: host.MemoryBytes, Kernel: host.Kernel, CommandLine: a.commandLine,
+	}
+	if v, ok := rt.(runtime.WrkVersioner); ok {
+		if version, err := v.WrkVersion(ctx); err == nil {
+			env.WrkVersion = version
+		} else {
+			slog.Debug("wrk version unavailable", "err", err)
+		}
 	}
 	if rt.Name() == "local" {
 		env.ServerCPUNote = "local runtime: serverCpuSeconds from /proc/PID/stat, serverPeakMemoryBytes from VmHWM (reset per level); Linux only"
