@@ -1,6 +1,9 @@
 // Package benchmark runs TFB's methodology: it verifies each entry, then
 // loads every test type with wrk — primer, warmup, then each level with
-// sleeps in between — and records the results as it goes.
+// sleeps in between — as many times as asked. The Runner tells what
+// happens as one stream of typed events (events.go); its consumers turn
+// them into results files (Recorder), terminal progress (Progress), the
+// end table (Tally, PrintTable) and any further view.
 package benchmark
 
 import (

@@ -80,7 +80,8 @@ type Document struct {
 	// Additions to TFB's layout.
 
 	// VerifyProblems holds, per entry and test type (as Verify), the
-	// verifier's findings, one line each ("FAIL: ..." or "WARN: ...").
+	// verifier's findings, one line each as verify.Problem renders them:
+	// "fail: MESSAGE (URL)" or "warn: MESSAGE (URL)", the URL optional.
 	VerifyProblems map[string]map[string][]string `json:"verifyProblems,omitempty"`
 	// RepeatCount is how many times each level was measured (--repeat).
 	RepeatCount int `json:"repeatCount,omitempty"`
