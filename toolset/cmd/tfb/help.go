@@ -36,6 +36,11 @@ Benchmark methodology (defaults are TFB's Round 20 values):
   --cached-query-levels N...          count for cached_query (1 10 20 50 100)
   --profile round20                   set all of the above to Round 20's values at once
                                       (overrides them; use alone)
+  --repeat N                          measure every level N times, in round-robin passes
+                                      over the entries; the table shows the median and
+                                      min–max, rawData the median repeat (1)
+  --no-primer, --no-warmup            leave out the primer / warmup (quick iteration)
+  --sleep SECONDS                     every sleep this long instead of 5/5/2 (quick iteration)
   Each type: primer (5 s, 8 connections, 8 threads), sleep 5 s, warmup (duration, max
   connections, threads = client cores), sleep 5 s, then each level for duration with
   threads = min(connections, cores) and a 2 s sleep after it. wrk sends --latency,
