@@ -33,8 +33,14 @@ func (r *run) loadType(ctx context.Context, pass int, test config.Test, tt confi
 			} else {
 				lastErr = m.Err
 			}
-		} else if _, err := r.load(ctx, at); err != nil {
-			return nil, err
+		} else {
+			done, err := r.load(ctx, at)
+			if err != nil {
+				return nil, err
+			}
+			if done.Err != nil {
+				slog.Warn("wrk failed", "phase", step.Phase, "err", done.Err)
+			}
 		}
 		if err := sleep(ctx, step.Sleep); err != nil {
 			return nil, err
@@ -66,9 +72,6 @@ func (r *run) load(ctx context.Context, at stepAt) (StepFinished, error) {
 	done.Ended = time.Now()
 	if err := ctx.Err(); err != nil {
 		return done, err
-	}
-	if done.Err != nil && at.step.Phase != Measure {
-		slog.Warn("wrk failed", "phase", at.step.Phase, "err", done.Err)
 	}
 	return done, r.emit(done)
 }

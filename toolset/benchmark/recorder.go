@@ -118,18 +118,16 @@ func (r *Recorder) raw(e StepFinished) error {
 	if err != nil {
 		return fmt.Errorf("write raw file: %w", err)
 	}
-	title := " Running " + e.Step.Label() + " " + e.Entry
+	title, times := " Running "+e.Step.Label()+" "+e.Entry, ""
 	if e.Step.Phase == Measure {
 		title = " " + e.Step.Label() + " for " + e.Entry
+		times = fmt.Sprintf("STARTTIME %d\nENDTIME %d\n", e.Started.Unix(), e.Ended.Unix())
 	}
 	if e.Passes > 1 {
 		title += fmt.Sprintf(" (repeat %d of %d)", e.Pass, e.Passes)
 	}
 	const rule = "---------------------------------------------------------"
-	text := "\n" + rule + "\n" + title + "\n " + e.CommandLine + "\n" + rule + "\n\n" + e.Output
-	if e.Step.Phase == Measure {
-		text += fmt.Sprintf("STARTTIME %d\nENDTIME %d\n", e.Started.Unix(), e.Ended.Unix())
-	}
+	text := "\n" + rule + "\n" + title + "\n " + e.CommandLine + "\n" + rule + "\n\n" + e.Output + times
 	_, err = f.WriteString(text)
 	if cerr := f.Close(); err == nil {
 		err = cerr
