@@ -444,3 +444,46 @@ func TestRunnerStopsOnCancel(t *testing.T) {
 		t.Errorf("wrk ran %d times after cancel", len(rt.runs))
 	}
 }
+
+// brokenPipe fails every write, as a closed terminal or pipe does.
+type brokenPipe struct{}
+
+func (brokenPipe) Write([]byte) (int, error) { return 0, errors.New("write |1: broken pipe") }
+
+func TestProgressWriteErrorStopsTheRun(t *testing.T) {
+	rt := &fakeRuntime{report: readCannedReport(t)}
+	r := &Runner{Runtime: rt, Verify: fakeVerifier(nil), Settings: quickSettings(), Types: []config.TestType{config.JSON},
+		LogDir: t.TempDir(), Consumers: []Consumer{NewProgress(brokenPipe{}, "fake")}}
+	_, err := r.Run(t.Context(), []config.Test{entry("gin")}, true)
+	if err == nil || !strings.Contains(err.Error(), "broken pipe") {
+		t.Fatalf("Run = %v, want the progress writer's error", err)
+	}
+	if len(rt.runs) != 0 {
+		t.Errorf("wrk ran %d times after the terminal went away", len(rt.runs))
+	}
+}
+
+func TestProgressCountsTimeLeftDownToZero(t *testing.T) {
+	rt := &fakeRuntime{report: readCannedReport(t), failBuild: map[string]bool{"broken": true}}
+	settings := quickSettings()
+	settings.SleepBetweenLevels = time.Millisecond // so the plan holds sleeps too
+	var out bytes.Buffer
+	progress := NewProgress(&out, "fake")
+	r := &Runner{Runtime: rt, Verify: fakeVerifier(map[config.TestType]bool{config.DB: true}), Settings: settings,
+		Types: config.TestTypes, Repeat: 2, LogDir: t.TempDir(), Consumers: []Consumer{progress}}
+	if _, err := r.Run(t.Context(), []config.Test{entry("broken"), entry("ok")}, true); err != nil {
+		t.Fatal(err)
+	}
+	// broken's and db's planned time is dropped when they are skipped, so
+	// nothing is left at the end.
+	if progress.left != 0 {
+		t.Errorf("time left at the end = %s, want 0", progress.left)
+	}
+	// At pass 2's first step, ok's json and db of that pass are ahead: 8 s
+	// each (primer 5, warmup 1, two levels of 1).
+	for _, want := range []string{"Benchmarking 2 entries on the fake runtime, every level 2 times", "== ok (2/2, repeat 2/2)\nstarting ok...\n[0:00:16 left] ok json: Primer (1/4)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("progress lacks %q:\n%s", want, out.String())
+		}
+	}
+}
