@@ -1,6 +1,9 @@
 // Package benchmark runs TFB's methodology: it verifies each entry, then
 // loads every test type with wrk — primer, warmup, then each level with
-// sleeps in between — and records the results as it goes.
+// sleeps in between — as many times as asked. The Runner tells what
+// happens as one stream of typed events (events.go); its consumers turn
+// them into results files (Recorder), terminal progress (Progress), the
+// end table (Tally, PrintTable) and any further view.
 package benchmark
 
 import (
@@ -26,6 +29,10 @@ type Settings struct {
 	SleepAfterPrimer   time.Duration
 	SleepAfterWarmup   time.Duration
 	SleepBetweenLevels time.Duration
+
+	// NoPrimer and NoWarmup leave out the primer and the warmup, for quick
+	// iteration while developing; TFB always runs both.
+	NoPrimer, NoWarmup bool
 }
 
 // Round20 returns the settings TFB used for Round 20, still its defaults.
@@ -103,11 +110,14 @@ func Plan(s Settings, tt config.TestType, baseURL, path string, cores int) []Ste
 	if queryStyle {
 		primerURL = url + "2"
 	}
-	steps := []Step{
-		{Phase: Primer, Sleep: s.SleepAfterPrimer, Connections: s.PrimerConnections, Run: wrk.Run{
-			URL: primerURL, Connections: s.PrimerConnections, Threads: s.PrimerConnections, Duration: s.PrimerDuration, Accept: accept}},
-		{Phase: Warmup, Sleep: s.SleepAfterWarmup, Connections: maxConc, Run: wrk.Run{
-			URL: primerURL, Connections: maxConc, Threads: cores, Duration: s.Duration, Accept: accept}},
+	var steps []Step
+	if !s.NoPrimer {
+		steps = append(steps, Step{Phase: Primer, Sleep: s.SleepAfterPrimer, Connections: s.PrimerConnections, Run: wrk.Run{
+			URL: primerURL, Connections: s.PrimerConnections, Threads: s.PrimerConnections, Duration: s.PrimerDuration, Accept: accept}})
+	}
+	if !s.NoWarmup {
+		steps = append(steps, Step{Phase: Warmup, Sleep: s.SleepAfterWarmup, Connections: maxConc, Run: wrk.Run{
+			URL: primerURL, Connections: maxConc, Threads: cores, Duration: s.Duration, Accept: accept}})
 	}
 	switch {
 	case queryStyle:
@@ -144,6 +154,9 @@ func PlannedTime(steps []Step) time.Duration {
 
 // Validate reports settings that cannot be run.
 func (s Settings) Validate() error {
+	if s.SleepAfterPrimer < 0 || s.SleepAfterWarmup < 0 || s.SleepBetweenLevels < 0 {
+		return fmt.Errorf("--sleep must be 0 or more seconds")
+	}
 	if s.Duration < time.Second {
 		return fmt.Errorf("--duration must be at least 1 second, got %s", s.Duration)
 	}

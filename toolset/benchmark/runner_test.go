@@ -4,8 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +18,7 @@ import (
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/runtime"
+	"github.com/go-tfb/suite/toolset/verify"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 
@@ -34,7 +40,12 @@ func readCannedReport(t *testing.T) string {
 type fakeRuntime struct {
 	report    string // wrk's output for every run
 	failBuild map[string]bool
+	// rps, when set, gives the requests per second of the report for each
+	// measured run, in the order they run.
+	rps       []float64
+	measured  int
 	runs      []wrk.Run
+	builds    []string
 	stopped   []string
 	dbsClosed int
 }
@@ -49,7 +60,7 @@ type fakeServer struct {
 	name string
 }
 
-func (s fakeServer) BaseURL() string { return "http://127.0.0.1:1" }
+func (s fakeServer) BaseURL() string { return "http://127.0.0.1:1/" + s.name }
 func (s fakeServer) StartUsage(context.Context) (runtime.UsageProbe, error) {
 	return fakeProbe{}, nil
 }
@@ -73,6 +84,7 @@ func (f *fakeRuntime) StartDatabase(context.Context) (runtime.Database, error) {
 	return fakeDB{f}, nil
 }
 func (f *fakeRuntime) Build(_ context.Context, t config.Test, _ io.Writer) error {
+	f.builds = append(f.builds, t.Name)
 	if f.failBuild[t.Name] {
 		return errors.New("compile error")
 	}
@@ -81,26 +93,36 @@ func (f *fakeRuntime) Build(_ context.Context, t config.Test, _ io.Writer) error
 func (f *fakeRuntime) StartServer(_ context.Context, t config.Test, _ runtime.Database, _ io.Writer) (runtime.Server, error) {
 	return fakeServer{f, t.Name}, nil
 }
+
+var requestsPerSecondLine = regexp.MustCompile(`Requests/sec:\s+[0-9.]+`)
+
 func (f *fakeRuntime) RunLoad(_ context.Context, run wrk.Run) (string, string, error) {
 	f.runs = append(f.runs, run)
-	return run.CommandLine(), f.report, nil
+	report := f.report
+	if f.rps != nil && run.Threads != 8 {
+		// Every run but the primer (8 threads); tests setting rps leave
+		// out the warmup.
+		report = requestsPerSecondLine.ReplaceAllString(report, fmt.Sprintf("Requests/sec: %.2f", f.rps[f.measured]))
+		f.measured++
+	}
+	return run.CommandLine(), report, nil
 }
 
 func fakeVerifier(failing map[config.TestType]bool) Verifier {
-	return func(_ context.Context, _ string, _ config.Test, _ string, types []config.TestType) ([]Verdict, error) {
-		var vs []Verdict
+	return func(_ context.Context, _ string, _ config.Test, _ string, types []config.TestType) ([]verify.Result, error) {
+		var rs []verify.Result
 		for _, tt := range types {
-			v := Verdict{Type: tt, Status: StatusPass}
+			r := verify.Result{Type: tt}
 			if failing[tt] {
-				v.Status = StatusFail
-				v.Problems = []Problem{{Severity: "fail", Message: "Date header missing", URL: "/db"}}
+				r.Problems = []verify.Problem{{Severity: verify.Fail, Message: "Date header missing", URL: "/db"}}
 			}
-			vs = append(vs, v)
+			rs = append(rs, r)
 		}
-		return vs, nil
+		return rs, nil
 	}
 }
 
+// quickSettings: no sleeps, levels of 16 and 32 connections.
 func quickSettings() Settings {
 	s := Round20()
 	s.Duration = time.Second
@@ -113,15 +135,63 @@ func entry(name string) config.Test {
 	return config.Test{Name: name, JSONURL: "/json", DBURL: "/db", Port: 8080}
 }
 
-func TestRunnerGoesOnPastABrokenEntryAndWritesResults(t *testing.T) {
-	rt := &fakeRuntime{report: readCannedReport(t), failBuild: map[string]bool{"broken": true}}
-	w, err := results.Create(t.TempDir(), results.Meta{Frameworks: []string{"ok", "broken"}})
+// recording is a consumer keeping every event.
+type recording struct{ events []Event }
+
+func (r *recording) Consume(e Event) error { r.events = append(r.events, e); return nil }
+
+// kinds names the events, e.g. "EntryStarted gin 1".
+func (r *recording) kinds() []string {
+	var out []string
+	for _, e := range r.events {
+		name := reflect.TypeOf(e).Name()
+		switch e := e.(type) {
+		case EntryStarted:
+			name += fmt.Sprintf(" %s %d", e.Entry, e.Pass)
+		case StageStarted:
+			name += fmt.Sprintf(" %s %s", e.Stage, e.Entry)
+		case Verified:
+			name += " " + e.Entry
+		case StepStarted:
+			name += fmt.Sprintf(" %s %s %s %d", e.Entry, e.Type, e.Step.Label(), e.Pass)
+		case LevelMeasured:
+			name += fmt.Sprintf(" %s %s %d %d", e.Entry, e.Type, e.Level, e.Pass)
+		case TypeFinished:
+			name += fmt.Sprintf(" %s %s %d", e.Entry, e.Type, e.Pass)
+		case EntryFinished:
+			name += fmt.Sprintf(" %s %d", e.Entry, e.Pass)
+		case RunFinished:
+			name += fmt.Sprintf(" interrupted=%v", e.Interrupted)
+		}
+		out = append(out, name)
+	}
+	return out
+}
+
+func newWriter(t *testing.T, repeats int, entries ...string) *results.Writer {
+	t.Helper()
+	w, err := results.Create(t.TempDir(), results.Meta{Frameworks: entries, RepeatCount: repeats})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return w
+}
+
+func load(t *testing.T, w *results.Writer) results.Document {
+	t.Helper()
+	d, err := results.Load(w.File())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestRunnerGoesOnPastABrokenEntryAndWritesResults(t *testing.T) {
+	rt := &fakeRuntime{report: readCannedReport(t), failBuild: map[string]bool{"broken": true}}
+	w := newWriter(t, 1, "broken", "ok")
 	var out bytes.Buffer
 	r := &Runner{Runtime: rt, Verify: fakeVerifier(map[config.TestType]bool{config.DB: true}), Settings: quickSettings(),
-		Results: w, Types: config.TestTypes, Out: &out}
+		Types: config.TestTypes, LogDir: w.Dir(), Consumers: []Consumer{NewRecorder(w), NewProgress(&out, "fake")}}
 	outcomes, err := r.Run(t.Context(), []config.Test{entry("broken"), entry("ok")}, true)
 	if err != nil {
 		t.Fatal(err)
@@ -129,10 +199,9 @@ func TestRunnerGoesOnPastABrokenEntryAndWritesResults(t *testing.T) {
 	if len(outcomes) != 2 || outcomes[0].Err == nil || outcomes[1].Err != nil {
 		t.Fatalf("outcomes = %+v", outcomes)
 	}
-	d, err := results.Load(w.File())
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := load(t, w)
+	verification, _ := os.ReadFile(filepath.Join(w.Dir(), "ok", "db", "verification.txt"))
+	best, level := outcomes[1].Best(config.JSON)
 	checks := []struct {
 		name string
 		ok   bool
@@ -142,14 +211,19 @@ func TestRunnerGoesOnPastABrokenEntryAndWritesResults(t *testing.T) {
 		{"json succeeded for ok", strings.Join(d.Succeeded["json"], ",") == "ok"},
 		{"db failed for ok (verification) and broken", strings.Join(d.Failed["db"], ",") == "broken,ok"},
 		{"verify map", d.Verify["ok"]["json"] == "pass" && d.Verify["ok"]["db"] == "fail" && d.Verify["broken"]["json"] == "fail"},
+		{"verification findings", slices.Equal(d.VerifyProblems["ok"]["db"], []string{"fail: Date header missing (/db)"}) &&
+			strings.Contains(d.VerifyProblems["broken"]["json"][0], "compile error")},
+		{"verification.txt is verify's rendering", strings.HasPrefix(string(verification), "ok db: fail") &&
+			strings.Contains(string(verification), "  fail: Date header missing (/db)")},
 		{"one level per concurrency level", len(d.RawData["json"]["ok"]) == 2},
 		{"level carries the report", len(d.RawData["json"]["ok"]) == 2 && d.RawData["json"]["ok"][1].TotalRequests == 19566 && d.RawData["json"]["ok"][1].Connections == 32 && d.RawData["json"]["ok"][1].LatencyP99 == "10.24ms"},
 		{"level carries server usage", len(d.RawData["json"]["ok"]) == 2 && *d.RawData["json"]["ok"][0].ServerCPUSeconds == 1.5},
 		{"failed db type not loaded", len(d.RawData["db"]["ok"]) == 0},
 		{"primer, warmup and two levels ran for json only", len(rt.runs) == 4},
 		{"server stopped and database closed", strings.Join(rt.stopped, ",") == "ok" && rt.dbsClosed == 1},
-		{"problem shown to the contributor", strings.Contains(out.String(), "FAIL: Date header missing (/db)")},
-		{"best rps kept", outcomes[1].Best[config.JSON] == 17803.98},
+		{"problem shown to the contributor", strings.Contains(out.String(), "    fail: Date header missing (/db)")},
+		{"best level kept", len(best) == 1 && best[0] == 17803.98 && level == 0},
+		{"run finished, not interrupted", d.CompletionTime != nil && !d.Interrupted},
 	}
 	for _, c := range checks {
 		if !c.ok {
@@ -158,15 +232,211 @@ func TestRunnerGoesOnPastABrokenEntryAndWritesResults(t *testing.T) {
 	}
 }
 
-func TestRunnerStopsOnCancel(t *testing.T) {
-	rt := &fakeRuntime{report: readCannedReport(t)}
-	w, err := results.Create(t.TempDir(), results.Meta{})
+func TestRepeatsInterleaveEntriesAndKeepTheMedian(t *testing.T) {
+	// Two entries, json only, two levels, three passes: measured runs go
+	// a16 a32 b16 b32 (pass 1), then pass 2, then pass 3.
+	rt := &fakeRuntime{report: readCannedReport(t), rps: []float64{
+		100, 10, 1000, 1, // pass 1: a16 a32 b16 b32
+		300, 30, 3000, 3, // pass 2
+		200, 20, 2000, 2, // pass 3
+	}}
+	w := newWriter(t, 3, "a", "b")
+	rec := &recording{}
+	settings := quickSettings()
+	settings.NoWarmup = true // every run but the primer is a level
+	r := &Runner{Runtime: rt, Verify: fakeVerifier(nil), Settings: settings, Types: []config.TestType{config.JSON},
+		Repeat: 3, LogDir: w.Dir(), Consumers: []Consumer{NewRecorder(w), rec}}
+	outcomes, err := r.Run(t.Context(), []config.Test{entry("a"), entry("b")}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var order []string
+	for _, e := range rec.events {
+		if e, ok := e.(EntryStarted); ok {
+			order = append(order, fmt.Sprintf("%s%d", e.Entry, e.Pass))
+		}
+	}
+	if got, want := strings.Join(order, " "), "a1 b1 a2 b2 a3 b3"; got != want {
+		t.Errorf("entries ran in the order %s, want %s (round-robin passes)", got, want)
+	}
+	if got := strings.Join(rt.builds, " "); got != "a b" {
+		t.Errorf("builds = %s, want each entry once", got)
+	}
+	primers := 0
+	for _, run := range rt.runs {
+		if run.Threads == 8 {
+			primers++
+		}
+	}
+	if primers != 6 {
+		t.Errorf("%d primers, want one per entry and pass (6)", primers)
+	}
+	verified := 0
+	for _, e := range rec.events {
+		if _, ok := e.(Verified); ok {
+			verified++
+		}
+	}
+	if verified != 2 {
+		t.Errorf("verified %d times, want once per entry", verified)
+	}
+	d := load(t, w)
+	raw := d.RawData["json"]["a"]
+	if len(raw) != 2 || raw[0].RequestsPerSecond != 200 || raw[1].RequestsPerSecond != 20 {
+		t.Errorf("rawData.json.a = %+v, want the median repeats 200 and 20", raw)
+	}
+	if raw := d.RawData["json"]["b"]; len(raw) != 2 || raw[0].RequestsPerSecond != 2000 || raw[1].RequestsPerSecond != 2 {
+		t.Errorf("rawData.json.b = %+v, want the median repeats 2000 and 2", raw)
+	}
+	reps := d.Repeats["json"]["a"]
+	if len(reps) != 2 || len(reps[0]) != 3 || reps[0][0].RequestsPerSecond != 100 || reps[0][1].RequestsPerSecond != 300 || reps[0][2].RequestsPerSecond != 200 {
+		t.Errorf("repeats.json.a = %+v, want 100, 300, 200 at 16 connections", reps)
+	}
+	if d.RepeatCount != 3 || strings.Join(d.Succeeded["json"], ",") != "a,b" {
+		t.Errorf("repeatCount %d, succeeded %v", d.RepeatCount, d.Succeeded)
+	}
+	rawText, _ := os.ReadFile(filepath.Join(w.Dir(), "a", "json", "raw.txt"))
+	if !strings.Contains(string(rawText), "Concurrency: 32 for a (repeat 3 of 3)") {
+		t.Errorf("raw.txt does not name the repeats:\n%s", rawText)
+	}
+	if best, level := outcomes[1].Best(config.JSON); level != 0 || !slices.Equal(best, []float64{1000, 3000, 2000}) {
+		t.Errorf("best of b = %v at level %d", best, level)
+	}
+}
+
+func TestEventsInOrder(t *testing.T) {
+	rt := &fakeRuntime{report: readCannedReport(t)}
+	rec := &recording{}
+	settings := quickSettings()
+	settings.ConcurrencyLevels = []int{16}
+	settings.NoPrimer = true
+	r := &Runner{Runtime: rt, Verify: fakeVerifier(map[config.TestType]bool{config.DB: true}), Settings: settings,
+		Types: config.TestTypes, LogDir: t.TempDir(), Consumers: []Consumer{rec}}
+	if _, err := r.Run(t.Context(), []config.Test{entry("gin")}, true); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"RunStarted",
+		"EntryStarted gin 1",
+		"StageStarted building gin",
+		"DatabaseStarted",
+		"StageStarted starting gin",
+		"Verified gin",
+		"StepStarted gin json Warmup 1",
+		"StepFinished",
+		"StepStarted gin json Concurrency: 16 1",
+		"StepFinished",
+		"LevelMeasured gin json 0 1",
+		"TypeFinished gin json 1",
+		"TypeFinished gin db 1", // failed verification: not loaded
+		"EntryFinished gin 1",
+		"RunFinished interrupted=false",
+	}
+	if got := rec.kinds(); !slices.Equal(got, want) {
+		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	for _, e := range rec.events {
+		if e, ok := e.(TypeFinished); ok && e.Type == config.DB && !errors.Is(e.Err, ErrNotVerified) {
+			t.Errorf("db finished with %v, want ErrNotVerified", e.Err)
+		}
+	}
+}
+
+func TestConsumerErrorStopsTheRunAndIsReturned(t *testing.T) {
+	rt := &fakeRuntime{report: readCannedReport(t)}
+	w := newWriter(t, 1, "gin")
+	diskFull := errors.New("disk full")
+	failing := ConsumerFunc(func(e Event) error {
+		if _, ok := e.(LevelMeasured); ok {
+			return diskFull
+		}
+		return nil
+	})
+	rec := &recording{}
+	r := &Runner{Runtime: rt, Verify: fakeVerifier(nil), Settings: quickSettings(), Types: []config.TestType{config.JSON},
+		LogDir: w.Dir(), Consumers: []Consumer{NewRecorder(w), failing, rec}}
+	_, err := r.Run(t.Context(), []config.Test{entry("gin")}, true)
+	if !errors.Is(err, diskFull) {
+		t.Fatalf("Run = %v, want the consumer's error", err)
+	}
+	// primer, warmup, the first level; not the second.
+	if len(rt.runs) != 3 {
+		t.Errorf("wrk ran %d times, want 3 (stop after the failed level)", len(rt.runs))
+	}
+	kinds := rec.kinds()
+	if !slices.Contains(kinds, "LevelMeasured gin json 0 1") {
+		t.Errorf("a later consumer missed the event the failing one refused: %v", kinds)
+	}
+	if last := kinds[len(kinds)-1]; last != "RunFinished interrupted=true" {
+		t.Errorf("last event %q, want RunFinished interrupted=true", last)
+	}
+	if d := load(t, w); !d.Interrupted || d.CompletionTime == nil {
+		t.Errorf("results.json interrupted=%v completionTime=%v, want marked interrupted", d.Interrupted, d.CompletionTime)
+	}
+}
+
+func TestInterruptedRunIsMarked(t *testing.T) {
+	rt := &fakeRuntime{report: readCannedReport(t)}
+	w := newWriter(t, 1, "gin")
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	stopAtFirstLevel := ConsumerFunc(func(e Event) error {
+		if _, ok := e.(LevelMeasured); ok {
+			cancel() // as Ctrl-C during the run
+		}
+		return nil
+	})
+	r := &Runner{Runtime: rt, Verify: fakeVerifier(nil), Settings: quickSettings(), Types: []config.TestType{config.JSON},
+		LogDir: w.Dir(), Consumers: []Consumer{NewRecorder(w), stopAtFirstLevel}}
+	if _, err := r.Run(ctx, []config.Test{entry("gin")}, true); !errors.Is(err, context.Canceled) {
+		t.Errorf("Run = %v, want context.Canceled", err)
+	}
+	d := load(t, w)
+	if !d.Interrupted || d.CompletionTime == nil {
+		t.Errorf("interrupted = %v, completionTime = %v; want true and the stop time", d.Interrupted, d.CompletionTime)
+	}
+	if len(d.RawData["json"]["gin"]) != 1 {
+		t.Errorf("rawData = %+v, want the one level measured before the stop", d.RawData["json"]["gin"])
+	}
+	if len(d.Succeeded["json"]) != 0 {
+		t.Errorf("an interrupted type was filed as succeeded: %v", d.Succeeded)
+	}
+}
+
+func TestAfterEachTypeRefreshesPerTypeAndAtTheEnd(t *testing.T) {
+	rt := &fakeRuntime{report: readCannedReport(t)}
+	w := newWriter(t, 2, "a", "b")
+	var seen []int // levels in results.json at each refresh
+	refresh := AfterEachType(func() error {
+		d, err := results.Load(w.File())
+		if err != nil {
+			return err
+		}
+		seen = append(seen, len(d.RawData["json"]["a"])+len(d.RawData["json"]["b"]))
+		return nil
+	})
+	r := &Runner{Runtime: rt, Verify: fakeVerifier(nil), Settings: quickSettings(), Types: []config.TestType{config.JSON},
+		Repeat: 2, LogDir: w.Dir(), Consumers: []Consumer{NewRecorder(w), refresh}}
+	if _, err := r.Run(t.Context(), []config.Test{entry("a"), entry("b")}, true); err != nil {
+		t.Fatal(err)
+	}
+	// One refresh per entry, type and pass (2 × 1 × 2), then the end; the
+	// file already holds the type's levels (2 per entry) when it runs.
+	if want := []int{2, 4, 4, 4, 4}; !slices.Equal(seen, want) {
+		t.Errorf("rawData levels at each refresh = %v, want %v", seen, want)
+	}
+	failing := AfterEachType(func() error { return errors.New("report: template broken") })
+	r.Consumers = []Consumer{failing}
+	if _, err := r.Run(t.Context(), []config.Test{entry("a")}, true); err == nil || !strings.Contains(err.Error(), "template broken") {
+		t.Errorf("Run = %v, want the refresh's error", err)
+	}
+}
+
+func TestRunnerStopsOnCancel(t *testing.T) {
+	rt := &fakeRuntime{report: readCannedReport(t)}
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	r := &Runner{Runtime: rt, Verify: fakeVerifier(nil), Settings: quickSettings(), Results: w, Types: config.TestTypes, Out: io.Discard}
+	r := &Runner{Runtime: rt, Verify: fakeVerifier(nil), Settings: quickSettings(), Types: config.TestTypes, LogDir: t.TempDir()}
 	if _, err := r.Run(ctx, []config.Test{entry("a")}, true); !errors.Is(err, context.Canceled) {
 		t.Errorf("Run after cancel = %v, want context.Canceled", err)
 	}
@@ -175,22 +445,45 @@ func TestRunnerStopsOnCancel(t *testing.T) {
 	}
 }
 
-func TestPrintTableMarksFastest(t *testing.T) {
-	var b bytes.Buffer
-	PrintTable(&b, []Outcome{
-		{Entry: "gin", Best: map[config.TestType]float64{config.JSON: 100, config.Plaintext: 900}},
-		{Entry: "echo", Best: map[config.TestType]float64{config.JSON: 200}},
-	})
-	got := b.String()
-	for _, want := range []string{"*200", "*900", "100", "json", "plaintext"} {
-		if !strings.Contains(got, want) {
-			t.Errorf("table lacks %q:\n%s", want, got)
+// brokenPipe fails every write, as a closed terminal or pipe does.
+type brokenPipe struct{}
+
+func (brokenPipe) Write([]byte) (int, error) { return 0, errors.New("write |1: broken pipe") }
+
+func TestProgressWriteErrorStopsTheRun(t *testing.T) {
+	rt := &fakeRuntime{report: readCannedReport(t)}
+	r := &Runner{Runtime: rt, Verify: fakeVerifier(nil), Settings: quickSettings(), Types: []config.TestType{config.JSON},
+		LogDir: t.TempDir(), Consumers: []Consumer{NewProgress(brokenPipe{}, "fake")}}
+	_, err := r.Run(t.Context(), []config.Test{entry("gin")}, true)
+	if err == nil || !strings.Contains(err.Error(), "broken pipe") {
+		t.Fatalf("Run = %v, want the progress writer's error", err)
+	}
+	if len(rt.runs) != 0 {
+		t.Errorf("wrk ran %d times after the terminal went away", len(rt.runs))
+	}
+}
+
+func TestProgressCountsTimeLeftDownToZero(t *testing.T) {
+	rt := &fakeRuntime{report: readCannedReport(t), failBuild: map[string]bool{"broken": true}}
+	settings := quickSettings()
+	settings.SleepBetweenLevels = time.Millisecond // so the plan holds sleeps too
+	var out bytes.Buffer
+	progress := NewProgress(&out, "fake")
+	r := &Runner{Runtime: rt, Verify: fakeVerifier(map[config.TestType]bool{config.DB: true}), Settings: settings,
+		Types: config.TestTypes, Repeat: 2, LogDir: t.TempDir(), Consumers: []Consumer{progress}}
+	if _, err := r.Run(t.Context(), []config.Test{entry("broken"), entry("ok")}, true); err != nil {
+		t.Fatal(err)
+	}
+	// broken's and db's planned time is dropped when they are skipped, so
+	// nothing is left at the end.
+	if progress.left != 0 {
+		t.Errorf("time left at the end = %s, want 0", progress.left)
+	}
+	// At pass 2's first step, ok's json and db of that pass are ahead: 8 s
+	// each (primer 5, warmup 1, two levels of 1).
+	for _, want := range []string{"Benchmarking 2 entries on the fake runtime, every level 2 times", "== ok (2/2, repeat 2/2)\nstarting ok...\n[0:00:16 left] ok json: Primer (1/4)"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("progress lacks %q:\n%s", want, out.String())
 		}
-	}
-	if strings.Contains(got, "db") {
-		t.Errorf("table shows a type nobody ran:\n%s", got)
-	}
-	if !strings.Contains(got, "-") {
-		t.Errorf("table lacks '-' for echo plaintext:\n%s", got)
 	}
 }

@@ -166,10 +166,10 @@ func TestWriteFileFromARunningWriter(t *testing.T) {
 	if page := write(); !strings.Contains(page, "has not finished") || !strings.Contains(page, "No entry was verified") {
 		t.Error("the page of a run that just started does not say it has not finished and has nothing verified")
 	}
-	if err := w.SetVerify("gin", "json", "pass"); err != nil {
+	if err := w.SetVerify("gin", "json", "pass", nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.AddLevel("gin", "json", level(16, 12345, "2.00ms")); err != nil {
+	if err := w.AddLevel("gin", "json", 0, level(16, 12345, "2.00ms")); err != nil {
 		t.Fatal(err)
 	}
 	if page := write(); !strings.Contains(page, "12,345") || !strings.Contains(page, `id="type-json"`) {

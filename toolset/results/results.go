@@ -5,20 +5,9 @@
 package results
 
 import (
-	"cmp"
-	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"slices"
-	"strings"
-	"sync"
-	"time"
-
-	"github.com/go-tfb/suite/toolset/config"
 )
 
 // TimestampFormat is how TFB names a run's directory (strftime %Y%m%d%H%M%S).
@@ -91,7 +80,8 @@ type Document struct {
 	// Additions to TFB's layout.
 
 	// VerifyProblems holds, per entry and test type (as Verify), the
-	// verifier's findings, one line each ("FAIL: ..." or "WARN: ...").
+	// verifier's findings, one line each as verify.Problem renders them:
+	// "fail: MESSAGE (URL)" or "warn: MESSAGE (URL)", the URL optional.
 	VerifyProblems map[string]map[string][]string `json:"verifyProblems,omitempty"`
 	// RepeatCount is how many times each level was measured (--repeat).
 	RepeatCount int `json:"repeatCount,omitempty"`
@@ -156,210 +146,11 @@ type Meta struct {
 	QueryLevels               []int
 	CachedQueryLevels         []int
 	Environment               Environment
+	// RepeatCount is how many times each level is measured (--repeat);
+	// 0 means once.
+	RepeatCount int
 	// RepoDir is the checkout to read git details from; empty skips them.
 	RepoDir string
-}
-
-// Writer owns one run's directory and keeps results.json current. It is safe
-// for concurrent use.
-type Writer struct {
-	mu  sync.Mutex
-	dir string
-	doc Document
-	now func() time.Time
-}
-
-// Create makes root/<timestamp>/ and writes the initial results.json. If a
-// directory for this second already exists a suffix is added.
-func Create(root string, meta Meta) (*Writer, error) {
-	return create(root, meta, time.Now)
-}
-
-func create(root string, meta Meta, now func() time.Time) (*Writer, error) {
-	start := now()
-	dir, err := MakeRunDir(root, start)
-	if err != nil {
-		return nil, err
-	}
-	doc := Document{
-		UUID:                   newUUID(),
-		Name:                   cmp.Or(meta.Name, "(unspecified)"),
-		EnvironmentDescription: cmp.Or(meta.EnvironmentDescription, "(unspecified)"),
-		StartTime:              start.UnixMilli(),
-		ConcurrencyLevels:      nonNil(meta.ConcurrencyLevels),
-		PipelineConcurrency:    nonNil(meta.PipelineConcurrencyLevels),
-		QueryIntervals:         nonNil(meta.QueryLevels),
-		CachedQueryIntervals:   nonNil(meta.CachedQueryLevels),
-		Frameworks:             nonNilStrings(meta.Frameworks),
-		Duration:               meta.Duration,
-		RawData:                map[string]map[string][]Level{},
-		Completed:              map[string]string{},
-		Succeeded:              map[string][]string{},
-		Failed:                 map[string][]string{},
-		Verify:                 map[string]map[string]string{},
-		Environment:            meta.Environment,
-	}
-	for _, tt := range config.TestTypes {
-		doc.RawData[string(tt)] = map[string][]Level{}
-		doc.Succeeded[string(tt)] = []string{}
-		doc.Failed[string(tt)] = []string{}
-	}
-	if meta.RepoDir != "" {
-		doc.Git = readGit(meta.RepoDir)
-	}
-	w := &Writer{dir: dir, doc: doc, now: now}
-	if err := w.write(); err != nil {
-		return nil, err
-	}
-	return w, nil
-}
-
-// MakeRunDir creates root/<start in TimestampFormat>/ for a run (adding a -N
-// suffix if a run of the same second has it) and returns its path.
-func MakeRunDir(root string, start time.Time) (string, error) {
-	stamp := start.Format(TimestampFormat)
-	if err := os.MkdirAll(root, 0o755); err != nil {
-		return "", fmt.Errorf("create results directory: %w", err)
-	}
-	for i := 0; ; i++ {
-		name := stamp
-		if i > 0 {
-			name = fmt.Sprintf("%s-%d", stamp, i)
-		}
-		dir := filepath.Join(root, name)
-		err := os.Mkdir(dir, 0o755)
-		if err == nil {
-			return dir, nil
-		}
-		if !errors.Is(err, os.ErrExist) || i > 100 {
-			return "", fmt.Errorf("create results directory: %w", err)
-		}
-	}
-}
-
-// Dir is the run's directory, root/<timestamp>.
-func (w *Writer) Dir() string { return w.dir }
-
-// File is the path of results.json.
-func (w *Writer) File() string { return filepath.Join(w.dir, FileName) }
-
-// EntryFile returns the path of a per-entry, per-type file such as
-// "raw.txt" or "verification.txt" (dir/<entry>/<type>/<name>), creating its
-// directory.
-func (w *Writer) EntryFile(entry string, tt config.TestType, name string) (string, error) {
-	d := filepath.Join(w.dir, entry, string(tt))
-	if err := os.MkdirAll(d, 0o755); err != nil {
-		return "", fmt.Errorf("create results directory for %s %s: %w", entry, tt, err)
-	}
-	return filepath.Join(d, name), nil
-}
-
-// SetVerify records an entry's verification status for one test type
-// ("pass", "warn" or "fail").
-func (w *Writer) SetVerify(entry string, tt config.TestType, status string) error {
-	return w.update(func(d *Document) {
-		if d.Verify[entry] == nil {
-			d.Verify[entry] = map[string]string{}
-		}
-		d.Verify[entry][string(tt)] = status
-	})
-}
-
-// AddLevel appends one measured level to rawData[type][entry].
-func (w *Writer) AddLevel(entry string, tt config.TestType, l Level) error {
-	return w.update(func(d *Document) {
-		if d.RawData[string(tt)] == nil {
-			d.RawData[string(tt)] = map[string][]Level{}
-		}
-		d.RawData[string(tt)][entry] = append(d.RawData[string(tt)][entry], l)
-	})
-}
-
-// Succeeded files the entry under succeeded[type] (and out of failed).
-func (w *Writer) Succeeded(entry string, tt config.TestType) error {
-	return w.update(func(d *Document) {
-		d.Failed[string(tt)] = slices.DeleteFunc(d.Failed[string(tt)], func(s string) bool { return s == entry })
-		if !slices.Contains(d.Succeeded[string(tt)], entry) {
-			d.Succeeded[string(tt)] = append(d.Succeeded[string(tt)], entry)
-		}
-	})
-}
-
-// Failed files the entry under failed[type] (and out of succeeded).
-func (w *Writer) Failed(entry string, tt config.TestType) error {
-	return w.update(func(d *Document) {
-		d.Succeeded[string(tt)] = slices.DeleteFunc(d.Succeeded[string(tt)], func(s string) bool { return s == entry })
-		if !slices.Contains(d.Failed[string(tt)], entry) {
-			d.Failed[string(tt)] = append(d.Failed[string(tt)], entry)
-		}
-	})
-}
-
-// Completed records that an entry is done: TFB stores the time
-// ("20060102150405") on success, or a message saying what went wrong.
-func (w *Writer) Completed(entry, message string) error {
-	return w.update(func(d *Document) {
-		if message == "" {
-			message = w.now().Format(TimestampFormat)
-		}
-		d.Completed[entry] = message
-	})
-}
-
-// Finish sets completionTime and writes the file a last time.
-func (w *Writer) Finish() error {
-	return w.update(func(d *Document) {
-		t := w.now().UnixMilli()
-		d.CompletionTime = &t
-	})
-}
-
-// Document returns a deep-enough copy of the current document for reading.
-func (w *Writer) Document() Document {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	data, _ := json.Marshal(w.doc)
-	var d Document
-	_ = json.Unmarshal(data, &d)
-	return d
-}
-
-func (w *Writer) update(change func(*Document)) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	change(&w.doc)
-	return w.writeLocked()
-}
-
-func (w *Writer) write() error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.writeLocked()
-}
-
-// writeLocked replaces results.json atomically, so a reader (or a crash)
-// never sees half a file.
-func (w *Writer) writeLocked() error {
-	data, err := json.MarshalIndent(w.doc, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode results: %w", err)
-	}
-	tmp, err := os.CreateTemp(w.dir, ".results-*.json")
-	if err != nil {
-		return fmt.Errorf("write results: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write results: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write results: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), w.File()); err != nil {
-		return fmt.Errorf("write results: %w", err)
-	}
-	return nil
 }
 
 // Load reads a results.json file.
@@ -373,45 +164,4 @@ func Load(path string) (Document, error) {
 		return d, fmt.Errorf("%s: %w", path, err)
 	}
 	return d, nil
-}
-
-func readGit(dir string) *Git {
-	run := func(args ...string) string {
-		out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).Output()
-		if err != nil {
-			return ""
-		}
-		return strings.TrimSpace(string(out))
-	}
-	commit := run("rev-parse", "HEAD")
-	if commit == "" {
-		return nil
-	}
-	return &Git{
-		CommitID:      commit,
-		RepositoryURL: run("config", "--get", "remote.origin.url"),
-		BranchName:    run("rev-parse", "--abbrev-ref", "HEAD"),
-	}
-}
-
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
-
-func nonNil(s []int) []int {
-	if s == nil {
-		return []int{}
-	}
-	return s
-}
-
-func nonNilStrings(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }

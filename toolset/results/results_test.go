@@ -96,17 +96,28 @@ func TestWriterKeepsFileCurrent(t *testing.T) {
 	}{
 		{
 			name:  "verify status",
-			apply: func(w *Writer) error { return w.SetVerify("gin", config.JSON, "pass") },
+			apply: func(w *Writer) error { return w.SetVerify("gin", config.JSON, "pass", nil) },
 			check: func(t *testing.T, d Document) {
-				if d.Verify["gin"]["json"] != "pass" {
-					t.Errorf("verify = %v", d.Verify)
+				if d.Verify["gin"]["json"] != "pass" || d.VerifyProblems != nil {
+					t.Errorf("verify = %v, problems = %v", d.Verify, d.VerifyProblems)
+				}
+			},
+		},
+		{
+			name: "verify status with findings",
+			apply: func(w *Writer) error {
+				return w.SetVerify("echo", config.DB, "warn", []string{"warn: Server header missing (/db)"})
+			},
+			check: func(t *testing.T, d Document) {
+				if d.Verify["echo"]["db"] != "warn" || !slices.Equal(d.VerifyProblems["echo"]["db"], []string{"warn: Server header missing (/db)"}) {
+					t.Errorf("verify = %v, problems = %v", d.Verify, d.VerifyProblems)
 				}
 			},
 		},
 		{
 			name: "first level",
 			apply: func(w *Writer) error {
-				return w.AddLevel("gin", config.JSON, Level{TotalRequests: 100, Connections: 16, LatencyAvg: "1.00ms", StartTime: 1, EndTime: 3, ServerCPUSeconds: &cpu, ServerPeakMemoryBytes: &mem})
+				return w.AddLevel("gin", config.JSON, 0, Level{TotalRequests: 100, Connections: 16, LatencyAvg: "1.00ms", StartTime: 1, EndTime: 3, ServerCPUSeconds: &cpu, ServerPeakMemoryBytes: &mem})
 			},
 			check: func(t *testing.T, d Document) {
 				if got := d.RawData["json"]["gin"]; len(got) != 1 || got[0].TotalRequests != 100 || *got[0].ServerCPUSeconds != 1.5 {
@@ -117,17 +128,25 @@ func TestWriterKeepsFileCurrent(t *testing.T) {
 		{
 			name: "second level appends",
 			apply: func(w *Writer) error {
-				return w.AddLevel("gin", config.JSON, Level{TotalRequests: 200, Connections: 32})
+				return w.AddLevel("gin", config.JSON, 1, Level{TotalRequests: 200, Connections: 32})
 			},
 			check: func(t *testing.T, d Document) {
 				if got := d.RawData["json"]["gin"]; len(got) != 2 || got[1].Connections != 32 {
 					t.Errorf("rawData.json.gin = %+v", got)
 				}
+				if d.Repeats != nil || d.RepeatCount != 1 {
+					t.Errorf("one repeat per level: repeats = %v, repeatCount = %d", d.Repeats, d.RepeatCount)
+				}
 			},
 		},
 		{
-			name:  "failed then succeeded moves the entry",
-			apply: func(w *Writer) error { _ = w.Failed("gin", config.JSON); return w.Succeeded("gin", config.JSON) },
+			name: "failed then succeeded moves the entry",
+			apply: func(w *Writer) error {
+				if err := w.MarkFailed("gin", config.JSON); err != nil {
+					return err
+				}
+				return w.MarkSucceeded("gin", config.JSON)
+			},
 			check: func(t *testing.T, d Document) {
 				if !slices.Equal(d.Succeeded["json"], []string{"gin"}) || len(d.Failed["json"]) != 0 {
 					t.Errorf("succeeded %v failed %v", d.Succeeded["json"], d.Failed["json"])
@@ -156,8 +175,8 @@ func TestWriterKeepsFileCurrent(t *testing.T) {
 			name:  "finish",
 			apply: func(w *Writer) error { return w.Finish() },
 			check: func(t *testing.T, d Document) {
-				if d.CompletionTime == nil || *d.CompletionTime != d.StartTime {
-					t.Errorf("completionTime = %v", d.CompletionTime)
+				if d.CompletionTime == nil || *d.CompletionTime != d.StartTime || d.Interrupted {
+					t.Errorf("completionTime = %v, interrupted = %v", d.CompletionTime, d.Interrupted)
 				}
 			},
 		},
@@ -225,5 +244,81 @@ func TestLevelRepeats(t *testing.T) {
 	}
 	if got := d.LevelRepeats("db", "gin"); len(got) != 0 {
 		t.Errorf("absent: got %+v", got)
+	}
+}
+
+func TestRepeatsKeepEveryMeasurementAndTheMedianInRawData(t *testing.T) {
+	meta := testMeta()
+	meta.RepeatCount = 3
+	w, err := create(t.TempDir(), meta, fixedClock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two levels, three repeats each, in the order a run makes them:
+	// repeat 1 of both levels, then repeat 2, then repeat 3.
+	rps := [][]float64{{300, 100, 200}, {50, 70, 60}}
+	for rep := range 3 {
+		for level := range rps {
+			l := Level{Connections: 16 << level, RequestsPerSecond: rps[level][rep], TotalRequests: int64(rep)}
+			if err := w.AddLevel("gin", config.JSON, level, l); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	d, err := Load(w.File())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.RepeatCount != 3 {
+		t.Errorf("repeatCount = %d, want 3", d.RepeatCount)
+	}
+	reps := d.Repeats["json"]["gin"]
+	if len(reps) != 2 || len(reps[0]) != 3 || len(reps[1]) != 3 {
+		t.Fatalf("repeats = %+v, want 2 levels of 3", reps)
+	}
+	for level := range rps {
+		for rep := range 3 {
+			if got := reps[level][rep].RequestsPerSecond; got != rps[level][rep] {
+				t.Errorf("repeats[%d][%d] = %v req/s, want %v (the order they ran)", level, rep, got, rps[level][rep])
+			}
+		}
+	}
+	raw := d.RawData["json"]["gin"]
+	if len(raw) != 2 || raw[0].RequestsPerSecond != 200 || raw[0].TotalRequests != 2 || raw[1].RequestsPerSecond != 60 || raw[1].TotalRequests != 2 {
+		t.Errorf("rawData = %+v, want the median repeats (200 and 60 req/s, both the third)", raw)
+	}
+	if got := d.LevelRepeats("json", "gin"); len(got) != 2 || len(got[1]) != 3 {
+		t.Errorf("LevelRepeats = %+v", got)
+	}
+}
+
+func TestFinishInterruptedMarksTheRunAndFileIsWorldReadable(t *testing.T) {
+	w, err := create(t.TempDir(), testMeta(), fixedClock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.FinishInterrupted(); err != nil {
+		t.Fatal(err)
+	}
+	m := readRaw(t, w.File())
+	if m["interrupted"] != true || m["completionTime"] == nil {
+		t.Errorf("interrupted = %v, completionTime = %v; want true and the stop time", m["interrupted"], m["completionTime"])
+	}
+	info, err := os.Stat(w.File())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if perm := info.Mode().Perm(); perm != 0o644 {
+		t.Errorf("results.json mode = %v, want 0644", perm)
+	}
+}
+
+func TestAddLevelRejectsANegativeIndex(t *testing.T) {
+	w, err := create(t.TempDir(), testMeta(), fixedClock())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.AddLevel("gin", config.JSON, -1, Level{}); err == nil {
+		t.Error("AddLevel(-1) succeeded")
 	}
 }

@@ -160,3 +160,17 @@ func ParseLatency(s string) (time.Duration, error) {
 	}
 	return 0, fmt.Errorf("not a wrk duration: %q", s)
 }
+
+// Version reads the version from what `wrk -v` prints, e.g.
+// "wrk debian/4.1.0-3+b2 [epoll]" from "wrk debian/4.1.0-3+b2 [epoll]
+// Copyright (C) 2012 Will Glozer".
+func Version(output string) (string, error) {
+	for line := range strings.Lines(output) {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "wrk ") {
+			v, _, _ := strings.Cut(line, " Copyright")
+			return strings.TrimSpace(v), nil
+		}
+	}
+	return "", fmt.Errorf("no version line in wrk -v's output: %q", strings.TrimSpace(output))
+}

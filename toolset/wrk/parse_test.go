@@ -205,3 +205,23 @@ func TestThreads(t *testing.T) {
 		}
 	}
 }
+
+func TestVersion(t *testing.T) {
+	tests := []struct {
+		name, output, want string
+		wantErr            bool
+	}{
+		{"debian", "wrk debian/4.1.0-3+b2 [epoll] Copyright (C) 2012 Will Glozer\nUsage: wrk <options> <url>\n", "wrk debian/4.1.0-3+b2 [epoll]", false},
+		{"upstream", "wrk 4.2.0 [kqueue] Copyright (C) 2012 Will Glozer\n", "wrk 4.2.0 [kqueue]", false},
+		{"tty carriage returns", "wrk 4.1.0 [epoll] Copyright (C) 2012 Will Glozer\r\n", "wrk 4.1.0 [epoll]", false},
+		{"not wrk", "sh: wrk: not found\n", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Version(tt.output)
+			if (err != nil) != tt.wantErr || got != tt.want {
+				t.Errorf("Version = %q, %v; want %q, error %v", got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}

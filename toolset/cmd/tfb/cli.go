@@ -96,11 +96,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer cancel(nil)
 	out := newStdoutGuard(stdout, func() { cancel(errStdoutClosed) })
 	defer out.stop()
-	finished := make(chan struct{})
-	defer close(finished)
+	finished, watched := make(chan struct{}), make(chan struct{})
+	defer func() { close(finished); <-watched }()
 	go func() {
+		defer close(watched)
 		select {
 		case <-ctx.Done():
+			select {
+			case <-finished: // the command returned first: nothing to stop
+				return
+			default:
+			}
 			stopSignals() // a second Ctrl-C now ends the process at once
 			switch {
 			case context.Cause(ctx) == errStdoutClosed:
@@ -140,7 +146,7 @@ func runFlagCommand(ctx context.Context, cmd command, args []string, stdout, std
 	}
 	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})))
 
-	a := &app{opts: o, stdout: stdout, stderr: stderr, notes: stdout}
+	a := &app{opts: o, stdout: stdout, stderr: stderr, notes: stdout, commandLine: append([]string{"tfb", cmd.name}, args...)}
 	err = cmd.action(a, ctx)
 	if context.Cause(ctx) == errStdoutClosed {
 		fmt.Fprintln(stderr, "tfb: stopped: stdout closed")

@@ -28,6 +28,8 @@ type options struct {
 	resultsDir, resultsName, resultsEnv  string
 	configPath                           string
 	verbose, noBuild                     bool
+	repeat, sleep                        int
+	noPrimer, noWarmup                   bool
 
 	set map[string]bool // the flags given on the command line
 }
@@ -44,6 +46,7 @@ func defaultOptions() options {
 		queryLevels:    intListFlag{values: r20.QueryLevels},
 		cachedQueryLvl: intListFlag{values: r20.CachedQueryLevels},
 		resultsDir:     "results",
+		repeat:         1,
 	}
 }
 
@@ -86,6 +89,10 @@ var flagDefs = []flagDef{
 	{name: "pipeline-concurrency-levels", arg: "N...", group: groupMethod, usage: "connections for plaintext, 16 requests pipelined per connection (default 256 1024 4096 16384)", value: func(o *options) flag.Value { return &o.pipeline }},
 	{name: "query-levels", arg: "N...", group: groupMethod, usage: "queries per request for query and update (default 1 5 10 15 20)", value: func(o *options) flag.Value { return &o.queryLevels }},
 	{name: "cached-query-levels", arg: "N...", group: groupMethod, usage: "count for cached_query (default 1 10 20 50 100)", value: func(o *options) flag.Value { return &o.cachedQueryLvl }},
+	{name: "repeat", arg: "N", group: groupMethod, usage: "measure every level N times, in round-robin passes over the entries; the table shows the median and min–max, rawData the median repeat (default 1)", value: func(o *options) flag.Value { return (*countValue)(&o.repeat) }},
+	{name: "no-primer", group: groupMethod, usage: "leave out the primer (quick iteration)", value: func(o *options) flag.Value { return (*boolValue)(&o.noPrimer) }},
+	{name: "no-warmup", group: groupMethod, usage: "leave out the warmup (quick iteration)", value: func(o *options) flag.Value { return (*boolValue)(&o.noWarmup) }},
+	{name: "sleep", arg: "SECONDS", group: groupMethod, usage: "every sleep this long instead of TFB's 5, 5 and 2 s (quick iteration; 0 for none)", value: func(o *options) flag.Value { return (*sleepValue)(&o.sleep) }},
 	{name: "profile", arg: "round20", group: groupMethod, usage: "set all of the above to Round 20's values at once (overrides them; use alone)", value: func(o *options) flag.Value { return (*stringValue)(&o.profile) }},
 
 	{name: "runtime", arg: "docker|local", group: groupRuntime, usage: "where entries run (default: docker when a Docker engine answers, else local)", value: func(o *options) flag.Value { return (*stringValue)(&o.runtime) }},
@@ -310,6 +317,34 @@ func (s *secondsValue) Set(v string) error {
 		return fmt.Errorf("must be at least 1 second, got %d", n)
 	}
 	*s = secondsValue(n)
+	return nil
+}
+
+// countValue is a whole number, at least 1.
+type countValue int
+
+func (c *countValue) String() string { return strconv.Itoa(int(*c)) }
+
+func (c *countValue) Set(v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return fmt.Errorf("%q is not a positive whole number", v)
+	}
+	*c = countValue(n)
+	return nil
+}
+
+// sleepValue is a pause given as a whole number of seconds, 0 or more.
+type sleepValue int
+
+func (s *sleepValue) String() string { return strconv.Itoa(int(*s)) }
+
+func (s *sleepValue) Set(v string) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return fmt.Errorf("%q is not 0 or more whole seconds", v)
+	}
+	*s = sleepValue(n)
 	return nil
 }
 

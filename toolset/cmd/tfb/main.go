@@ -20,8 +20,12 @@ import (
 
 	"github.com/go-tfb/suite/toolset/benchmark"
 	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/hostinfo"
+	"github.com/go-tfb/suite/toolset/report"
 	"github.com/go-tfb/suite/toolset/results"
+	"github.com/go-tfb/suite/toolset/runs"
 	"github.com/go-tfb/suite/toolset/runtime"
+	"github.com/go-tfb/suite/toolset/verify"
 )
 
 // Exit statuses.
@@ -43,6 +47,7 @@ type app struct {
 	notes          io.Writer // where side remarks such as the runtime chosen go
 	repoDir        string
 	failed         bool
+	commandLine    []string // as typed, for results.json
 }
 
 // runAs is the action of the shared-flag command called command.
@@ -92,6 +97,10 @@ func (a *app) run(ctx context.Context, command string) error {
 		return err
 	}
 
+	repeat := 1
+	if bench {
+		repeat = a.opts.repeat
+	}
 	w, err := results.Create(a.opts.resultsDir, results.Meta{
 		Name:                      a.opts.resultsName,
 		EnvironmentDescription:    a.opts.resultsEnv,
@@ -101,52 +110,75 @@ func (a *app) run(ctx context.Context, command string) error {
 		PipelineConcurrencyLevels: settings.PipelineConcurrencyLevels,
 		QueryLevels:               settings.QueryLevels,
 		CachedQueryLevels:         settings.CachedQueryLevels,
-		Environment:               a.environment(rt),
+		Environment:               a.environment(ctx, rt),
 		RepoDir:                   a.repoDir,
+		RepeatCount:               repeat,
 	})
 	if err != nil {
 		return err
 	}
-	runner := &benchmark.Runner{Runtime: rt, Verify: verifyWithRuleEngine, Settings: settings, Results: w, Types: types, Out: a.stdout}
+	// The run's views, in order: results.json first, so that views reading
+	// it (such as an HTML report through benchmark.AfterEachType) see what
+	// each event brought.
+	consumers := []benchmark.Consumer{benchmark.NewRecorder(w), benchmark.NewProgress(a.stdout, rt.Name())}
+	if bench {
+		consumers = append(consumers, benchmark.AfterEachType(func() error {
+			return report.WriteFile(reportFile(w), runs.NewRun(w.File(), w.Document()))
+		}))
+	}
+	runner := &benchmark.Runner{Runtime: rt, Verify: verifyWithRuleEngine, Settings: settings, Types: types,
+		Repeat: repeat, LogDir: w.Dir(), DatabaseVersion: databaseVersion, Consumers: consumers}
 	started := time.Now()
 	outcomes, runErr := runner.Run(ctx, tests, bench)
-	if err := w.Finish(); err != nil {
-		slog.Warn("finish results", "err", err)
+	if err := a.summarize(outcomes, bench, time.Since(started), w); err != nil {
+		return errors.Join(runErr, err)
 	}
-	a.summarize(outcomes, bench, time.Since(started), w)
 	return runErr
 }
 
-func (a *app) summarize(outcomes []benchmark.Outcome, bench bool, took time.Duration, w *results.Writer) {
-	fmt.Fprintf(a.stdout, "\n== Verification summary\n")
+func (a *app) summarize(outcomes []benchmark.Outcome, bench bool, took time.Duration, w *results.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "\n== Verification summary\n")
 	for _, o := range outcomes {
 		if o.Err != nil {
 			a.failed = true
-			fmt.Fprintf(a.stdout, "%s: FAILED: %v\n", o.Entry, o.Err)
+			fmt.Fprintf(&b, "%s: FAILED: %v\n", o.Entry, o.Err)
 			continue
 		}
 		var parts []string
-		for _, v := range o.Verdicts {
-			if v.Status == benchmark.StatusFail {
+		for _, r := range o.Results {
+			if r.Status() == verify.Fail {
 				a.failed = true
 			}
-			parts = append(parts, fmt.Sprintf("%s %s", v.Type, strings.ToUpper(v.Status)))
+			parts = append(parts, fmt.Sprintf("%s %s", r.Type, r.Status()))
 		}
-		fmt.Fprintf(a.stdout, "%s: %s\n", o.Entry, strings.Join(parts, ", "))
+		fmt.Fprintf(&b, "%s: %s\n", o.Entry, strings.Join(parts, ", "))
 	}
 	if bench {
-		fmt.Fprintf(a.stdout, "\n== Best requests per second\n")
-		benchmark.PrintTable(a.stdout, outcomes)
+		fmt.Fprintf(&b, "\n== Best requests per second\n")
+		if err := benchmark.PrintTable(&b, outcomes); err != nil {
+			return err
+		}
 		doc := w.Document()
-		for tt, entries := range doc.Failed {
-			if len(entries) > 0 {
+		for _, tt := range config.TestTypes {
+			if entries := doc.Failed[string(tt)]; len(entries) > 0 {
 				a.failed = true
-				fmt.Fprintf(a.stdout, "failed %s: %s\n", tt, strings.Join(entries, ", "))
+				fmt.Fprintf(&b, "failed %s: %s\n", tt, strings.Join(entries, ", "))
 			}
 		}
 	}
-	fmt.Fprintf(a.stdout, "\nTook %s. Results: %s\n", took.Round(time.Second), w.File())
+	fmt.Fprintf(&b, "\nTook %s. Results: %s\n", took.Round(time.Second), w.File())
+	if bench {
+		fmt.Fprintf(&b, "Report: %s\n", reportFile(w))
+	}
+	if _, err := io.WriteString(a.stdout, b.String()); err != nil {
+		return fmt.Errorf("write summary: %w", err)
+	}
+	return nil
 }
+
+// reportFile is where a benchmark writes its HTML report: beside results.json.
+func reportFile(w *results.Writer) string { return filepath.Join(w.Dir(), report.FileName) }
 
 func (a *app) closeRuntime(ctx context.Context, rt runtime.Runtime) {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTime)
@@ -244,6 +276,11 @@ func (a *app) settings() (benchmark.Settings, error) {
 	default:
 		return s, fmt.Errorf("--profile: unknown profile %q (known: round20)", a.opts.profile)
 	}
+	s.NoPrimer, s.NoWarmup = a.opts.noPrimer, a.opts.noWarmup
+	if a.opts.set["sleep"] {
+		d := time.Duration(a.opts.sleep) * time.Second
+		s.SleepAfterPrimer, s.SleepAfterWarmup, s.SleepBetweenLevels = d, d, d
+	}
 	return s, s.Validate()
 }
 
@@ -278,12 +315,21 @@ func parseBytes(s string) (int64, error) {
 	return n * mult, nil
 }
 
-func (a *app) environment(rt runtime.Runtime) results.Environment {
+func (a *app) environment(ctx context.Context, rt runtime.Runtime) results.Environment {
 	d := rt.Describe()
+	host := hostinfo.Read()
 	env := results.Environment{
 		Runtime: rt.Name(), Cores: rt.ClientCores(), OS: goruntime.GOOS, Arch: goruntime.GOARCH,
 		GoVersion: goruntime.Version(), CPUSet: a.opts.cpuset, MemoryLimit: a.opts.memory,
 		ServerHost: d["server-host"], DatabaseHost: d["database-host"], ClientHost: d["client-host"],
+		CPUModel: host.CPUModel, MemoryBytes: host.MemoryBytes, Kernel: host.Kernel, CommandLine: a.commandLine,
+	}
+	if v, ok := rt.(runtime.WrkVersioner); ok {
+		if version, err := v.WrkVersion(ctx); err == nil {
+			env.WrkVersion = version
+		} else {
+			slog.Debug("wrk version unavailable", "err", err)
+		}
 	}
 	if rt.Name() == "local" {
 		env.ServerCPUNote = "local runtime: serverCpuSeconds from /proc/PID/stat, serverPeakMemoryBytes from VmHWM (reset per level); Linux only"

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -279,6 +280,9 @@ func TestBenchmarkSIGTERMMidLoadRemovesEverything(t *testing.T) {
 	if d.Verify["nethttp"]["json"] != "pass" {
 		t.Errorf("verification before the interrupt not kept: %v", d.Verify)
 	}
+	if !d.Interrupted || d.CompletionTime == nil {
+		t.Errorf("interrupted run: interrupted = %v, completionTime = %v; want true and the stop time", d.Interrupted, d.CompletionTime)
+	}
 }
 
 func TestShortBenchmarkWritesTFBResults(t *testing.T) {
@@ -322,8 +326,21 @@ func TestShortBenchmarkWritesTFBResults(t *testing.T) {
 	if err != nil || !strings.Contains(string(raw), "Concurrency: 16 for gin") || !strings.Contains(string(raw), "STARTTIME") {
 		t.Errorf("raw.txt missing or without TFB's framing: %v", err)
 	}
-	if !strings.Contains(string(out), "*") || !strings.Contains(string(out), "Best requests per second") {
+	env := d.Environment
+	if env.CPUModel == "" || env.MemoryBytes <= 0 || !strings.HasPrefix(env.Kernel, "Linux ") || !strings.HasPrefix(env.WrkVersion, "wrk ") ||
+		!strings.HasPrefix(env.PostgresVersion, "PostgreSQL ") || !slices.Contains(env.CommandLine, "--concurrency-levels") || d.Interrupted {
+		t.Errorf("environment not filled in: %+v (interrupted %v)", env, d.Interrupted)
+	}
+	if !strings.Contains(string(out), "Best requests per second") {
 		t.Errorf("no summary table:\n%s", out)
+	}
+	reportPath := filepath.Join(filepath.Dir(files[0]), "report.html")
+	page, err := os.ReadFile(reportPath)
+	if err != nil || !strings.Contains(string(page), `id="type-json"`) || !strings.Contains(string(page), "gin") {
+		t.Errorf("report.html missing or without the json section: %v", err)
+	}
+	if !strings.Contains(string(out), "Report: "+reportPath) {
+		t.Errorf("the summary does not end with the report's path %s:\n%s", reportPath, out)
 	}
 	assertNothingLeft(t, tmp, port)
 }

@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/go-tfb/suite/toolset/benchmark"
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/verify"
 )
@@ -14,7 +14,7 @@ import (
 // verifyWithRuleEngine adapts the rule engine (toolset/verify) to the
 // benchmark runner, giving it a pool on the entry's database so it can count
 // queries with pg_stat_statements.
-func verifyWithRuleEngine(ctx context.Context, baseURL string, test config.Test, databaseURL string, types []config.TestType) ([]benchmark.Verdict, error) {
+func verifyWithRuleEngine(ctx context.Context, baseURL string, test config.Test, databaseURL string, types []config.TestType) ([]verify.Result, error) {
 	target := verify.Target{BaseURL: baseURL, Test: test}
 	if databaseURL != "" {
 		cfg, err := pgxpool.ParseConfig(databaseURL)
@@ -28,13 +28,19 @@ func verifyWithRuleEngine(ctx context.Context, baseURL string, test config.Test,
 		defer pool.Close()
 		target.DB = pool
 	}
-	var verdicts []benchmark.Verdict
-	for _, r := range verify.Run(ctx, target, types) {
-		v := benchmark.Verdict{Type: r.Type, Status: r.Status().String()}
-		for _, p := range r.Problems {
-			v.Problems = append(v.Problems, benchmark.Problem{Severity: p.Severity.String(), Message: p.Message, URL: p.URL})
-		}
-		verdicts = append(verdicts, v)
+	return verify.Run(ctx, target, types), nil
+}
+
+// databaseVersion asks the database at databaseURL for its version.
+func databaseVersion(ctx context.Context, databaseURL string) (string, error) {
+	conn, err := pgx.Connect(ctx, databaseURL)
+	if err != nil {
+		return "", fmt.Errorf("connect to the database: %w", err)
 	}
-	return verdicts, nil
+	defer conn.Close(context.WithoutCancel(ctx))
+	var version string
+	if err := conn.QueryRow(ctx, "SELECT version()").Scan(&version); err != nil {
+		return "", fmt.Errorf("SELECT version(): %w", err)
+	}
+	return version, nil
 }
