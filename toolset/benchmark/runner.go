@@ -14,9 +14,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/results"
-	"github.com/go-tfb/suite/toolset/runtime"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 
@@ -47,7 +47,7 @@ type Verifier func(ctx context.Context, baseURL string, test config.Test, databa
 
 // Runner verifies and benchmarks entries on one runtime.
 type Runner struct {
-	Runtime  runtime.Runtime
+	Runtime  backend.Runtime
 	Verify   Verifier
 	Settings Settings
 	Results  *results.Writer
@@ -274,7 +274,7 @@ func (r *Runner) spend(d time.Duration) time.Duration {
 
 // benchmarkType runs the primer, warmup and levels of one test type and
 // returns the best requests per second among the levels.
-func (r *Runner) benchmarkType(ctx context.Context, test config.Test, tt config.TestType, server runtime.Server) (float64, error) {
+func (r *Runner) benchmarkType(ctx context.Context, test config.Test, tt config.TestType, server backend.Server) (float64, error) {
 	rawPath, err := r.Results.EntryFile(test.Name, tt, "raw.txt")
 	if err != nil {
 		return 0, err
@@ -296,7 +296,7 @@ func (r *Runner) benchmarkType(ctx context.Context, test config.Test, tt config.
 		} else {
 			fmt.Fprintf(raw, " Running %s %s\n", step.Label(), test.Name)
 		}
-		var probe runtime.UsageProbe
+		var probe backend.UsageProbe
 		if step.Phase == Measure {
 			probe, err = server.StartUsage(ctx)
 			if err != nil {

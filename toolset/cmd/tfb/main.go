@@ -13,7 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	goruntime "runtime"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,10 +21,10 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/benchmark"
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/results"
-	"github.com/go-tfb/suite/toolset/runtime"
 )
 
 // Exit statuses.
@@ -284,7 +284,7 @@ func (a *app) summarize(outcomes []benchmark.Outcome, bench bool, took time.Dura
 	fmt.Fprintf(a.stdout, "\nTook %s. Results: %s\n", took.Round(time.Second), w.File())
 }
 
-func (a *app) closeRuntime(ctx context.Context, rt runtime.Runtime) {
+func (a *app) closeRuntime(ctx context.Context, rt backend.Runtime) {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTime)
 	defer cancel()
 	if err := rt.Close(cctx); err != nil {
@@ -383,12 +383,12 @@ func (a *app) settings() (benchmark.Settings, error) {
 	return s, s.Validate()
 }
 
-func (a *app) limits() (runtime.Limits, error) {
+func (a *app) limits() (backend.Limits, error) {
 	mem, err := parseBytes(a.opts.memory)
 	if err != nil {
-		return runtime.Limits{}, usageError{fmt.Errorf("--memory: %w", err)}
+		return backend.Limits{}, usageError{fmt.Errorf("--memory: %w", err)}
 	}
-	return runtime.Limits{CPUSet: a.opts.cpuset, MemoryBytes: mem}, nil
+	return backend.Limits{CPUSet: a.opts.cpuset, MemoryBytes: mem}, nil
 }
 
 // parseBytes reads a size such as 512m, 2g, 2GiB or 1048576 (bytes).
@@ -414,19 +414,14 @@ func parseBytes(s string) (int64, error) {
 	return n * mult, nil
 }
 
-func (a *app) environment(rt runtime.Runtime) results.Environment {
+func (a *app) environment(rt backend.Runtime) results.Environment {
 	d := rt.Describe()
-	env := results.Environment{
-		Runtime: rt.Name(), Cores: rt.ClientCores(), OS: goruntime.GOOS, Arch: goruntime.GOARCH,
-		GoVersion: goruntime.Version(), CPUSet: a.opts.cpuset, MemoryLimit: a.opts.memory,
-		ServerHost: d["server-host"], DatabaseHost: d["database-host"], ClientHost: d["client-host"],
+	return results.Environment{
+		Runtime: d.Name, Cores: rt.ClientCores(), OS: runtime.GOOS, Arch: runtime.GOARCH,
+		GoVersion: runtime.Version(), CPUSet: a.opts.cpuset, MemoryLimit: a.opts.memory,
+		ServerHost: d.ServerHost, DatabaseHost: d.DatabaseHost, ClientHost: d.ClientHost,
+		ServerCPUNote: d.UsageNote,
 	}
-	if rt.Name() == "local" {
-		env.ServerCPUNote = "local runtime: serverCpuSeconds from /proc/PID/stat, serverPeakMemoryBytes from VmHWM (reset per level); Linux only"
-	} else {
-		env.ServerCPUNote = "docker runtime: serverCpuSeconds from the container's CPU usage, serverPeakMemoryBytes the highest memory usage (less inactive file cache) in its stats stream"
-	}
-	return env
 }
 
 func names(tests []config.Test) []string {
