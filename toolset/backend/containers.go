@@ -123,9 +123,9 @@ func (d *Docker) StartDatabase(ctx context.Context) (Database, error) {
 	}
 	id, err := d.run(ctx, d.database, &container.Config{
 		Image: docker.DatabaseImage,
-		// PGPORT sets the server's port and the image's health check's.
+		// PGPORT is the port the image's health check probes.
 		Env: []string{"PGPORT=" + strconv.Itoa(port)},
-		Cmd: []string{"postgres", "-D", "/var/lib/postgresql/data",
+		Cmd: []string{"postgres", "-D", "/var/lib/postgresql/data", "-p", strconv.Itoa(port),
 			"-c", "listen_addresses=" + listen, "-c", "hba_file=" + hbaPath},
 	}, &container.HostConfig{}, "tfb-database-"+strconv.Itoa(port), map[string]string{hbaPath: hba})
 	if err != nil {
