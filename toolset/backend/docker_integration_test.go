@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -43,11 +42,7 @@ func dockerRuntime(t *testing.T, opts DockerOptions) *Docker {
 // listens on 127.0.0.1 only, on the port tfb chose, and that the image's
 // health check probes that port (the container turns healthy).
 func TestDockerDatabase(t *testing.T) {
-	root, err := filepath.Abs(repoRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := dockerRuntime(t, DockerOptions{RepoDir: root})
+	d := dockerRuntime(t, DockerOptions{RepoDir: absRepoRoot(t)})
 	ctx := t.Context()
 	if err := d.Prepare(ctx, false); err != nil {
 		t.Fatal(err)
@@ -112,11 +107,7 @@ func TestDockerBuildShowsCompilerMessages(t *testing.T) {
 // TestDockerWrk builds the wrk image, checks that it runs unprivileged, and
 // runs it against a server on 127.0.0.1 of this machine.
 func TestDockerWrk(t *testing.T) {
-	root, err := filepath.Abs(repoRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d := dockerRuntime(t, DockerOptions{RepoDir: root})
+	d := dockerRuntime(t, DockerOptions{RepoDir: absRepoRoot(t)})
 	ctx := t.Context()
 	if err := d.Prepare(ctx, true); err != nil {
 		t.Fatal(err)

@@ -16,6 +16,16 @@ import (
 // repoRoot is the repository root, two levels above this package.
 const repoRoot = "../.."
 
+// absRepoRoot is repoRoot as an absolute path.
+func absRepoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
 func TestCompilerMessages(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -137,10 +147,7 @@ func TestLocalPrepareReapsWhatKilledRunsLeft(t *testing.T) {
 // TestLocalEntryListensOnLoopback runs a real entry and checks that it
 // listens on 127.0.0.1 only.
 func TestLocalEntryListensOnLoopback(t *testing.T) {
-	root, err := filepath.Abs(repoRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
+	root := absRepoRoot(t)
 	port, err := pgcluster.FreePort()
 	if err != nil {
 		t.Fatal(err)
