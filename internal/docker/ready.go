@@ -3,7 +3,7 @@ package docker
 import (
 	"context"
 	"fmt"
-	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,20 +48,16 @@ func WaitDatabase(ctx context.Context, url string, timeout time.Duration) error 
 	}
 }
 
-// LogTail returns the last n lines of a container's output ("" when it
-// cannot be read).
+// LogTail returns the last n lines of the output of a container that runs
+// without a TTY ("" when it cannot be read).
 func LogTail(ctx context.Context, cli *client.Client, id string, n int) string {
-	rc, err := cli.ContainerLogs(ctx, id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Tail: fmt.Sprint(n)})
+	rc, err := cli.ContainerLogs(ctx, id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Tail: strconv.Itoa(n)})
 	if err != nil {
 		return ""
 	}
 	defer rc.Close()
 	var out strings.Builder
-	if _, err := stdcopy.StdCopy(&out, &out, rc); err != nil && out.Len() == 0 {
-		// A TTY container's log is not multiplexed.
-		b, _ := io.ReadAll(rc)
-		out.Write(b)
-	}
+	_, _ = stdcopy.StdCopy(&out, &out, rc)
 	return Tail(out.String(), n)
 }
 
