@@ -121,12 +121,17 @@ func (d *Docker) StartDatabase(ctx context.Context) (Database, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start database: %w", err)
 	}
+	// Loopback always, for the image's health check.
+	listenAddresses := "127.0.0.1"
+	if listen != listenAddresses {
+		listenAddresses += "," + listen
+	}
 	id, err := d.run(ctx, d.database, &container.Config{
 		Image: docker.DatabaseImage,
 		// PGPORT is the port the image's health check probes.
 		Env: []string{"PGPORT=" + strconv.Itoa(port)},
 		Cmd: []string{"postgres", "-D", "/var/lib/postgresql/data", "-p", strconv.Itoa(port),
-			"-c", "listen_addresses=" + listen, "-c", "hba_file=" + hbaPath},
+			"-c", "listen_addresses=" + listenAddresses, "-c", "hba_file=" + hbaPath},
 	}, &container.HostConfig{}, "tfb-database-"+strconv.Itoa(port), map[string]string{hbaPath: hba})
 	if err != nil {
 		return nil, fmt.Errorf("start database: %w", err)
