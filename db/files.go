@@ -4,7 +4,12 @@
 // exactly what the database image loads.
 package db
 
-import _ "embed"
+import (
+	_ "embed"
+	"net"
+	"net/url"
+	"strconv"
+)
 
 // CreateSQL is create-postgres.sql: plain SQL that, run by a superuser in an
 // empty hello_world database owned by benchmarkdbuser, creates the
@@ -27,3 +32,24 @@ const (
 	Host     = "tfb-database"
 	Port     = 5432
 )
+
+// URL is the postgres:// URL that logs in as User with Password to the
+// Name database at host:port, without TLS (the fixture serves none).
+func URL(host string, port int) string {
+	return UserURL(User, Password, host, port)
+}
+
+// UserURL is URL for another role; an empty password is left out.
+func UserURL(user, password, host string, port int) string {
+	u := url.URL{
+		Scheme:   "postgres",
+		User:     url.User(user),
+		Host:     net.JoinHostPort(host, strconv.Itoa(port)),
+		Path:     "/" + Name,
+		RawQuery: "sslmode=disable",
+	}
+	if password != "" {
+		u.User = url.UserPassword(user, password)
+	}
+	return u.String()
+}

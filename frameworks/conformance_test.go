@@ -21,8 +21,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/go-tfb/suite/db/fixture"
+	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/config"
-	"github.com/go-tfb/suite/toolset/runtime"
 	"github.com/go-tfb/suite/toolset/verify"
 	"github.com/go-tfb/suite/toolset/verify/verifytest"
 )
@@ -144,11 +144,11 @@ var errNoAdmin = errors.New("the fixture has no superuser URL (DATABASE_URL is s
 // The local runtime builds each entry once and is shared by every test.
 var (
 	rtOnce sync.Once
-	rt     *runtime.Local
+	rt     *backend.Local
 	rtErr  error
 )
 
-func localRuntime(t *testing.T) *runtime.Local {
+func localRuntime(t *testing.T) *backend.Local {
 	t.Helper()
 	rtOnce.Do(func() {
 		root, err := filepath.Abs(repoRoot)
@@ -156,7 +156,7 @@ func localRuntime(t *testing.T) *runtime.Local {
 			rtErr = err
 			return
 		}
-		rt = runtime.NewLocal(root, runtime.Limits{}, 0)
+		rt = backend.NewLocal(backend.LocalOptions{RepoDir: root})
 		rtErr = rt.Prepare(context.Background(), false)
 	})
 	if rtErr != nil {
@@ -177,19 +177,19 @@ var built sync.Map // entry name → true once built
 
 // startEntry builds the entry if needed and runs it on a free port against
 // databaseURL, waiting until its database endpoints answer.
-func startEntry(t *testing.T, test config.Test, databaseURL string) runtime.Server {
+func startEntry(t *testing.T, test config.Test, databaseURL string) backend.Server {
 	t.Helper()
 	return start(t, test, databaseURL, true)
 }
 
 // startEntryNoWait is startEntry for a database that is not there yet: it
 // waits only until the process listens.
-func startEntryNoWait(t *testing.T, test config.Test, databaseURL string) runtime.Server {
+func startEntryNoWait(t *testing.T, test config.Test, databaseURL string) backend.Server {
 	t.Helper()
 	return start(t, test, databaseURL, false)
 }
 
-func start(t *testing.T, test config.Test, databaseURL string, wait bool) runtime.Server {
+func start(t *testing.T, test config.Test, databaseURL string, wait bool) backend.Server {
 	t.Helper()
 	r := localRuntime(t)
 	log := &testLog{t: t}
@@ -216,7 +216,7 @@ func start(t *testing.T, test config.Test, databaseURL string, wait bool) runtim
 	return srv
 }
 
-// staticDB presents a database URL as a runtime.Database the test owns.
+// staticDB presents a database URL as a backend.Database the test owns.
 type staticDB string
 
 func (d staticDB) URL() string                     { return string(d) }

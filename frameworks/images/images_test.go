@@ -11,12 +11,13 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-	docker "github.com/moby/moby/client"
+	moby "github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go/wait"
 
 	"github.com/go-tfb/suite/db/fixture"
+	"github.com/go-tfb/suite/internal/docker"
+	"github.com/go-tfb/suite/internal/docker/dockertest"
 	"github.com/go-tfb/suite/toolset/config"
-	"github.com/go-tfb/suite/toolset/containers"
 	"github.com/go-tfb/suite/toolset/verify"
 	"github.com/go-tfb/suite/toolset/verify/verifytest"
 )
@@ -36,7 +37,7 @@ const maxEntryImage = 40 << 20
 // Without a Docker engine it skips, and fails under CI=true.
 func TestContainers(t *testing.T) {
 	ctx := t.Context()
-	if err := containers.Available(ctx); err != nil {
+	if err := dockertest.Available(ctx); err != nil {
 		fixture.Unavailable(t, err)
 	}
 	root, err := filepath.Abs(repoRoot)
@@ -48,11 +49,11 @@ func TestContainers(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("TFB_REPO_ROOT", root)
-	if err := containers.Vendor(ctx, root); err != nil {
+	if err := docker.Vendor(ctx, root); err != nil {
 		t.Fatal(err)
 	}
 
-	netName, removeNet, err := containers.NewNetwork(ctx)
+	netName, removeNet, err := dockertest.NewNetwork(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +62,7 @@ func TestContainers(t *testing.T) {
 			t.Error(err)
 		}
 	})
-	database, err := containers.StartDatabase(ctx, containers.DatabaseOptions{Network: netName, Aliases: []string{"tfb-database"}})
+	database, err := dockertest.StartDatabase(ctx, dockertest.DatabaseOptions{Network: netName, Aliases: []string{"tfb-database"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,9 +92,9 @@ func TestContainers(t *testing.T) {
 func startEntryContainer(t *testing.T, test config.Test, netName string) string {
 	t.Helper()
 	ctx := t.Context()
-	build := containers.EntryBuild(test.Name)
+	build := docker.EntryBuild(test.Name)
 	start := time.Now()
-	c, err := containers.Run(ctx, containers.Request{
+	c, err := dockertest.Run(ctx, dockertest.Request{
 		Build:   &build,
 		Ports:   []string{"8080/tcp"},
 		Network: netName,
@@ -105,24 +106,24 @@ func startEntryContainer(t *testing.T, test config.Test, netName string) string 
 		t.Fatalf("run %s: %v", build.Image, err)
 	}
 	t.Cleanup(func() {
-		if err := containers.Terminate(context.WithoutCancel(ctx), c); err != nil {
+		if err := dockertest.Terminate(context.WithoutCancel(ctx), c); err != nil {
 			t.Error(err)
 		}
 	})
 	t.Logf("%s built and serving in %s", build.Image, time.Since(start).Round(time.Second))
 	checkEntryImage(t, build.Image)
-	port, err := containers.MappedPort(ctx, c, "8080/tcp")
+	port, err := dockertest.MappedPort(ctx, c, "8080/tcp")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fmt.Sprintf("http://%s:%d", containers.Host(), port)
+	return fmt.Sprintf("http://%s:%d", dockertest.Host(), port)
 }
 
 // checkEntryImage checks the image is what the project promises: non-root, port 8080,
 // small.
 func checkEntryImage(t *testing.T, image string) {
 	t.Helper()
-	cli, err := docker.New(docker.FromEnv)
+	cli, err := moby.New(moby.FromEnv)
 	if err != nil {
 		t.Fatal(err)
 	}

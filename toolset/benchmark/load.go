@@ -8,15 +8,15 @@ import (
 	"math"
 	"time"
 
+	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/results"
-	"github.com/go-tfb/suite/toolset/runtime"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 
 // loadType runs the primer, warmup and levels of one test type. typeErr says
 // why no level was measured; err is what stops the run.
-func (r *run) loadType(ctx context.Context, pass int, test config.Test, tt config.TestType, server runtime.Server) (typeErr, err error) {
+func (r *run) loadType(ctx context.Context, pass int, test config.Test, tt config.TestType, server backend.Server) (typeErr, err error) {
 	steps := Plan(r.Settings, tt, server.BaseURL(), test.URL(tt), r.Runtime.ClientCores())
 	measured, level := 0, 0
 	var lastErr error
@@ -78,7 +78,7 @@ func (r *run) load(ctx context.Context, at stepAt) (StepFinished, error) {
 
 // measure loads one level while probing the server's resource use, and
 // emits LevelMeasured.
-func (r *run) measure(ctx context.Context, at stepAt, server runtime.Server, level int) (LevelMeasured, error) {
+func (r *run) measure(ctx context.Context, at stepAt, server backend.Server, level int) (LevelMeasured, error) {
 	probe, err := server.StartUsage(ctx)
 	if err != nil {
 		slog.Debug("server usage unavailable", "err", err)

@@ -12,8 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/config"
-	"github.com/go-tfb/suite/toolset/runtime"
 	"github.com/go-tfb/suite/toolset/verify"
 )
 
@@ -25,7 +25,7 @@ type Verifier func(ctx context.Context, baseURL string, test config.Test, databa
 // Runner verifies and benchmarks entries on one runtime. It reports what
 // happens only as events, to its Consumers.
 type Runner struct {
-	Runtime  runtime.Runtime
+	Runtime  backend.Runtime
 	Verify   Verifier
 	Settings Settings
 	// Types are the requested test types; each entry runs those it declares.

@@ -15,9 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/results"
-	"github.com/go-tfb/suite/toolset/runtime"
 	"github.com/go-tfb/suite/toolset/verify"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
@@ -61,7 +61,7 @@ type fakeServer struct {
 }
 
 func (s fakeServer) BaseURL() string { return "http://127.0.0.1:1/" + s.name }
-func (s fakeServer) StartUsage(context.Context) (runtime.UsageProbe, error) {
+func (s fakeServer) StartUsage(context.Context) (backend.UsageProbe, error) {
 	return fakeProbe{}, nil
 }
 func (s fakeServer) Stop(context.Context) error {
@@ -71,16 +71,16 @@ func (s fakeServer) Stop(context.Context) error {
 
 type fakeProbe struct{}
 
-func (fakeProbe) Finish(context.Context) (runtime.Usage, error) {
-	return runtime.Usage{CPU: 1500 * time.Millisecond, PeakMemory: 1 << 20}, nil
+func (fakeProbe) Finish(context.Context) (backend.Usage, error) {
+	return backend.Usage{CPU: 1500 * time.Millisecond, PeakMemory: 1 << 20}, nil
 }
 
 func (f *fakeRuntime) Name() string                        { return "fake" }
 func (f *fakeRuntime) Prepare(context.Context, bool) error { return nil }
 func (f *fakeRuntime) ClientCores() int                    { return 2 }
-func (f *fakeRuntime) Describe() map[string]string         { return nil }
+func (f *fakeRuntime) Describe() backend.Description       { return backend.Description{Name: "fake"} }
 func (f *fakeRuntime) Close(context.Context) error         { return nil }
-func (f *fakeRuntime) StartDatabase(context.Context) (runtime.Database, error) {
+func (f *fakeRuntime) StartDatabase(context.Context) (backend.Database, error) {
 	return fakeDB{f}, nil
 }
 func (f *fakeRuntime) Build(_ context.Context, t config.Test, _ io.Writer) error {
@@ -90,7 +90,7 @@ func (f *fakeRuntime) Build(_ context.Context, t config.Test, _ io.Writer) error
 	}
 	return nil
 }
-func (f *fakeRuntime) StartServer(_ context.Context, t config.Test, _ runtime.Database, _ io.Writer) (runtime.Server, error) {
+func (f *fakeRuntime) StartServer(_ context.Context, t config.Test, _ backend.Database, _ io.Writer) (backend.Server, error) {
 	return fakeServer{f, t.Name}, nil
 }
 

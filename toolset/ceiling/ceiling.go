@@ -25,8 +25,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/config"
-	"github.com/go-tfb/suite/toolset/runtime"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 
@@ -112,7 +112,7 @@ type Result struct {
 // Measure starts a database, finds pgbench's best rate on it, then for
 // each test starts the entry and measures /json, /db and /fortunes with wrk.
 // log receives progress and the entries' output.
-func Measure(ctx context.Context, rt runtime.Runtime, tests []config.Test, opts Options, log io.Writer) (*Result, error) {
+func Measure(ctx context.Context, rt backend.Runtime, tests []config.Test, opts Options, log io.Writer) (*Result, error) {
 	pgbench, err := exec.LookPath("pgbench")
 	if err != nil {
 		return nil, errors.New("pgbench is not installed: install it with apt-get install postgresql-contrib (or postgresql)")
@@ -149,7 +149,7 @@ func Measure(ctx context.Context, rt runtime.Runtime, tests []config.Test, opts 
 	return res, nil
 }
 
-func measureEntry(ctx context.Context, rt runtime.Runtime, test config.Test, db runtime.Database, opts Options, log io.Writer) Entry {
+func measureEntry(ctx context.Context, rt backend.Runtime, test config.Test, db backend.Database, opts Options, log io.Writer) Entry {
 	e := Entry{Name: test.Name}
 	for _, tt := range []config.TestType{config.JSON, config.DB, config.Fortune} {
 		if test.URL(tt) == "" {

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/go-tfb/suite/db/fixture"
+	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/config"
-	"github.com/go-tfb/suite/toolset/runtime"
 )
 
 // TestMeasure runs a short, real measurement: pgbench against a local
@@ -36,7 +36,7 @@ func TestMeasure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt := runtime.NewLocal(root, runtime.Limits{}, port)
+	rt := backend.NewLocal(backend.LocalOptions{RepoDir: root, ServerPort: port})
 	t.Cleanup(func() { rt.Close(t.Context()) })
 	opts := Options{Duration: time.Second, Connections: 16, Threads: 1, PgbenchClients: []int{2, 4}, PgbenchThreads: 1}
 	res, err := Measure(t.Context(), rt, []config.Test{test}, opts, io.Discard)

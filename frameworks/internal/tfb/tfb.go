@@ -86,9 +86,12 @@ func ConfigFromEnv() Config {
 	return c
 }
 
-// Addr is the address to listen on: every interface, at Port.
+// Addr is the address to listen on: the host TFB_LISTEN_HOST names (a
+// name, an IPv4 address, or an IPv6 address in brackets), or every
+// interface when it is unset, at Port. The toolset sets it so that an entry
+// it runs with host networking listens on loopback only.
 func (c Config) Addr() string {
-	return ":" + c.Port
+	return os.Getenv("TFB_LISTEN_HOST") + ":" + c.Port
 }
 
 // Setup prepares an entry's main: it reads the configuration from the

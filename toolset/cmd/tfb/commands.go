@@ -6,41 +6,38 @@ import (
 	"os"
 	"time"
 
+	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/config"
-	"github.com/go-tfb/suite/toolset/runtime"
 )
 
 // newRuntime picks the runtime: --runtime, else docker when an engine answers, else local.
-func (a *app) newRuntime(ctx context.Context) (runtime.Runtime, error) {
+func (a *app) newRuntime(ctx context.Context) (backend.Runtime, error) {
 	limits, err := a.limits()
 	if err != nil {
 		return nil, err
 	}
 	name := a.opts.runtime
-	hosts := runtime.DockerHosts{Server: a.opts.serverHost, Database: a.opts.databaseHost, Client: a.opts.clientHost}
+	hosts := backend.DockerHosts{Server: a.opts.serverHost, Database: a.opts.databaseHost, Client: a.opts.clientHost}
 	if name == "" {
 		name = "local"
-		if runtime.DockerReachable(ctx, hosts) == nil {
+		if backend.DockerReachable(ctx, hosts) == nil {
 			name = "docker"
 		}
 		fmt.Fprintf(a.notes, "Runtime: %s (choose with --runtime docker|local)\n", name)
 	}
 	switch name {
 	case "local":
-		if hosts != (runtime.DockerHosts{}) {
+		if hosts != (backend.DockerHosts{}) {
 			return nil, usageError{fmt.Errorf("--server-host, --database-host and --client-host need --runtime docker")}
 		}
 		if a.opts.noBuild {
 			return nil, usageError{fmt.Errorf("--no-build needs --runtime docker (the local runtime always builds, which Go's build cache makes quick)")}
 		}
-		return runtime.NewLocal(a.repoDir, limits, a.opts.serverPort), nil
+		return backend.NewLocal(backend.LocalOptions{RepoDir: a.repoDir, Limits: limits, ServerPort: a.opts.serverPort}), nil
 	case "docker":
-		d, err := runtime.NewDocker(ctx, a.repoDir, limits, a.opts.serverPort, hosts)
-		if err != nil {
-			return nil, err
-		}
-		d.UseExistingImages = a.opts.noBuild
-		return d, nil
+		return backend.NewDocker(ctx, backend.DockerOptions{
+			RepoDir: a.repoDir, Limits: limits, ServerPort: a.opts.serverPort, Hosts: hosts, UseExistingImages: a.opts.noBuild,
+		})
 	}
 	return nil, usageError{fmt.Errorf("--runtime: unknown runtime %q (docker or local)", name)}
 }

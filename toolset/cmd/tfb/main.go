@@ -11,20 +11,20 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	goruntime "runtime"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/benchmark"
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/hostinfo"
 	"github.com/go-tfb/suite/toolset/report"
 	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/runs"
-	"github.com/go-tfb/suite/toolset/runtime"
 	"github.com/go-tfb/suite/toolset/verify"
 )
 
@@ -180,7 +180,7 @@ func (a *app) summarize(outcomes []benchmark.Outcome, bench bool, took time.Dura
 // reportFile is where a benchmark writes its HTML report: beside results.json.
 func reportFile(w *results.Writer) string { return filepath.Join(w.Dir(), report.FileName) }
 
-func (a *app) closeRuntime(ctx context.Context, rt runtime.Runtime) {
+func (a *app) closeRuntime(ctx context.Context, rt backend.Runtime) {
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTime)
 	defer cancel()
 	if err := rt.Close(cctx); err != nil {
@@ -284,12 +284,12 @@ func (a *app) settings() (benchmark.Settings, error) {
 	return s, s.Validate()
 }
 
-func (a *app) limits() (runtime.Limits, error) {
+func (a *app) limits() (backend.Limits, error) {
 	mem, err := parseBytes(a.opts.memory)
 	if err != nil {
-		return runtime.Limits{}, usageError{fmt.Errorf("--memory: %w", err)}
+		return backend.Limits{}, usageError{fmt.Errorf("--memory: %w", err)}
 	}
-	return runtime.Limits{CPUSet: a.opts.cpuset, MemoryBytes: mem}, nil
+	return backend.Limits{CPUSet: a.opts.cpuset, MemoryBytes: mem}, nil
 }
 
 // parseBytes reads a size such as 512m, 2g, 2GiB or 1048576 (bytes).
@@ -315,26 +315,22 @@ func parseBytes(s string) (int64, error) {
 	return n * mult, nil
 }
 
-func (a *app) environment(ctx context.Context, rt runtime.Runtime) results.Environment {
+func (a *app) environment(ctx context.Context, rt backend.Runtime) results.Environment {
 	d := rt.Describe()
 	host := hostinfo.Read()
 	env := results.Environment{
-		Runtime: rt.Name(), Cores: rt.ClientCores(), OS: goruntime.GOOS, Arch: goruntime.GOARCH,
-		GoVersion: goruntime.Version(), CPUSet: a.opts.cpuset, MemoryLimit: a.opts.memory,
-		ServerHost: d["server-host"], DatabaseHost: d["database-host"], ClientHost: d["client-host"],
-		CPUModel: host.CPUModel, MemoryBytes: host.MemoryBytes, Kernel: host.Kernel, CommandLine: a.commandLine,
+		Runtime: d.Name, Cores: rt.ClientCores(), OS: runtime.GOOS, Arch: runtime.GOARCH,
+		GoVersion: runtime.Version(), CPUSet: a.opts.cpuset, MemoryLimit: a.opts.memory,
+		ServerHost: d.ServerHost, DatabaseHost: d.DatabaseHost, ClientHost: d.ClientHost,
+		ServerCPUNote: d.UsageNote, CPUModel: host.CPUModel, MemoryBytes: host.MemoryBytes, Kernel: host.Kernel,
+		CommandLine: a.commandLine,
 	}
-	if v, ok := rt.(runtime.WrkVersioner); ok {
+	if v, ok := rt.(backend.WrkVersioner); ok {
 		if version, err := v.WrkVersion(ctx); err == nil {
 			env.WrkVersion = version
 		} else {
 			slog.Debug("wrk version unavailable", "err", err)
 		}
-	}
-	if rt.Name() == "local" {
-		env.ServerCPUNote = "local runtime: serverCpuSeconds from /proc/PID/stat, serverPeakMemoryBytes from VmHWM (reset per level); Linux only"
-	} else {
-		env.ServerCPUNote = "docker runtime: serverCpuSeconds from the container's CPU usage, serverPeakMemoryBytes the highest memory usage (less inactive file cache) in its stats stream"
 	}
 	return env
 }

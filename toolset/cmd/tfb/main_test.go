@@ -7,7 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	goruntime "runtime"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -102,7 +102,7 @@ func TestRunCommandLine(t *testing.T) {
 
 		{"list selected types", []string{"list", "--test", "gin", "--type", "json,plaintext"}, exitOK, "json plaintext", ""},
 		{"list excludes", []string{"list", "--exclude", "gin", "echo"}, exitOK, "fiber", ""},
-		{"version", []string{"version"}, exitOK, goruntime.Version() + " " + goruntime.GOOS + "/" + goruntime.GOARCH, ""},
+		{"version", []string{"version"}, exitOK, runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH, ""},
 		{"--version", []string{"--version"}, exitOK, "tfb ", ""},
 	}
 	for _, tt := range tests {

@@ -1,23 +1,19 @@
-package containers
+package dockertest
 
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/url"
 	"os"
-	"strconv"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/testcontainers/testcontainers-go"
 	"github.com/testcontainers/testcontainers-go/wait"
 
 	"github.com/go-tfb/suite/db"
+	"github.com/go-tfb/suite/internal/docker"
 )
 
 // Database is a running container of the database image.
@@ -58,7 +54,7 @@ func StartDatabase(ctx context.Context, opts DatabaseOptions) (_ *Database, err 
 		req.Image = os.Getenv("TFB_DB_IMAGE")
 	}
 	if req.Image == "" {
-		b := DatabaseBuild()
+		b := docker.DatabaseBuild()
 		req.Build = &b
 	}
 	c, err := Run(ctx, req)
@@ -74,13 +70,11 @@ func StartDatabase(ctx context.Context, opts DatabaseOptions) (_ *Database, err 
 	if err != nil {
 		return nil, fmt.Errorf("database container: published port: %w", err)
 	}
-	d := &Database{Container: c, URL: pgURL(db.User, db.Password, port)}
-	if err := awaitFixture(ctx, d.URL, 60*time.Second); err != nil {
+	d := &Database{Container: c, URL: db.URL(Host(), port)}
+	if err := docker.WaitDatabase(ctx, d.URL, 60*time.Second); err != nil {
 		return nil, fmt.Errorf("database container: %w\ncontainer log (end):\n%s", err, Logs(context.WithoutCancel(ctx), c, 20))
 	}
-	pw := make([]byte, 16)
-	rand.Read(pw)
-	secret := hex.EncodeToString(pw)
+	secret := rand.Text()
 	code, out, err := c.Exec(ctx, []string{"psql", "-v", "ON_ERROR_STOP=1", "-q", "-U", "postgres", "-d", "postgres",
 		"-c", "ALTER ROLE postgres PASSWORD '" + secret + "'"})
 	if err != nil || code != 0 {
@@ -91,7 +85,7 @@ func StartDatabase(ctx context.Context, opts DatabaseOptions) (_ *Database, err 
 		}
 		return nil, fmt.Errorf("database container: set the superuser's password: exit %d: %v %s", code, err, msg)
 	}
-	d.AdminURL = pgURL("postgres", secret, port)
+	d.AdminURL = db.UserURL("postgres", secret, Host(), port)
 	return d, nil
 }
 
@@ -101,48 +95,4 @@ func (d *Database) Terminate(ctx context.Context) error {
 		return nil
 	}
 	return Terminate(ctx, d.Container)
-}
-
-func pgURL(user, password string, port int) string {
-	u := url.URL{
-		Scheme:   "postgres",
-		User:     url.UserPassword(user, password),
-		Host:     net.JoinHostPort(Host(), strconv.Itoa(port)),
-		Path:     "/" + db.Name,
-		RawQuery: "sslmode=disable",
-	}
-	return u.String()
-}
-
-// awaitFixture waits until url can log in and see the fixture's fortunes.
-func awaitFixture(ctx context.Context, url string, within time.Duration) error {
-	ctx, cancel := context.WithTimeout(ctx, within)
-	defer cancel()
-	for {
-		last := func() error {
-			cctx, ccancel := context.WithTimeout(ctx, 3*time.Second)
-			defer ccancel()
-			conn, err := pgx.Connect(cctx, url)
-			if err != nil {
-				return err
-			}
-			defer conn.Close(context.WithoutCancel(ctx))
-			var n int
-			if err := conn.QueryRow(cctx, "SELECT count(*) FROM fortune").Scan(&n); err != nil {
-				return err
-			}
-			if n == 0 {
-				return fmt.Errorf("%s has no fortunes", db.Name)
-			}
-			return nil
-		}()
-		if last == nil {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("not ready: %w", last)
-		case <-time.After(200 * time.Millisecond):
-		}
-	}
 }

@@ -10,3 +10,5 @@ RUN set -eux; \
     rm -rf /var/lib/apt/lists/*; \
     wrk --version | head -1 || true
 COPY pipeline.lua /pipeline.lua
+# wrk needs no privilege: it runs as an unprivileged user, as the entries do.
+USER 65532:65532

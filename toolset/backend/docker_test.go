@@ -1,4 +1,4 @@
-package runtime
+package backend
 
 import (
 	"strings"
@@ -23,12 +23,6 @@ func TestEngineAddress(t *testing.T) {
 		if addr != tt.wantAddr || local != tt.wantLocal {
 			t.Errorf("engineAddress(%q) = %q, %v; want %q, %v", tt.endpoint, addr, local, tt.wantAddr, tt.wantLocal)
 		}
-	}
-}
-
-func TestStripANSI(t *testing.T) {
-	if got := stripANSI("\x1b[91mframeworks/gin/main.go:1: oops\x1b[0m"); got != "frameworks/gin/main.go:1: oops" {
-		t.Errorf("stripANSI = %q", got)
 	}
 }
 

@@ -1,6 +1,7 @@
-package runtime
+package backend
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,13 +10,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	goruntime "runtime"
+	"runtime"
 	"strconv"
 	"sync"
 	"syscall"
 	"time"
 
-	"github.com/go-tfb/suite/db/fixture"
+	"github.com/go-tfb/suite/db/pgcluster"
+	"github.com/go-tfb/suite/internal/owner"
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
@@ -23,9 +25,12 @@ import (
 // stopGrace is how long a stopped process gets between SIGTERM and SIGKILL.
 const stopGrace = 5 * time.Second
 
-// Local runs entries as local processes built with `go build`, the database
-// as a throwaway cluster from local PostgreSQL binaries, and wrk on the host.
-type Local struct {
+// workDirPattern names the local runtime's work directories under the
+// system's temporary directory.
+const workDirPattern = "tfb-local-*"
+
+// LocalOptions configure the local runtime.
+type LocalOptions struct {
 	// RepoDir is the repository root holding frameworks/<entry>.
 	RepoDir string
 	// Limits apply to every entry: CPUSet through sched_setaffinity (taskset),
@@ -33,6 +38,13 @@ type Local struct {
 	Limits Limits
 	// ServerPort, when non-zero, replaces every entry's configured port.
 	ServerPort int
+}
+
+// Local runs entries as local processes built with `go build`, the database
+// as a throwaway cluster from local PostgreSQL binaries, and wrk on the host,
+// all on 127.0.0.1.
+type Local struct {
+	opts LocalOptions
 
 	mu       sync.Mutex
 	workDir  string
@@ -41,40 +53,47 @@ type Local struct {
 	wrkPath  string
 	script   string
 	closed   bool
-	building map[string]string // entry name -> binary path
+	binaries map[string]string // entry name -> built binary
 }
 
-// NewLocal returns a local runtime for the repository at repoDir.
-func NewLocal(repoDir string, limits Limits, serverPort int) *Local {
-	return &Local{RepoDir: repoDir, Limits: limits, ServerPort: serverPort,
-		servers: map[*localServer]bool{}, dbs: map[*localDatabase]bool{}, building: map[string]string{}}
+// NewLocal returns a local runtime.
+func NewLocal(opts LocalOptions) *Local {
+	return &Local{opts: opts,
+		servers: map[*localServer]bool{}, dbs: map[*localDatabase]bool{}, binaries: map[string]string{}}
 }
 
 // Name implements Runtime.
 func (l *Local) Name() string { return "local" }
 
 // ClientCores implements Runtime: wrk runs on this machine.
-func (l *Local) ClientCores() int { return goruntime.NumCPU() }
+func (l *Local) ClientCores() int { return runtime.NumCPU() }
 
 // Describe implements Runtime.
-func (l *Local) Describe() map[string]string {
-	return map[string]string{"cpuset": l.Limits.CPUSet, "memory": formatBytes(l.Limits.MemoryBytes)}
+func (l *Local) Describe() Description {
+	return Description{
+		Name:      l.Name(),
+		UsageNote: "local runtime: serverCpuSeconds from /proc/PID/stat, serverPeakMemoryBytes from VmHWM (reset per level); Linux only",
+	}
 }
 
-// Prepare implements Runtime: it makes a work directory, raises the open-file
-// limit (wrk and the entries hold thousands of sockets) and finds wrk.
+// Prepare implements Runtime: it removes the work directories and database
+// clusters that earlier, killed runs left, makes a work directory, raises
+// the open-file limit (wrk and the entries hold thousands of sockets) and
+// finds wrk.
 func (l *Local) Prepare(ctx context.Context, needLoad bool) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.workDir == "" {
-		dir, err := os.MkdirTemp("", "tfb-local-")
+		owner.Reap(workDirPattern, nil)
+		pgcluster.ReapOrphans(ctx)
+		dir, err := owner.MkdirTemp(workDirPattern)
 		if err != nil {
 			return fmt.Errorf("make work directory: %w", err)
 		}
 		l.workDir = dir
 	}
 	raiseFileLimit()
-	if l.Limits.CPUSet != "" {
+	if l.opts.Limits.CPUSet != "" {
 		if _, err := exec.LookPath("taskset"); err != nil {
 			return errors.New("--cpuset needs taskset in the local runtime: install it with apt-get install util-linux")
 		}
@@ -94,30 +113,33 @@ func (l *Local) Prepare(ctx context.Context, needLoad bool) error {
 }
 
 // Build implements Runtime with `go build -o WORKDIR/<entry> ./frameworks/<entry>`.
+// When the entry does not compile, the error shows the compiler's first
+// messages.
 func (l *Local) Build(ctx context.Context, test config.Test, log io.Writer) error {
 	if l.workDir == "" {
 		return errors.New("local runtime: Build before Prepare")
 	}
 	bin := filepath.Join(l.workDir, test.Name)
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./frameworks/"+test.Name)
-	cmd.Dir = l.RepoDir
-	cmd.Stdout, cmd.Stderr = log, log
+	cmd.Dir = l.opts.RepoDir
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = log, io.MultiWriter(log, &out)
 	fmt.Fprintf(log, "$ go build -o %s ./frameworks/%s\n", bin, test.Name)
 	if err := cmd.Run(); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("go build ./frameworks/%s: %w", test.Name, err)
+		return buildError("go build ./frameworks/"+test.Name, err, out.String())
 	}
 	l.mu.Lock()
-	l.building[test.Name] = bin
+	l.binaries[test.Name] = bin
 	l.mu.Unlock()
 	return nil
 }
 
 type localDatabase struct {
 	rt *Local
-	db *fixture.DB
+	db *pgcluster.Cluster
 }
 
 func (d *localDatabase) URL() string { return d.db.URL }
@@ -134,7 +156,7 @@ func (d *localDatabase) Close(ctx context.Context) error {
 
 // StartDatabase implements Runtime with a throwaway local PostgreSQL cluster.
 func (l *Local) StartDatabase(ctx context.Context) (Database, error) {
-	db, err := fixture.StartLocal(ctx)
+	db, err := pgcluster.Start(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("start local database: %w", err)
 	}
@@ -160,33 +182,34 @@ type localServer struct {
 	stopErr error
 }
 
-// StartServer implements Runtime: it runs the entry's binary with PORT and
-// DATABASE_URL set, in its own process group, and waits until it answers.
+// StartServer implements Runtime: it runs the entry's binary with PORT,
+// TFB_LISTEN_HOST=127.0.0.1 and DATABASE_URL set, in its own process group,
+// and waits until it answers.
 func (l *Local) StartServer(ctx context.Context, test config.Test, db Database, log io.Writer) (Server, error) {
 	l.mu.Lock()
-	bin := l.building[test.Name]
+	bin := l.binaries[test.Name]
 	l.mu.Unlock()
 	if bin == "" {
 		return nil, fmt.Errorf("entry %s was not built", test.Name)
 	}
 	port := test.Port
-	if l.ServerPort != 0 {
-		port = l.ServerPort
+	if l.opts.ServerPort != 0 {
+		port = l.opts.ServerPort
 	}
 	if err := CheckPortFree(port, "entry "+test.Name); err != nil {
 		return nil, err
 	}
 	args := []string{bin}
-	if l.Limits.CPUSet != "" {
-		args = append([]string{"taskset", "-c", l.Limits.CPUSet}, args...)
+	if l.opts.Limits.CPUSet != "" {
+		args = append([]string{"taskset", "-c", l.opts.Limits.CPUSet}, args...)
 	}
 	cmd := exec.Command(args[0], args[1:]...)
-	cmd.Env = append(os.Environ(), "PORT="+strconv.Itoa(port))
+	cmd.Env = append(os.Environ(), "PORT="+strconv.Itoa(port), "TFB_LISTEN_HOST=127.0.0.1")
 	if db != nil {
 		cmd.Env = append(cmd.Env, "DATABASE_URL="+db.URL())
 	}
-	if l.Limits.MemoryBytes > 0 {
-		cmd.Env = append(cmd.Env, "GOMEMLIMIT="+strconv.FormatInt(l.Limits.MemoryBytes, 10))
+	if l.opts.Limits.MemoryBytes > 0 {
+		cmd.Env = append(cmd.Env, "GOMEMLIMIT="+strconv.FormatInt(l.opts.Limits.MemoryBytes, 10))
 	}
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.SysProcAttr = childProcAttr()
@@ -298,11 +321,4 @@ func (l *Local) Close(ctx context.Context) error {
 		errs = append(errs, os.RemoveAll(dir))
 	}
 	return errors.Join(errs...)
-}
-
-func formatBytes(n int64) string {
-	if n <= 0 {
-		return ""
-	}
-	return strconv.FormatInt(n, 10)
 }

@@ -1,8 +1,8 @@
-// Package runtime starts what a verification or benchmark run needs — the
+// Package backend starts what a verification or benchmark run needs — the
 // database, an entry's server and the load generator — either as Docker
 // containers or as local processes, measures the server's resource use, and
 // tears everything down again.
-package runtime
+package backend
 
 import (
 	"context"
@@ -49,10 +49,22 @@ type Runtime interface {
 	// ClientCores is the number of cores of the load generator's machine,
 	// which sets wrk's thread counts.
 	ClientCores() int
-	// Describe fills in the environment fields the runtime knows.
-	Describe() map[string]string
+	// Describe says where the roles run and how usage is measured.
+	Describe() Description
 	// Close stops and removes everything the runtime started and still runs.
 	Close(ctx context.Context) error
+}
+
+// Description is what a runtime tells about itself for the results'
+// environment block.
+type Description struct {
+	// Name is "docker" or "local".
+	Name string
+	// ServerHost, DatabaseHost and ClientHost are the Docker endpoints of
+	// the three roles; empty for the local runtime.
+	ServerHost, DatabaseHost, ClientHost string
+	// UsageNote says how the server's CPU time and peak memory are measured.
+	UsageNote string
 }
 
 // Database is a running hello_world database.
@@ -91,7 +103,7 @@ var ErrPortInUse = errors.New("port in use")
 // CheckPortFree returns an error naming the port when something on this
 // machine already listens on it.
 func CheckPortFree(port int, who string) error {
-	l, err := net.Listen("tcp", ":"+strconv.Itoa(port))
+	l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
 	if err != nil {
 		return fmt.Errorf("%w: port %d, which %s listens on, is already taken by another process (stop it, or pass --server-port)", ErrPortInUse, port, who)
 	}

@@ -1,14 +1,16 @@
-// Package containers runs the project's images with testcontainers-go on this
-// kind of machine: a local Docker engine, no image registry, no Ryuk.
+// Package dockertest runs the project's images in tests with
+// testcontainers-go on this kind of machine: a local Docker engine, no image
+// registry, no Ryuk. Production code never imports it; the image names,
+// builds, labels and reaping it uses are package docker's, shared with the
+// toolset's docker runtime.
 //
 // It prepares the testcontainers environment (Setup), tells whether an engine
 // answers (Available), finds the repository whose Dockerfiles it builds
-// (RepoRoot), vendors modules on the host for entry builds (Vendor), and runs
-// containers whose ports are published on 127.0.0.1 only and which are
-// removed when Terminate is called or, should the process die first, by the
-// next Reap on this machine (Run labels every container with its owner's
-// process id).
-package containers
+// (RepoRoot), and runs containers whose ports are published on 127.0.0.1 only
+// and which are removed when Terminate is called or, should the process die
+// first, by the next docker.Reap on this machine (Run labels every container
+// with its owner's process id).
+package dockertest
 
 import (
 	"bufio"
@@ -21,12 +23,10 @@ import (
 	"io"
 	"net/netip"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/moby/moby/api/types/container"
@@ -35,22 +35,12 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 	tclog "github.com/testcontainers/testcontainers-go/log"
 	"github.com/testcontainers/testcontainers-go/wait"
+
+	"github.com/go-tfb/suite/internal/docker"
 )
 
 // Module is the module path of the repository whose images this package builds.
 const Module = "github.com/go-tfb/suite"
-
-// Image names, as docker-compose.yml gives them.
-const (
-	DatabaseImage    = "go-tfb/database"
-	EntryImagePrefix = "go-tfb/"
-)
-
-// Labels on every container Run starts.
-const (
-	LabelOwnerPID  = "org.go-tfb.owner-pid"
-	LabelOwnerHost = "org.go-tfb.owner-host"
-)
 
 var setupOnce sync.Once
 
@@ -82,28 +72,6 @@ func Setup() {
 func localEngine() bool {
 	h := os.Getenv("DOCKER_HOST")
 	return h == "" || strings.HasPrefix(h, "unix://")
-}
-
-// newClient returns a plain Docker API client from the environment.
-func newClient() (*client.Client, error) {
-	return client.New(client.FromEnv)
-}
-
-// Available returns nil when a Docker engine answers within a few seconds,
-// else an error that says how to get one.
-func Available(ctx context.Context) error {
-	Setup()
-	cli, err := newClient()
-	if err != nil {
-		return fmt.Errorf("no Docker engine: %w", err)
-	}
-	defer cli.Close()
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	if _, err := cli.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
-		return fmt.Errorf("no Docker engine answers (run .ci/docker-setup): %w", err)
-	}
-	return nil
 }
 
 // RepoRoot returns the root of this repository: $TFB_REPO_ROOT, else the
@@ -140,65 +108,19 @@ func declares(gomod []byte, module string) bool {
 	return false
 }
 
-// Vendor runs root/.ci/docker-vendor, which vendors the module's
-// dependencies on the host into root/.docker-vendor (and lists the packages
-// to precompile), so that entry images build without downloading modules.
-// Concurrent callers on this machine take turns (the script locks).
-func Vendor(ctx context.Context, root string) error {
-	cmd := exec.CommandContext(ctx, "bash", filepath.Join(root, ".ci", "docker-vendor"))
-	cmd.Dir = root
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf(".ci/docker-vendor: %w\n%s", err, out)
-	}
-	return nil
-}
-
-// Build describes an image built from a Dockerfile of the repository.
-type Build struct {
-	Context    string            // directory, absolute or relative to the repository root
-	Dockerfile string            // relative to Context
-	Args       map[string]string // build arguments
-	Image      string            // repository:tag to give the image, kept after the container ends
-}
-
-// EntryBuild is the build of an entry's image from frameworks/Dockerfile
-// (the image docker-compose.yml names go-tfb/<entry>).
-func EntryBuild(entry string) Build {
-	return Build{
-		Context:    ".",
-		Dockerfile: "frameworks/Dockerfile",
-		Args:       baseImageArgs(map[string]string{"ENTRY": entry}, "GO_IMAGE"),
-		Image:      EntryImagePrefix + entry + ":latest",
-	}
-}
-
-// DatabaseBuild is the build of the database image from db/Dockerfile.
-func DatabaseBuild() Build {
-	return Build{
-		Context:    "db",
-		Dockerfile: "Dockerfile",
-		Args:       baseImageArgs(map[string]string{}, "BASE_IMAGE"),
-		Image:      DatabaseImage + ":latest",
-	}
-}
-
-// baseImageArgs passes GO_IMAGE / DEBIAN_IMAGE from the environment as the
-// Dockerfiles' base-image arguments, as docker-compose.yml does.
-func baseImageArgs(args map[string]string, arg string) map[string]string {
-	env := map[string]string{"GO_IMAGE": "GO_IMAGE", "BASE_IMAGE": "DEBIAN_IMAGE"}[arg]
-	if v := os.Getenv(env); v != "" {
-		args[arg] = v
-	}
-	return args
+// Available returns nil when a Docker engine answers within a few seconds,
+// else an error that says how to get one.
+func Available(ctx context.Context) error {
+	Setup()
+	return docker.Available(ctx, "")
 }
 
 // Request is what Run needs to start a container.
 type Request struct {
-	Build    *Build            // build the image first (cached layers make a rebuild quick)
+	Build    *docker.Build     // build the image first (cached layers make a rebuild quick)
 	Image    string            // or run this existing image
 	Env      map[string]string // environment
 	Ports    []string          // container ports to publish on 127.0.0.1, e.g. "5432/tcp"
-	HostNet  bool              // use the host's network instead (then Ports must be empty)
 	Network  string            // a Docker network to attach to, with Aliases on it
 	Aliases  []string          // the container's names on Network
 	ShmSize  int64             // /dev/shm size in bytes, 0 for Docker's default
@@ -212,21 +134,34 @@ type Request struct {
 // container it gets.
 func Run(ctx context.Context, req Request) (testcontainers.Container, error) {
 	Setup()
-	if err := Available(ctx); err != nil {
+	cli, err := docker.NewClient("")
+	if err != nil {
 		return nil, err
 	}
-	Reap(ctx)
+	defer cli.Close()
+	if err := docker.Ping(ctx, cli); err != nil {
+		return nil, err
+	}
+	docker.Reap(ctx, cli)
+	if b := req.Build; b != nil {
+		root, err := RepoRoot()
+		if err != nil {
+			return nil, err
+		}
+		var buildLog bytes.Buffer
+		if err := docker.BuildImage(ctx, cli, root, *b, &buildLog); err != nil {
+			return nil, fmt.Errorf("%w\nbuild log (end):\n%s", err, docker.Tail(buildLog.String(), 30))
+		}
+		req.Image = b.Image
+	}
 	cr := testcontainers.ContainerRequest{
 		Image:        req.Image,
 		Env:          req.Env,
 		ExposedPorts: req.Ports,
-		Labels:       ownerLabels(),
+		Labels:       docker.OwnerLabels(nil),
 		WaitingFor:   req.Waiting,
 		Networks:     nonEmpty(req.Network),
 		HostConfigModifier: func(hc *container.HostConfig) {
-			if req.HostNet {
-				hc.NetworkMode = "host"
-			}
 			if req.ShmSize > 0 {
 				hc.ShmSize = req.ShmSize
 			}
@@ -243,47 +178,12 @@ func Run(ctx context.Context, req Request) (testcontainers.Container, error) {
 	if req.Network != "" && len(req.Aliases) > 0 {
 		cr.NetworkAliases = map[string][]string{req.Network: req.Aliases}
 	}
-	var buildLog bytes.Buffer
-	if b := req.Build; b != nil {
-		root, err := RepoRoot()
-		if err != nil {
-			return nil, err
-		}
-		dir := b.Context
-		if !filepath.IsAbs(dir) {
-			dir = filepath.Join(root, dir)
-		}
-		repo, tag, _ := strings.Cut(b.Image, ":")
-		if tag == "" {
-			tag = "latest"
-		}
-		args := map[string]*string{}
-		for k, v := range b.Args {
-			args[k] = &v
-		}
-		cr.FromDockerfile = testcontainers.FromDockerfile{
-			Context:        dir,
-			Dockerfile:     b.Dockerfile,
-			BuildArgs:      args,
-			Repo:           repo,
-			Tag:            tag,
-			KeepImage:      true,
-			BuildLogWriter: &buildLog,
-			BuildOptionsModifier: func(o *client.ImageBuildOptions) {
-				o.Remove = true
-				o.ForceRemove = true
-			},
-		}
-	}
 	c, err := testcontainers.GenericContainer(ctx, testcontainers.GenericContainerRequest{
 		ContainerRequest: cr,
 		Started:          true,
 	})
 	if err != nil {
 		err = fmt.Errorf("start container: %w", err)
-		if buildLog.Len() > 0 && c == nil {
-			err = fmt.Errorf("%w\nbuild log (end):\n%s", err, tail(buildLog.String(), 30))
-		}
 		if c != nil {
 			n := req.LogLines
 			if n == 0 {
@@ -320,69 +220,12 @@ func Terminate(ctx context.Context, c testcontainers.Container) error {
 
 // Logs returns the last n lines of a container's output.
 func Logs(ctx context.Context, c testcontainers.Container, n int) string {
-	rc, err := c.Logs(ctx)
+	cli, err := docker.NewClient("")
 	if err != nil {
 		return ""
 	}
-	defer rc.Close()
-	b, _ := io.ReadAll(rc)
-	return tail(string(b), n)
-}
-
-func tail(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
-}
-
-// Reap removes the containers (and networks) that Run (and NewNetwork)
-// started on this machine for
-// processes that no longer run: what a test killed by a timeout left behind.
-// It never touches containers of live processes, of other machines, or
-// containers Run did not start (docker compose's, for example).
-func Reap(ctx context.Context) {
-	Setup()
-	cli, err := newClient()
-	if err != nil {
-		return
-	}
 	defer cli.Close()
-	host, _ := os.Hostname()
-	list, err := cli.ContainerList(ctx, client.ContainerListOptions{
-		All:     true,
-		Filters: make(client.Filters).Add("label", LabelOwnerPID).Add("label", LabelOwnerHost+"="+host),
-	})
-	if err != nil {
-		return
-	}
-	for _, c := range list.Items {
-		if orphan(c.Labels) {
-			cli.ContainerRemove(ctx, c.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
-		}
-	}
-	nets, err := cli.NetworkList(ctx, client.NetworkListOptions{
-		Filters: make(client.Filters).Add("label", LabelOwnerPID).Add("label", LabelOwnerHost+"="+host),
-	})
-	if err != nil {
-		return
-	}
-	for _, n := range nets.Items {
-		if orphan(n.Labels) {
-			cli.NetworkRemove(ctx, n.ID, client.NetworkRemoveOptions{})
-		}
-	}
-}
-
-func orphan(labels map[string]string) bool {
-	pid, err := strconv.Atoi(labels[LabelOwnerPID])
-	return err == nil && pid > 0 && !alive(pid)
-}
-
-func ownerLabels() map[string]string {
-	host, _ := os.Hostname()
-	return map[string]string{LabelOwnerPID: strconv.Itoa(os.Getpid()), LabelOwnerHost: host}
+	return docker.LogTail(ctx, cli, c.GetContainerID(), n)
 }
 
 // NewNetwork creates a bridge network for containers to reach each other by
@@ -390,7 +233,7 @@ func ownerLabels() map[string]string {
 // the containers on it are gone.
 func NewNetwork(ctx context.Context) (name string, remove func(context.Context) error, err error) {
 	Setup()
-	cli, err := newClient()
+	cli, err := docker.NewClient("")
 	if err != nil {
 		return "", nil, err
 	}
@@ -399,7 +242,7 @@ func NewNetwork(ctx context.Context) (name string, remove func(context.Context) 
 		return "", nil, err
 	}
 	name = "go-tfb-" + hex.EncodeToString(b)
-	res, err := cli.NetworkCreate(ctx, name, client.NetworkCreateOptions{Driver: "bridge", Labels: ownerLabels()})
+	res, err := cli.NetworkCreate(ctx, name, client.NetworkCreateOptions{Driver: "bridge", Labels: docker.OwnerLabels(nil)})
 	if err != nil {
 		cli.Close()
 		return "", nil, fmt.Errorf("create network: %w", err)
@@ -411,11 +254,6 @@ func NewNetwork(ctx context.Context) (name string, remove func(context.Context) 
 		}
 		return nil
 	}, nil
-}
-
-func alive(pid int) bool {
-	err := syscall.Kill(pid, 0)
-	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // Host returns the address for reaching a container's published ports.

@@ -1,0 +1,87 @@
+// Package docker is the project's one layer over the Docker engine API (the
+// moby client): the names of the images it builds, the labels that mark the
+// containers it starts with their owner, image builds from the repository's
+// Dockerfiles with modules vendored on the host, database readiness, log
+// tails, and the reaping of what a killed process left behind.
+//
+// The toolset's docker runtime and the container tests (package dockertest)
+// both build on it, so that both name, label and remove containers the same
+// way.
+package docker
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/moby/moby/client"
+
+	"github.com/go-tfb/suite/internal/owner"
+)
+
+// Image names, as docker-compose.yml gives them.
+const (
+	DatabaseImage = "go-tfb/database"
+	WrkImage      = "go-tfb/wrk"
+	// EntryImagePrefix + entry name is an entry's image.
+	EntryImagePrefix = "go-tfb/"
+)
+
+// EntryImage is the image of the named entry.
+func EntryImage(entry string) string { return EntryImagePrefix + entry }
+
+// Labels on every container and network the project starts: the starting
+// process's id and its machine's name. Reap removes what carries them when
+// that process no longer runs on this machine.
+const (
+	LabelOwnerPID  = "org.go-tfb.owner-pid"
+	LabelOwnerHost = "org.go-tfb.owner-host"
+)
+
+// OwnerLabels returns the owner labels of this process, merged into extra
+// (which may be nil) and returned.
+func OwnerLabels(extra map[string]string) map[string]string {
+	if extra == nil {
+		extra = map[string]string{}
+	}
+	extra[LabelOwnerPID] = strconv.Itoa(os.Getpid())
+	extra[LabelOwnerHost] = owner.Hostname()
+	return extra
+}
+
+// NewClient returns a client of the engine at host ("" means DOCKER_HOST or
+// the local socket).
+func NewClient(host string) (*client.Client, error) {
+	opts := []client.Opt{client.FromEnv}
+	if host != "" {
+		opts = append(opts, client.WithHost(host))
+	}
+	cli, err := client.New(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("docker endpoint %q: %w", host, err)
+	}
+	return cli, nil
+}
+
+// Ping returns nil when the client's engine answers within a few seconds,
+// else an error that says how to get one.
+func Ping(ctx context.Context, cli *client.Client) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if _, err := cli.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
+		return fmt.Errorf("no Docker engine answers at %s (start one, e.g. with .ci/docker-setup, or use --runtime local): %w", cli.DaemonHost(), err)
+	}
+	return nil
+}
+
+// Available returns nil when the engine at host ("" for the default) answers.
+func Available(ctx context.Context, host string) error {
+	cli, err := NewClient(host)
+	if err != nil {
+		return err
+	}
+	defer cli.Close()
+	return Ping(ctx, cli)
+}

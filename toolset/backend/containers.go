@@ -1,0 +1,319 @@
+package backend
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
+
+	"github.com/go-tfb/suite/db"
+	"github.com/go-tfb/suite/db/pgcluster"
+	"github.com/go-tfb/suite/internal/docker"
+	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/wrk"
+)
+
+func (d *Docker) track(id string, e *engine) {
+	d.mu.Lock()
+	d.containers[id] = e
+	d.mu.Unlock()
+}
+
+// remove force-removes a container and forgets it.
+func (d *Docker) remove(ctx context.Context, id string) error {
+	d.mu.Lock()
+	e := d.containers[id]
+	delete(d.containers, id)
+	d.mu.Unlock()
+	if e == nil {
+		return nil
+	}
+	_, err := e.cli.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
+	if err != nil && !cerrdefs.IsNotFound(err) {
+		return fmt.Errorf("remove container %.12s: %w", id, err)
+	}
+	return nil
+}
+
+// run creates a container with host networking and the owner labels, copies
+// files (path in the container -> content) into it, and starts it.
+func (d *Docker) run(ctx context.Context, e *engine, cfg *container.Config, host *container.HostConfig, name string, files map[string]string) (string, error) {
+	host.NetworkMode = "host"
+	cfg.Labels = docker.OwnerLabels(cfg.Labels)
+	created, err := e.cli.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: host, Name: name})
+	if err != nil {
+		if cerrdefs.IsNotFound(err) {
+			return "", fmt.Errorf("image %s not found on %s: it is built by the toolset; is the build base present (.ci/docker-setup)? %w", cfg.Image, e.cli.DaemonHost(), err)
+		}
+		return "", fmt.Errorf("create container from %s: %w", cfg.Image, err)
+	}
+	d.track(created.ID, e)
+	for path, content := range files {
+		if err := copyFile(ctx, e.cli, created.ID, path, content); err != nil {
+			_ = d.remove(context.WithoutCancel(ctx), created.ID)
+			return "", err
+		}
+	}
+	if _, err := e.cli.ContainerStart(ctx, created.ID, client.ContainerStartOptions{}); err != nil {
+		_ = d.remove(context.WithoutCancel(ctx), created.ID)
+		return "", fmt.Errorf("start container from %s: %w", cfg.Image, err)
+	}
+	return created.ID, nil
+}
+
+// copyFile writes a readable file into a created container.
+func copyFile(ctx context.Context, cli *client.Client, id, path, content string) error {
+	dir, name := path[:strings.LastIndexByte(path, '/')+1], path[strings.LastIndexByte(path, '/')+1:]
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(content)), ModTime: time.Unix(0, 0)}); err != nil {
+		return err
+	}
+	io.WriteString(tw, content)
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	if _, err := cli.CopyToContainer(ctx, id, client.CopyToContainerOptions{DestinationPath: dir, Content: &buf}); err != nil {
+		return fmt.Errorf("copy %s into container %.12s: %w", path, id, err)
+	}
+	return nil
+}
+
+type dockerDatabase struct {
+	d   *Docker
+	id  string
+	url string
+}
+
+func (db *dockerDatabase) URL() string { return db.url }
+
+func (db *dockerDatabase) Close(ctx context.Context) error { return db.d.remove(ctx, db.id) }
+
+// hbaPath is where the database container gets the access rules tfb writes.
+const hbaPath = "/var/lib/postgresql/tfb_hba.conf"
+
+// StartDatabase implements Runtime: a container of the database image on the
+// database engine, on a free port when that engine is local. It listens on
+// 127.0.0.1 when the server and this process share its machine, else on the
+// address they reach it at, and admits password logins from loopback and
+// from those machines only.
+func (d *Docker) StartDatabase(ctx context.Context) (Database, error) {
+	port := db.Port
+	if d.database.local {
+		p, err := pgcluster.FreePort()
+		if err != nil {
+			return nil, err
+		}
+		port = p
+	}
+	listen, hba, err := d.databaseAccess()
+	if err != nil {
+		return nil, fmt.Errorf("start database: %w", err)
+	}
+	// Loopback always, for the image's health check.
+	listenAddresses := "127.0.0.1"
+	if listen != listenAddresses {
+		listenAddresses += "," + listen
+	}
+	id, err := d.run(ctx, d.database, &container.Config{
+		Image: docker.DatabaseImage,
+		// PGPORT is the port the image's health check probes.
+		Env: []string{"PGPORT=" + strconv.Itoa(port)},
+		Cmd: []string{"postgres", "-D", "/var/lib/postgresql/data", "-p", strconv.Itoa(port),
+			"-c", "listen_addresses=" + listenAddresses, "-c", "hba_file=" + hbaPath},
+	}, &container.HostConfig{}, "tfb-database-"+strconv.Itoa(port), map[string]string{hbaPath: hba})
+	if err != nil {
+		return nil, fmt.Errorf("start database: %w", err)
+	}
+	dbase := &dockerDatabase{d: d, id: id, url: db.URL(listen, port)}
+	if err := docker.WaitDatabase(ctx, dbase.url, ReadyTimeout); err != nil {
+		logs := docker.LogTail(context.WithoutCancel(ctx), d.database.cli, id, 20)
+		_ = dbase.Close(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("database container: %w\ncontainer log (end):\n%s", err, logs)
+	}
+	return dbase, nil
+}
+
+// databaseAccess returns the database's listen address and its pg_hba.conf:
+// the local socket trusted (for the image's own tools), password logins from
+// loopback, and from the server's and this process's machines when the
+// database lives elsewhere.
+func (d *Docker) databaseAccess() (listen, hba string, err error) {
+	listen, err = d.database.addressFor(d.server)
+	if err != nil {
+		return "", "", err
+	}
+	rules := []string{"local all all trust", "host all all 127.0.0.1/32 scram-sha-256", "host all all ::1/128 scram-sha-256"}
+	if listen != "127.0.0.1" {
+		// A local database is reached at its own address from this machine.
+		seen := map[string]bool{"127.0.0.1": true}
+		if d.database.local {
+			seen[listen] = true
+			rules = append(rules, "host all all "+hostCIDR(listen)+" scram-sha-256")
+		}
+		for _, peer := range []*engine{d.server, here} {
+			ip, err := peer.addressFor(d.database)
+			if err != nil {
+				return "", "", err
+			}
+			if !seen[ip] {
+				seen[ip] = true
+				rules = append(rules, "host all all "+hostCIDR(ip)+" scram-sha-256")
+			}
+		}
+	}
+	return listen, strings.Join(rules, "\n") + "\n", nil
+}
+
+// hostCIDR is the one-address network of ip.
+func hostCIDR(ip string) string {
+	if strings.Contains(ip, ":") {
+		return ip + "/128"
+	}
+	return ip + "/32"
+}
+
+type dockerServer struct {
+	d       *Docker
+	e       *engine
+	id      string
+	baseURL string
+	exited  chan struct{}
+	stop    sync.Once
+	stopErr error
+}
+
+// StartServer implements Runtime: the entry's image on the server engine with
+// the CPU set and memory limit, PORT, TFB_LISTEN_HOST and DATABASE_URL set,
+// its output copied to log, and readiness polled. The entry listens on
+// 127.0.0.1 when the client and this process share its machine, else on the
+// address the client reaches it at.
+func (d *Docker) StartServer(ctx context.Context, test config.Test, database Database, log io.Writer) (Server, error) {
+	port := test.Port
+	if d.opts.ServerPort != 0 {
+		port = d.opts.ServerPort
+	}
+	if d.server.local {
+		if err := CheckPortFree(port, "entry "+test.Name); err != nil {
+			return nil, err
+		}
+	}
+	listen, err := d.server.addressFor(d.client)
+	if err != nil {
+		return nil, fmt.Errorf("entry %s: %w", test.Name, err)
+	}
+	env := []string{"PORT=" + strconv.Itoa(port), "TFB_LISTEN_HOST=" + listenHost(listen)}
+	if database != nil {
+		env = append(env, "DATABASE_URL="+database.URL())
+	}
+	host := &container.HostConfig{}
+	host.CpusetCpus = d.opts.Limits.CPUSet
+	if d.opts.Limits.MemoryBytes > 0 {
+		host.Memory = d.opts.Limits.MemoryBytes
+		host.MemorySwap = d.opts.Limits.MemoryBytes // no swap beyond the limit
+	}
+	id, err := d.run(ctx, d.server, &container.Config{Image: docker.EntryImage(test.Name), Env: env}, host, "tfb-server-"+test.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("entry %s: %w", test.Name, err)
+	}
+	s := &dockerServer{d: d, e: d.server, id: id, baseURL: "http://" + listenHost(listen) + ":" + strconv.Itoa(port), exited: make(chan struct{})}
+	go s.follow(context.WithoutCancel(ctx), log)
+	if err := WaitReady(ctx, s.baseURL, ReadyURL(test), ReadyTimeout, s.exited); err != nil {
+		_ = s.Stop(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("entry %s: %w", test.Name, err)
+	}
+	return s, nil
+}
+
+// follow copies the container's output to log until it exits, then closes exited.
+func (s *dockerServer) follow(ctx context.Context, log io.Writer) {
+	defer close(s.exited)
+	logs, err := s.e.cli.ContainerLogs(ctx, s.id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Follow: true})
+	if err != nil {
+		slog.Debug("container logs", "err", err)
+		wait := s.e.cli.ContainerWait(ctx, s.id, client.ContainerWaitOptions{Condition: container.WaitConditionNotRunning})
+		select {
+		case <-wait.Result:
+		case <-wait.Error:
+		}
+		return
+	}
+	defer logs.Close()
+	_, _ = stdcopy.StdCopy(log, log, logs)
+}
+
+func (s *dockerServer) BaseURL() string { return s.baseURL }
+
+// Stop removes the container (stopping it first, with a grace period).
+func (s *dockerServer) Stop(ctx context.Context) error {
+	s.stop.Do(func() {
+		grace := int(stopGrace / time.Second)
+		_, _ = s.e.cli.ContainerStop(ctx, s.id, client.ContainerStopOptions{Timeout: &grace})
+		s.stopErr = s.d.remove(ctx, s.id)
+	})
+	return s.stopErr
+}
+
+// RunLoad implements Runtime: wrk in a container of the wrk image on the
+// client engine, with host networking; its output is read from the
+// container's log.
+func (d *Docker) RunLoad(ctx context.Context, run wrk.Run) (string, string, error) {
+	if run.Pipeline > 0 {
+		run.ScriptPath = "/" + wrk.PipelineScriptName
+	}
+	// The open-file limit is the engine's default: wrk needs one descriptor
+	// per connection (16384 at the largest plaintext level), so the engine's
+	// default must allow that (dockerd's --default-ulimit nofile).
+	exitCode, out, err := d.runWrk(ctx, run.Args())
+	if err != nil {
+		return run.CommandLine(), out, err
+	}
+	if exitCode != 0 {
+		return run.CommandLine(), out, fmt.Errorf("wrk exited with status %d", exitCode)
+	}
+	return run.CommandLine(), out, nil
+}
+
+// runWrk runs wrk with args in a container of the wrk image on the client
+// engine, removes the container, and returns wrk's exit status and output.
+func (d *Docker) runWrk(ctx context.Context, args []string) (exitCode int64, out string, err error) {
+	id, err := d.run(ctx, d.client, &container.Config{
+		Image: docker.WrkImage, Cmd: append([]string{"wrk"}, args...), Tty: true,
+	}, &container.HostConfig{}, "", nil)
+	if err != nil {
+		return 0, "", err
+	}
+	defer func() { _ = d.remove(context.WithoutCancel(ctx), id) }()
+	wait := d.client.cli.ContainerWait(ctx, id, client.ContainerWaitOptions{Condition: container.WaitConditionNotRunning})
+	select {
+	case res := <-wait.Result:
+		exitCode = res.StatusCode
+	case err := <-wait.Error:
+		if ctx.Err() != nil {
+			return 0, "", ctx.Err()
+		}
+		return 0, "", fmt.Errorf("wait for wrk: %w", err)
+	}
+	logs, err := d.client.cli.ContainerLogs(ctx, id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true})
+	if err != nil {
+		return exitCode, "", fmt.Errorf("wrk output: %w", err)
+	}
+	defer logs.Close()
+	raw, err := io.ReadAll(logs)
+	text := strings.ReplaceAll(string(raw), "\r\n", "\n")
+	if err != nil {
+		return exitCode, text, fmt.Errorf("wrk output: %w", err)
+	}
+	return exitCode, text, nil
+}

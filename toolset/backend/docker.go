@@ -1,0 +1,180 @@
+package backend
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/moby/moby/client"
+
+	"github.com/go-tfb/suite/internal/docker"
+	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/wrk"
+)
+
+//go:embed wrk.Dockerfile
+var wrkDockerfile []byte
+
+// DockerOptions configure the docker runtime.
+type DockerOptions struct {
+	// RepoDir is the repository root holding db/ and frameworks/.
+	RepoDir string
+	// Limits apply to every entry's container.
+	Limits Limits
+	// ServerPort, when non-zero, replaces every entry's configured port.
+	ServerPort int
+	// Hosts are the engines of the three roles; empty ones are the default
+	// engine.
+	Hosts DockerHosts
+	// UseExistingImages skips the image builds and uses the images already
+	// on the engines (an error names any that is missing).
+	UseExistingImages bool
+}
+
+// Docker runs the database, the entries and wrk as containers with host
+// networking, each role on its own engine if asked. On one machine everything
+// listens on 127.0.0.1 only; when roles live on other machines, the database
+// and the entries listen on the address the other roles reach them at and
+// the database admits only the machines that use it.
+type Docker struct {
+	opts                     DockerOptions
+	server, database, client *engine
+	clientCores              int
+
+	mu           sync.Mutex
+	containers   map[string]*engine // id -> engine, for Close
+	vendoredFrom []byte             // go.mod+go.sum when .docker-vendor was last refreshed
+}
+
+// NewDocker connects to the engines of the three roles.
+func NewDocker(ctx context.Context, opts DockerOptions) (*Docker, error) {
+	d := &Docker{opts: opts, containers: map[string]*engine{}}
+	var err error
+	if d.server, err = newEngine(ctx, opts.Hosts.Server); err != nil {
+		return nil, err
+	}
+	if d.database, err = newEngine(ctx, opts.Hosts.Database); err != nil {
+		return nil, err
+	}
+	if d.client, err = newEngine(ctx, opts.Hosts.Client); err != nil {
+		return nil, err
+	}
+	info, err := d.client.cli.Info(ctx, client.InfoOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("docker info on the client engine: %w", err)
+	}
+	d.clientCores = max(1, info.Info.NCPU)
+	return d, nil
+}
+
+// Name implements Runtime.
+func (d *Docker) Name() string { return "docker" }
+
+// ClientCores implements Runtime: the client engine's CPU count.
+func (d *Docker) ClientCores() int { return d.clientCores }
+
+// Describe implements Runtime.
+func (d *Docker) Describe() Description {
+	return Description{
+		Name:         d.Name(),
+		ServerHost:   d.server.cli.DaemonHost(),
+		DatabaseHost: d.database.cli.DaemonHost(),
+		ClientHost:   d.client.cli.DaemonHost(),
+		UsageNote:    "docker runtime: serverCpuSeconds from the container's CPU usage, serverPeakMemoryBytes the highest memory usage (less inactive file cache) in its stats stream",
+	}
+}
+
+// Prepare implements Runtime: it removes what a killed earlier run left, and
+// builds the database image, and the wrk image when load will be generated.
+func (d *Docker) Prepare(ctx context.Context, needLoad bool) error {
+	for _, e := range d.engines() {
+		docker.Reap(ctx, e.cli)
+	}
+	if d.opts.UseExistingImages {
+		if err := docker.RequireImage(ctx, d.database.cli, docker.DatabaseImage); err != nil {
+			return err
+		}
+		if needLoad {
+			return docker.RequireImage(ctx, d.client.cli, docker.WrkImage)
+		}
+		return nil
+	}
+	if err := d.refreshVendor(ctx); err != nil {
+		return err
+	}
+	var log bytes.Buffer
+	if err := docker.BuildImage(ctx, d.database.cli, d.opts.RepoDir, docker.DatabaseBuild(), &log); err != nil {
+		return fmt.Errorf("build the database image from db/Dockerfile: %w\n%s", err, docker.Tail(log.String(), 20))
+	}
+	if needLoad {
+		log.Reset()
+		wrkBuild := docker.Build{
+			Files:      map[string][]byte{"Dockerfile": wrkDockerfile, wrk.PipelineScriptName: []byte(wrk.PipelineScript)},
+			Dockerfile: "Dockerfile",
+			Image:      docker.WrkImage,
+		}
+		if err := docker.BuildImage(ctx, d.client.cli, d.opts.RepoDir, wrkBuild, &log); err != nil {
+			return fmt.Errorf("build the wrk image (Debian's wrk package): %w\n%s", err, docker.Tail(log.String(), 20))
+		}
+	}
+	return nil
+}
+
+// Build implements Runtime by building frameworks/Dockerfile with ENTRY set.
+// When the entry does not compile, the error shows the compiler's first
+// messages.
+func (d *Docker) Build(ctx context.Context, test config.Test, log io.Writer) error {
+	if d.opts.UseExistingImages {
+		return docker.RequireImage(ctx, d.server.cli, docker.EntryImage(test.Name))
+	}
+	if err := d.refreshVendor(ctx); err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	err := docker.BuildImage(ctx, d.server.cli, d.opts.RepoDir, docker.EntryBuild(test.Name), io.MultiWriter(log, &out))
+	if err != nil {
+		return buildError(fmt.Sprintf("docker build -f frameworks/Dockerfile --build-arg ENTRY=%s", test.Name), err, out.String())
+	}
+	return nil
+}
+
+// refreshVendor re-vendors when go.mod or go.sum changed since the last
+// time (or on first use), so a long run survives module changes.
+func (d *Docker) refreshVendor(ctx context.Context) error {
+	sums := moduleFiles(d.opts.RepoDir)
+	d.mu.Lock()
+	same := d.vendoredFrom != nil && bytes.Equal(d.vendoredFrom, sums)
+	d.mu.Unlock()
+	if same {
+		return nil
+	}
+	if err := docker.Vendor(ctx, d.opts.RepoDir); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	d.vendoredFrom = sums
+	d.mu.Unlock()
+	return nil
+}
+
+// Close implements Runtime: it force-removes every container still tracked.
+func (d *Docker) Close(ctx context.Context) error {
+	d.mu.Lock()
+	ids := make([]string, 0, len(d.containers))
+	for id := range d.containers {
+		ids = append(ids, id)
+	}
+	d.mu.Unlock()
+	var errs []error
+	for _, id := range ids {
+		errs = append(errs, d.remove(ctx, id))
+	}
+	for _, e := range []*engine{d.server, d.database, d.client} {
+		e.cli.Close()
+	}
+	return errors.Join(errs...)
+}

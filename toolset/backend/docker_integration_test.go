@@ -1,0 +1,136 @@
+package backend
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/moby/moby/client"
+
+	"github.com/go-tfb/suite/db/fixture"
+	"github.com/go-tfb/suite/internal/docker"
+	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/wrk"
+)
+
+// dockerRuntime returns a docker runtime on the default engine, closed when
+// the test ends. Without an engine the test skips, and fails under CI=true.
+func dockerRuntime(t *testing.T, opts DockerOptions) *Docker {
+	t.Helper()
+	ctx := t.Context()
+	if err := docker.Available(ctx, ""); err != nil {
+		fixture.Unavailable(t, err)
+	}
+	d, err := NewDocker(ctx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := d.Close(context.WithoutCancel(ctx)); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
+	return d
+}
+
+// TestDockerDatabase starts the database as tfb does and checks that it
+// listens on 127.0.0.1 only, on the port tfb chose, and that the image's
+// health check probes that port (the container turns healthy).
+func TestDockerDatabase(t *testing.T) {
+	d := dockerRuntime(t, DockerOptions{RepoDir: absRepoRoot(t)})
+	ctx := t.Context()
+	if err := d.Prepare(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	database, err := d.StartDatabase(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer database.Close(context.WithoutCancel(ctx))
+	u, err := url.Parse(database.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Hostname() != "127.0.0.1" {
+		t.Errorf("URL %s is not on 127.0.0.1", database.URL())
+	}
+	port, _ := strconv.Atoi(u.Port())
+	if port == 5432 {
+		t.Errorf("the database runs on 5432; tfb picks a free port on a local engine")
+	}
+	requireLoopbackOnly(t, "the database container", port)
+
+	id := database.(*dockerDatabase).id
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		info, err := d.database.cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := info.Container.State.Health
+		if h != nil && h.Status == "healthy" {
+			break
+		}
+		if h == nil || h.Status == "unhealthy" || time.Now().After(deadline) {
+			t.Fatalf("the database container is not healthy: %+v", h)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+// TestDockerBuildShowsCompilerMessages builds an entry that does not
+// compile, from a temporary repository whose frameworks/Dockerfile compiles
+// it in the Go image, and checks that the error shows the compiler's
+// messages.
+func TestDockerBuildShowsCompilerMessages(t *testing.T) {
+	goImage := docker.EntryBuild("x").Args["GO_IMAGE"]
+	if goImage == "" {
+		goImage = "golang:1.26-bookworm"
+	}
+	repo := brokenRepo(t, map[string]string{
+		"frameworks/Dockerfile": "FROM " + goImage + "\nENV GOTOOLCHAIN=local GOPROXY=off CGO_ENABLED=0\nARG ENTRY\nWORKDIR /src\nCOPY . .\nRUN go build -o /entry ./frameworks/${ENTRY}\n",
+	})
+	d := dockerRuntime(t, DockerOptions{RepoDir: repo})
+	if err := docker.RequireImage(t.Context(), d.server.cli, goImage); err != nil {
+		fixture.Unavailable(t, err)
+	}
+	var log strings.Builder
+	err := d.Build(t.Context(), config.Test{Name: "broken"}, &log)
+	requireCompilerMessages(t, err)
+}
+
+// TestDockerWrk builds the wrk image, checks that it runs unprivileged, and
+// runs it against a server on 127.0.0.1 of this machine.
+func TestDockerWrk(t *testing.T) {
+	d := dockerRuntime(t, DockerOptions{RepoDir: absRepoRoot(t)})
+	ctx := t.Context()
+	if err := d.Prepare(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	img, err := d.client.cli.ImageInspect(ctx, docker.WrkImage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u := img.Config.User; u == "" || u == "root" || strings.HasPrefix(u, "0") {
+		t.Errorf("%s runs as %q, want an unprivileged user", docker.WrkImage, u)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })}
+	go srv.Serve(l)
+	defer srv.Close()
+	_, out, err := d.RunLoad(ctx, wrk.Run{URL: "http://" + l.Addr().String() + "/", Connections: 1, Threads: 1, Duration: time.Second, Accept: "text/plain"})
+	if err != nil {
+		t.Fatalf("wrk: %v\n%s", err, out)
+	}
+	if !strings.Contains(out, "Requests/sec") {
+		t.Errorf("wrk's output has no Requests/sec:\n%s", out)
+	}
+}

@@ -1,0 +1,147 @@
+package backend
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	"github.com/moby/moby/client"
+
+	"github.com/go-tfb/suite/internal/docker"
+)
+
+// DockerHosts are the Docker endpoints of TFB's three roles; empty means
+// DOCKER_HOST or the local socket.
+type DockerHosts struct {
+	Server, Database, Client string
+}
+
+// DockerReachable pings every engine the hosts name and reports the first
+// that does not answer.
+func DockerReachable(ctx context.Context, hosts DockerHosts) error {
+	for _, h := range []string{hosts.Server, hosts.Database, hosts.Client} {
+		if err := docker.Available(ctx, h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// engine is one Docker endpoint in a role.
+type engine struct {
+	cli *client.Client
+	// addr is the engine's machine as this process names it: 127.0.0.1
+	// for a local engine, else the endpoint's host.
+	addr  string
+	local bool
+}
+
+// here is this process's machine, as a peer of the engines.
+var here = &engine{addr: "127.0.0.1", local: true}
+
+func newEngine(ctx context.Context, host string) (*engine, error) {
+	cli, err := docker.NewClient(host)
+	if err != nil {
+		return nil, err
+	}
+	if err := docker.Ping(ctx, cli); err != nil {
+		cli.Close()
+		return nil, err
+	}
+	addr, local := engineAddress(cli.DaemonHost())
+	return &engine{cli: cli, addr: addr, local: local}, nil
+}
+
+// engines returns the roles' engines, one per endpoint.
+func (d *Docker) engines() []*engine {
+	var list []*engine
+	seen := map[string]bool{}
+	for _, e := range []*engine{d.server, d.database, d.client} {
+		if !seen[e.cli.DaemonHost()] {
+			seen[e.cli.DaemonHost()] = true
+			list = append(list, e)
+		}
+	}
+	return list
+}
+
+// engineAddress is the host part of a Docker endpoint: 127.0.0.1 for a unix
+// socket (a local engine), else the TCP host.
+func engineAddress(endpoint string) (addr string, local bool) {
+	u, err := url.Parse(endpoint)
+	if err != nil || u.Scheme == "unix" || u.Scheme == "npipe" || u.Hostname() == "" {
+		return "127.0.0.1", true
+	}
+	h := u.Hostname()
+	if ip := net.ParseIP(h); (ip != nil && ip.IsLoopback()) || h == "localhost" {
+		return "127.0.0.1", true
+	}
+	return h, false
+}
+
+// addressFor is the IP address at which peer reaches e's machine:
+// 127.0.0.1 when both are this machine, this machine's address on the route
+// to peer when only e is local, else e's host resolved.
+func (e *engine) addressFor(peer *engine) (string, error) {
+	switch {
+	case e.local && peer.local:
+		return "127.0.0.1", nil
+	case e.local:
+		return addressToward(peer.addr)
+	default:
+		return resolveIP(e.addr)
+	}
+}
+
+// addressToward returns this machine's IP address on the route to host. No
+// packet is sent: a UDP socket is only connected, which picks the route.
+func addressToward(host string) (string, error) {
+	ip, err := resolveIP(host)
+	if err != nil {
+		return "", err
+	}
+	conn, err := net.Dial("udp", net.JoinHostPort(ip, "9"))
+	if err != nil {
+		return "", fmt.Errorf("find this machine's address toward %s: %w", host, err)
+	}
+	defer conn.Close()
+	return conn.LocalAddr().(*net.UDPAddr).IP.String(), nil
+}
+
+// resolveIP returns host's IP address (an IPv4 one when it has one).
+func resolveIP(host string) (string, error) {
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.String(), nil
+	}
+	ips, err := net.LookupIP(host)
+	if err != nil || len(ips) == 0 {
+		return "", fmt.Errorf("resolve host %s: %w", host, err)
+	}
+	for _, ip := range ips {
+		if ip.To4() != nil {
+			return ip.String(), nil
+		}
+	}
+	return ips[0].String(), nil
+}
+
+// listenHost is ip as an entry's TFB_LISTEN_HOST: IPv6 in brackets.
+func listenHost(ip string) string {
+	if net.ParseIP(ip).To4() == nil {
+		return "[" + ip + "]"
+	}
+	return ip
+}
+
+// moduleFiles returns go.mod and go.sum of repoDir, concatenated.
+func moduleFiles(repoDir string) []byte {
+	var sums []byte
+	for _, name := range []string{"go.mod", "go.sum"} {
+		data, _ := os.ReadFile(filepath.Join(repoDir, name))
+		sums = append(sums, data...)
+	}
+	return sums
+}
