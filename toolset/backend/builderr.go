@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/go-tfb/suite/internal/docker"
+	"github.com/go-tfb/suite/toolset/docker"
 )
 
 // compilerLines is how many of the compiler's messages a build error shows.

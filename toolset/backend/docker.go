@@ -11,7 +11,7 @@ import (
 
 	"github.com/moby/moby/client"
 
-	"github.com/go-tfb/suite/internal/docker"
+	"github.com/go-tfb/suite/toolset/docker"
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/wrk"
 )

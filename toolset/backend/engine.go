@@ -10,7 +10,7 @@ import (
 
 	"github.com/moby/moby/client"
 
-	"github.com/go-tfb/suite/internal/docker"
+	"github.com/go-tfb/suite/toolset/docker"
 )
 
 // DockerHosts are the Docker endpoints of TFB's three roles; empty means

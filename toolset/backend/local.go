@@ -16,8 +16,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/go-tfb/suite/db/pgcluster"
-	"github.com/go-tfb/suite/internal/owner"
+	"github.com/go-tfb/suite/toolset/pgcluster"
+	"github.com/go-tfb/suite/toolset/owner"
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/wrk"
 )

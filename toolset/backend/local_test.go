@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-tfb/suite/db/pgcluster"
+	"github.com/go-tfb/suite/toolset/pgcluster"
 	"github.com/go-tfb/suite/toolset/config"
 )
 

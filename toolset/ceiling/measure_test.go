@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-tfb/suite/db/fixture"
+	"github.com/go-tfb/suite/toolset/fixture"
 	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/config"
 )

@@ -11,7 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/go-tfb/suite/db/fixture"
+	"github.com/go-tfb/suite/toolset/fixture"
 )
 
 // TestPipeliner runs many concurrent world and fortune queries through one

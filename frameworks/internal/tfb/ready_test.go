@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-tfb/suite/db/fixture"
+	"github.com/go-tfb/suite/toolset/fixture"
 )
 
 // TestWaitReady checks the three ways WaitReady returns: the database

@@ -15,8 +15,8 @@ func TestBinaryLinksNoTestCode(t *testing.T) {
 	forbidden := []struct{ pkg, why string }{
 		{"testing", "the standard library's test framework"},
 		{"github.com/testcontainers/testcontainers-go", "the container tests' library"},
-		{"github.com/go-tfb/suite/db/fixture", "the test fixture"},
-		{"github.com/go-tfb/suite/internal/docker/dockertest", "the container tests' helper"},
+		{"github.com/go-tfb/suite/toolset/fixture", "the test fixture"},
+		{"github.com/go-tfb/suite/toolset/docker/dockertest", "the container tests' helper"},
 	}
 	for _, dep := range deps {
 		for _, f := range forbidden {

@@ -17,7 +17,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-tfb/suite/db/fixture"
+	"github.com/go-tfb/suite/toolset/fixture"
 	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/wrk"
 )

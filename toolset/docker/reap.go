@@ -7,7 +7,7 @@ import (
 
 	"github.com/moby/moby/client"
 
-	"github.com/go-tfb/suite/internal/owner"
+	"github.com/go-tfb/suite/toolset/owner"
 )
 
 // Reap removes the containers and networks that a process on this machine

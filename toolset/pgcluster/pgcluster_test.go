@@ -13,8 +13,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/go-tfb/suite/db/fixture"
-	"github.com/go-tfb/suite/db/pgcluster"
+	"github.com/go-tfb/suite/toolset/fixture"
+	"github.com/go-tfb/suite/toolset/pgcluster"
 )
 
 func start(t *testing.T) *pgcluster.Cluster {

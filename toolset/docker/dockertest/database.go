@@ -13,7 +13,7 @@ import (
 	"github.com/testcontainers/testcontainers-go/wait"
 
 	"github.com/go-tfb/suite/db"
-	"github.com/go-tfb/suite/internal/docker"
+	"github.com/go-tfb/suite/toolset/docker"
 )
 
 // Database is a running container of the database image.

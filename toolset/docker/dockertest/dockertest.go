@@ -36,7 +36,7 @@ import (
 	tclog "github.com/testcontainers/testcontainers-go/log"
 	"github.com/testcontainers/testcontainers-go/wait"
 
-	"github.com/go-tfb/suite/internal/docker"
+	"github.com/go-tfb/suite/toolset/docker"
 )
 
 // Module is the module path of the repository whose images this package builds.

@@ -18,7 +18,7 @@ import (
 
 	"github.com/moby/moby/client"
 
-	"github.com/go-tfb/suite/internal/owner"
+	"github.com/go-tfb/suite/toolset/owner"
 )
 
 // Image names, as docker-compose.yml gives them.
