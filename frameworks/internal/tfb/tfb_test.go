@@ -2,6 +2,7 @@ package tfb
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -99,6 +100,34 @@ func BenchmarkRenderFortunes(b *testing.B) {
 		fortunes = append(fortunes[:0], fixtureFortunes...)
 		if err := renderFortunes(&buf, fortunes); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestStatementsAsTFBCountsThem checks the statements' text against the
+// regular expressions TFB's verifier counts with: every statement names
+// world or fortune as a word, and only reads match "select", so the bulk
+// update's rows are not counted as rows read.
+func TestStatementsAsTFBCountsThem(t *testing.T) {
+	selects := regexp.MustCompile(`(?i)select`)
+	updates := regexp.MustCompile(`(?i)update`)
+	cases := []struct {
+		name, sql, table string
+		read, update     bool
+	}{
+		{"selectWorld", selectWorld, "world", true, false},
+		{"selectFortunes", selectFortunes, "fortune", true, false},
+		{"updateWorlds", updateWorlds, "world", false, true},
+	}
+	for _, c := range cases {
+		if !regexp.MustCompile(`(?i)\b` + c.table + `\b`).MatchString(c.sql) {
+			t.Errorf("%s does not name %s as a word: %q", c.name, c.table, c.sql)
+		}
+		if got := selects.MatchString(c.sql); got != c.read {
+			t.Errorf("%s: matches select = %v, want %v: %q", c.name, got, c.read, c.sql)
+		}
+		if got := updates.MatchString(c.sql); got != c.update {
+			t.Errorf("%s: matches update = %v, want %v: %q", c.name, got, c.update, c.sql)
 		}
 	}
 }
