@@ -23,7 +23,9 @@ func (e *fiberEntry) Get(path string) int {
 	return e.ctx.Response.StatusCode()
 }
 
-func newEntry(svc *tfb.Service) benchtest.Entry { return &fiberEntry{handler: newApp(svc).Handler()} }
+func newEntry(svc *tfb.Service) benchtest.Entry {
+	return &fiberEntry{handler: newApp(svc, tfb.Config{}).Handler()}
+}
 
 func BenchmarkTestTypes(b *testing.B) { benchtest.Run(b, newEntry) }
 

@@ -30,6 +30,8 @@ func (s *Service) World(ctx context.Context) (World, error) {
 	if err := s.check(); err != nil {
 		return World{}, err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	return s.pipe.world(ctx, randomID())
 }
 
@@ -39,6 +41,8 @@ func (s *Service) Worlds(ctx context.Context, n int) ([]World, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	worlds := randomWorlds(n)
 	if err := s.pipe.worlds(ctx, worlds); err != nil {
 		return nil, err
@@ -55,6 +59,8 @@ func (s *Service) UpdatedWorlds(ctx context.Context, n int) ([]World, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	worlds := randomWorlds(n)
 	if err := s.pipe.worlds(ctx, worlds); err != nil {
 		return nil, err
@@ -81,6 +87,8 @@ func (s *Service) CachedWorlds(ctx context.Context, n int) ([]World, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	worlds := make([]World, n)
 	for i := range worlds {
 		w, err := s.cache.Get(ctx, randomID(), s.loader)
