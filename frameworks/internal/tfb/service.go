@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/puddle/v2"
 	"github.com/maypok86/otter/v2"
@@ -38,8 +39,10 @@ type Service struct {
 	ready   atomic.Bool
 	log     *slog.Logger
 	timeout time.Duration // of each request's database work
-	cancel  context.CancelFunc
-	done    chan struct{}
+	// lastWarn is when unavailability was last logged, in Unix nanoseconds.
+	lastWarn atomic.Int64
+	cancel   context.CancelFunc
+	done     chan struct{}
 }
 
 // New returns a Service for the database at databaseURL whose requests get
@@ -91,6 +94,12 @@ func poolConfig(databaseURL string) (*pgxpool.Config, error) {
 	}
 	if !strings.Contains(databaseURL, "pool_max_conns=") {
 		cfg.MaxConns = int32(max(8, pipelineWorkers()))
+	}
+	// A request past its deadline gives up its connection at once instead
+	// of asking the server to cancel (pgx's default, which waits another
+	// second and a round trip on a connection that may be frozen).
+	cfg.ConnConfig.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.DeadlineContextWatcherHandler{Conn: c.Conn()}
 	}
 	return cfg, nil
 }
@@ -215,11 +224,22 @@ func (s *Service) ReportFailure(err error) (status int, body string) {
 		s.log.Debug("request abandoned", "err", err)
 		return http.StatusServiceUnavailable, ErrClientGone.Error()
 	case unavailable(err):
-		s.log.Warn("database unavailable", "err", err)
+		if s.warnDue() {
+			s.log.Warn("database unavailable; answering 503 (one line a second at most)", "err", err)
+		}
 		return http.StatusServiceUnavailable, ErrUnavailable.Error()
 	}
 	s.log.Error("request failed", "err", err)
 	return http.StatusInternalServerError, "database error"
+}
+
+// warnDue reports whether a second has passed since the last warning about
+// unavailability, and if so takes the turn to warn: an outage under load
+// fails thousands of requests a second.
+func (s *Service) warnDue() bool {
+	now := time.Now().UnixNano()
+	last := s.lastWarn.Load()
+	return now-last >= int64(time.Second) && s.lastWarn.CompareAndSwap(last, now)
 }
 
 // unavailable reports whether err means the database could not be used,
