@@ -127,7 +127,7 @@ func TestDatabaseDeadline(t *testing.T) {
 			if status, _, err := tryGet(p.base+test.JSONURL, 2*time.Second); err != nil || status != http.StatusOK {
 				t.Errorf("json with the database frozen: status %d, err %v", status, err)
 			}
-			within := time.Second + 2*connectTime(t, db.URL)
+			within := time.Second + 3*connectTime(t, db.URL)
 			proxy.thaw()
 			waitOK(t, p.base+test.DBURL, within)
 		})
@@ -146,7 +146,7 @@ func TestDatabaseRestart(t *testing.T) {
 		t.Run(test.Name, func(t *testing.T) {
 			proxy := newLateProxy(t, db.URL)
 			proxy.open(t)
-			p := runEntry(t, test, proxy.url, "TFB_DB_TIMEOUT=2s")
+			p := runEntry(t, test, proxy.url)
 			waitOK(t, p.base+test.DBURL, 10*time.Second)
 
 			var stop atomic.Bool
@@ -168,7 +168,7 @@ func TestDatabaseRestart(t *testing.T) {
 				time.Sleep(300 * time.Millisecond)
 				// Recovery must take at most a second more than opening a
 				// connection, which on a loaded machine takes a while.
-				within := time.Second + 2*connectTime(t, db.URL)
+				within := time.Second + 3*connectTime(t, db.URL)
 				proxy.drop()
 				time.Sleep(500 * time.Millisecond)
 				if status, body, _ := tryGet(p.base+test.DBURL, 5*time.Second); status != http.StatusServiceUnavailable {
