@@ -77,29 +77,48 @@ func TestBadDatabaseURL(t *testing.T) {
 	}
 }
 
+// levelRecorder is a slog.Handler that keeps the level of each record.
+type levelRecorder struct{ levels []slog.Level }
+
+func (r *levelRecorder) Enabled(context.Context, slog.Level) bool { return true }
+func (r *levelRecorder) Handle(_ context.Context, rec slog.Record) error {
+	r.levels = append(r.levels, rec.Level)
+	return nil
+}
+func (r *levelRecorder) WithAttrs([]slog.Attr) slog.Handler { return r }
+func (r *levelRecorder) WithGroup(string) slog.Handler      { return r }
+
+// TestReportFailure checks the status, body and log level of each kind of
+// failure: the database's unavailability is a warning, a client that left
+// is below it, anything else an error.
 func TestReportFailure(t *testing.T) {
-	s := &Service{log: slog.New(slog.DiscardHandler)}
 	cases := []struct {
-		name string
-		err  error
-		want int
+		name  string
+		err   error
+		want  int
+		level slog.Level
 	}{
-		{"not connected yet", ErrUnavailable, 503},
-		{"connect error", &pgconn.ConnectError{}, 503},
-		{"deadline", fmt.Errorf("read world 3: %w", context.DeadlineExceeded), 503},
-		{"client gone", fmt.Errorf("read world 3: %w", context.Canceled), 503},
-		{"eof", fmt.Errorf("read 2 worlds: %w", io.ErrUnexpectedEOF), 503},
-		{"reset", fmt.Errorf("send queries: %w", &net.OpError{Op: "read", Err: syscall.ECONNRESET}), 503},
-		{"conn closed", fmt.Errorf("x: %w", pgconn.ErrConnClosed), 503},
-		{"admin shutdown", &pgconn.PgError{Code: "57P01"}, 503},
-		{"connection failure", &pgconn.PgError{Code: "08006"}, 503},
-		{"permission denied", &pgconn.PgError{Code: "42501"}, 500},
-		{"other", errors.New("no rows"), 500},
+		{"not connected yet", ErrUnavailable, 503, slog.LevelWarn},
+		{"connect error", &pgconn.ConnectError{}, 503, slog.LevelWarn},
+		{"deadline", fmt.Errorf("read world 3: %w", context.DeadlineExceeded), 503, slog.LevelWarn},
+		{"client gone", fmt.Errorf("read world 3: %w", context.Canceled), 503, slog.LevelDebug},
+		{"eof", fmt.Errorf("read 2 worlds: %w", io.ErrUnexpectedEOF), 503, slog.LevelWarn},
+		{"reset", fmt.Errorf("send queries: %w", &net.OpError{Op: "read", Err: syscall.ECONNRESET}), 503, slog.LevelWarn},
+		{"conn closed", fmt.Errorf("x: %w", pgconn.ErrConnClosed), 503, slog.LevelWarn},
+		{"admin shutdown", &pgconn.PgError{Code: "57P01"}, 503, slog.LevelWarn},
+		{"connection failure", &pgconn.PgError{Code: "08006"}, 503, slog.LevelWarn},
+		{"permission denied", &pgconn.PgError{Code: "42501"}, 500, slog.LevelError},
+		{"other", errors.New("no rows"), 500, slog.LevelError},
 	}
 	for _, c := range cases {
+		rec := &levelRecorder{}
+		s := &Service{log: slog.New(rec)}
 		status, body := s.ReportFailure(c.err)
 		if status != c.want || body == "" || len(body) > 40 {
 			t.Errorf("%s: ReportFailure(%v) = %d %q, want %d and a short body", c.name, c.err, status, body, c.want)
+		}
+		if len(rec.levels) != 1 || rec.levels[0] != c.level {
+			t.Errorf("%s: logged at %v, want once at %v", c.name, rec.levels, c.level)
 		}
 	}
 }
