@@ -157,7 +157,9 @@ func TestDatabaseRestart(t *testing.T) {
 				path := []string{test.DBURL, test.QueryURL + "3", test.FortuneURL, test.UpdateURL + "3"}[i%4]
 				wg.Go(func() {
 					for !stop.Load() {
-						status, _, _ := tryGet(p.base+path, 5*time.Second)
+						// Longer than the database deadline: every request gets
+						// an answer.
+						status, _, _ := tryGet(p.base+path, 15*time.Second)
 						mu.Lock()
 						statuses[status]++
 						mu.Unlock()

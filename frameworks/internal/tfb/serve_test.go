@@ -24,7 +24,7 @@ func TestConfigFromEnv(t *testing.T) {
 	}{
 		{"defaults", nil, func(c Config) bool {
 			return c.Port == "8080" && c.DatabaseURL == DefaultDatabaseURL && c.ReadHeaderTimeout == 5*time.Second &&
-				c.ReadTimeout == 10*time.Second && c.IdleTimeout == time.Minute && c.DatabaseTimeout == 5*time.Second &&
+				c.ReadTimeout == 10*time.Second && c.IdleTimeout == time.Minute && c.DatabaseTimeout == 8*time.Second &&
 				c.ShutdownTimeout == 4*time.Second
 		}, ""},
 		{"set", map[string]string{"TFB_READ_HEADER_TIMEOUT": "250ms", "TFB_IDLE_TIMEOUT": "2s", "TFB_DB_TIMEOUT": "1s"}, func(c Config) bool {

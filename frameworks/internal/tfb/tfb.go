@@ -81,7 +81,8 @@ type Config struct {
 	// request before it is closed (TFB_IDLE_TIMEOUT, default 60s).
 	IdleTimeout time.Duration
 	// DatabaseTimeout bounds the database work of one request; past it the
-	// request answers 503 (TFB_DB_TIMEOUT, default 5s).
+	// request answers 503 (TFB_DB_TIMEOUT, default 8s: wrk's own timeout,
+	// past which a response counts as a timeout anyway).
 	DatabaseTimeout time.Duration
 	// ShutdownTimeout is how long a stopping entry waits for the requests
 	// in flight (TFB_SHUTDOWN_TIMEOUT, default 4s, under the grace that
@@ -94,7 +95,7 @@ const DefaultDatabaseURL = "postgres://benchmarkdbuser:benchmarkdbpass@tfb-datab
 
 // DefaultDatabaseTimeout is the database deadline of a request unless
 // TFB_DB_TIMEOUT sets another.
-const DefaultDatabaseTimeout = 5 * time.Second
+const DefaultDatabaseTimeout = 8 * time.Second
 
 // ConfigFromEnv reads the configuration from the environment, with its
 // defaults. A duration that does not parse, or is not positive, is an error
