@@ -170,6 +170,9 @@ func TestMain(m *testing.M) {
 	if rt != nil {
 		rt.Close(context.Background())
 	}
+	if binaries.dir != "" {
+		os.RemoveAll(binaries.dir)
+	}
 	os.Exit(code)
 }
 

@@ -1,21 +1,32 @@
 package frameworks_test
 
 import (
-	"io"
 	"net"
 	"net/url"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
-// lateProxy stands for a database that appears later: its URL points at a
+// lateProxy stands between an entry and its database. Its URL points at a
 // port where nothing listens until open, which then forwards connections to
-// the real database.
+// the real database. freeze holds every byte in both directions until thaw,
+// as a database that stops answering; drop cuts every connection and stops
+// listening, as a database that restarts, until open again.
 type lateProxy struct {
 	url    string
 	port   int
 	target string
+
+	gate   sync.RWMutex // held for writing while frozen
+	frozen atomic.Bool
+	held   chan struct{} // signalled when bytes arrive while frozen
+
+	mu    sync.Mutex
+	l     net.Listener
+	conns []net.Conn
+	wg    sync.WaitGroup
 }
 
 func newLateProxy(t *testing.T, databaseURL string) *lateProxy {
@@ -24,32 +35,28 @@ func newLateProxy(t *testing.T, databaseURL string) *lateProxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &lateProxy{port: freePort(t), target: u.Host}
+	p := &lateProxy{port: freePort(t), target: u.Host, held: make(chan struct{}, 1)}
 	u.Host = net.JoinHostPort("127.0.0.1", strconv.Itoa(p.port))
 	p.url = u.String()
+	t.Cleanup(func() {
+		p.thaw()
+		p.drop()
+		p.wg.Wait()
+	})
 	return p
 }
 
-// open starts listening and forwarding; the listener closes with the test.
+// open starts listening and forwarding.
 func (p *lateProxy) open(t *testing.T) {
 	t.Helper()
 	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p.port)))
 	if err != nil {
 		t.Fatalf("open the database proxy: %v", err)
 	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var conns []net.Conn
-	t.Cleanup(func() {
-		l.Close()
-		mu.Lock()
-		for _, c := range conns {
-			c.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
-	wg.Go(func() {
+	p.mu.Lock()
+	p.l = l
+	p.mu.Unlock()
+	p.wg.Go(func() {
 		for {
 			in, err := l.Accept()
 			if err != nil {
@@ -60,11 +67,64 @@ func (p *lateProxy) open(t *testing.T) {
 				in.Close()
 				continue
 			}
-			mu.Lock()
-			conns = append(conns, in, out)
-			mu.Unlock()
-			wg.Go(func() { io.Copy(out, in); out.Close() })
-			wg.Go(func() { io.Copy(in, out); in.Close() })
+			p.mu.Lock()
+			p.conns = append(p.conns, in, out)
+			p.mu.Unlock()
+			p.wg.Go(func() { p.pipe(out, in) })
+			p.wg.Go(func() { p.pipe(in, out) })
 		}
 	})
+}
+
+// pipe copies from src to dst, holding the bytes while the proxy is frozen.
+func (p *lateProxy) pipe(dst, src net.Conn) {
+	defer dst.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		if n > 0 {
+			if p.frozen.Load() {
+				select {
+				case p.held <- struct{}{}:
+				default:
+				}
+			}
+			p.gate.RLock()
+			_, werr := dst.Write(buf[:n])
+			p.gate.RUnlock()
+			if werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// freeze stops forwarding; bytes wait in the proxy until thaw.
+func (p *lateProxy) freeze() {
+	p.gate.Lock()
+	p.frozen.Store(true)
+}
+
+// thaw forwards again, held bytes first.
+func (p *lateProxy) thaw() {
+	if p.frozen.CompareAndSwap(true, false) {
+		p.gate.Unlock()
+	}
+}
+
+// drop closes the listener and every connection.
+func (p *lateProxy) drop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.l != nil {
+		p.l.Close()
+		p.l = nil
+	}
+	for _, c := range p.conns {
+		c.Close()
+	}
+	p.conns = nil
 }

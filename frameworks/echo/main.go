@@ -3,12 +3,8 @@
 package main
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/goccy/go-json"
 	"github.com/labstack/echo/v5"
@@ -17,14 +13,9 @@ import (
 )
 
 func main() {
-	cfg, svc := tfb.Setup("echo")
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	sc := echo.StartConfig{Address: cfg.Addr(), HideBanner: true, HidePort: true}
-	if err := sc.Start(ctx, newEcho(svc)); err != nil {
-		slog.Error("server stopped", "err", err)
-		os.Exit(1)
-	}
+	tfb.Run("echo", func(svc *tfb.Service, cfg tfb.Config) tfb.Server {
+		return cfg.HTTPServer(newEcho(svc))
+	})
 }
 
 // newEcho routes the test types to svc.
@@ -85,12 +76,19 @@ func (h *handlers) cachedQueries(c *echo.Context) error {
 	return h.respond(c, worlds, err)
 }
 
+// fortunes writes the page through c.Response(), Echo's
+// http.ResponseWriter, however many writes it takes; the status is sent
+// with the first one.
 func (h *handlers) fortunes(c *echo.Context) error {
-	if err := h.svc.Fortunes(c.Request().Context(), htmlPage{c}); err != nil {
+	c.Response().Header()["Content-Type"] = textHTML
+	if err := h.svc.Fortunes(c.Request().Context(), c.Response()); err != nil {
 		return h.fail(err)
 	}
 	return nil
 }
+
+// textHTML is the fortunes page's Content-Type, shared by every response.
+var textHTML = []string{"text/html; charset=utf-8"}
 
 // respond writes v as JSON, or returns the error's status and short body
 // for Echo's error handler to send.
@@ -102,15 +100,8 @@ func (h *handlers) respond(c *echo.Context, v any, err error) error {
 }
 
 func (h *handlers) fail(err error) error {
-	status, body := h.svc.Error(err)
+	status, body := h.svc.ReportFailure(err)
 	return echo.NewHTTPError(status, body)
-}
-
-// htmlPage hands the rendered fortunes page to c.HTMLBlob.
-type htmlPage struct{ c *echo.Context }
-
-func (p htmlPage) Write(b []byte) (int, error) {
-	return len(b), p.c.HTMLBlob(http.StatusOK, b)
 }
 
 // goccyJSON is an echo.JSONSerializer backed by goccy/go-json, shaped like

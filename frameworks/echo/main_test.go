@@ -19,3 +19,7 @@ func BenchmarkTestTypes(b *testing.B) { benchtest.Run(b, newEntry) }
 var allocBudget = map[string]float64{"plaintext": 1, "json": 1}
 
 func TestAllocationBudget(t *testing.T) { benchtest.CheckAllocs(t, newEntry, allocBudget) }
+
+// FuzzRequestPath checks that no request path panics the entry or gets a
+// handler 5xx (see benchtest.FuzzPaths).
+func FuzzRequestPath(f *testing.F) { benchtest.FuzzPaths(f, newEntry) }

@@ -3,8 +3,8 @@
 package main
 
 import (
-	"log/slog"
-	"os"
+	"context"
+	"net"
 
 	"github.com/goccy/go-json"
 	"github.com/gofiber/fiber/v3"
@@ -13,19 +13,22 @@ import (
 )
 
 func main() {
-	cfg, svc := tfb.Setup("fiber")
-	err := newApp(svc).Listen(cfg.Addr(), fiber.ListenConfig{DisableStartupMessage: true})
-	slog.Error("server stopped", "err", err)
-	os.Exit(1)
+	tfb.Run("fiber", func(svc *tfb.Service, cfg tfb.Config) tfb.Server {
+		return server{newApp(svc, cfg)}
+	})
 }
 
-// newApp routes the test types to svc.
-func newApp(svc *tfb.Service) *fiber.App {
+// newApp routes the test types to svc. fasthttp has one read timeout, for
+// the whole request; a test type's request is all header, so it gets the
+// header's.
+func newApp(svc *tfb.Service, cfg tfb.Config) *fiber.App {
 	h := &handlers{svc: svc}
 	app := fiber.New(fiber.Config{
 		ServerHeader: "Fiber",
 		JSONEncoder:  json.Marshal,
 		JSONDecoder:  json.Unmarshal,
+		ReadTimeout:  cfg.ReadHeaderTimeout,
+		IdleTimeout:  cfg.IdleTimeout,
 	})
 	app.Get("/plaintext", h.plaintext)
 	app.Get("/json", h.json)
@@ -92,5 +95,14 @@ func (h *handlers) respond(c fiber.Ctx, v any, err error) error {
 }
 
 func (h *handlers) fail(err error) error {
-	return fiber.NewError(h.svc.Error(err))
+	return fiber.NewError(h.svc.ReportFailure(err))
 }
+
+// server serves a fiber.App as a tfb.Server.
+type server struct{ app *fiber.App }
+
+func (s server) Serve(l net.Listener) error {
+	return s.app.Listener(l, fiber.ListenConfig{DisableStartupMessage: true})
+}
+
+func (s server) Shutdown(ctx context.Context) error { return s.app.ShutdownWithContext(ctx) }

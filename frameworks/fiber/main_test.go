@@ -23,7 +23,9 @@ func (e *fiberEntry) Get(path string) int {
 	return e.ctx.Response.StatusCode()
 }
 
-func newEntry(svc *tfb.Service) benchtest.Entry { return &fiberEntry{handler: newApp(svc).Handler()} }
+func newEntry(svc *tfb.Service) benchtest.Entry {
+	return &fiberEntry{handler: newApp(svc, tfb.Config{}).Handler()}
+}
 
 func BenchmarkTestTypes(b *testing.B) { benchtest.Run(b, newEntry) }
 
@@ -34,3 +36,7 @@ func BenchmarkTestTypes(b *testing.B) { benchtest.Run(b, newEntry) }
 var allocBudget = map[string]float64{"plaintext": 0, "json": 1}
 
 func TestAllocationBudget(t *testing.T) { benchtest.CheckAllocs(t, newEntry, allocBudget) }
+
+// FuzzRequestPath checks that no request path panics the entry or gets a
+// handler 5xx (see benchtest.FuzzPaths).
+func FuzzRequestPath(f *testing.F) { benchtest.FuzzPaths(f, newEntry) }

@@ -4,9 +4,7 @@ package main
 
 import (
 	"io"
-	"log/slog"
 	"net/http"
-	"os"
 
 	"github.com/gin-gonic/gin"
 	ginjson "github.com/gin-gonic/gin/codec/json"
@@ -16,10 +14,9 @@ import (
 )
 
 func main() {
-	cfg, svc := tfb.Setup("gin")
-	err := newRouter(svc).Run(cfg.Addr())
-	slog.Error("server stopped", "err", err)
-	os.Exit(1)
+	tfb.Run("gin", func(svc *tfb.Service, cfg tfb.Config) tfb.Server {
+		return cfg.HTTPServer(newRouter(svc))
+	})
 }
 
 // newRouter routes the test types to svc.
@@ -83,8 +80,11 @@ func (h *handlers) cachedQueries(c *gin.Context) {
 	h.respond(c, worlds, err)
 }
 
+// fortunes writes the page through c.Writer, Gin's http.ResponseWriter,
+// however many writes it takes; the status is sent with the first one.
 func (h *handlers) fortunes(c *gin.Context) {
-	if err := h.svc.Fortunes(c.Request.Context(), htmlPage{c}); err != nil {
+	c.Header("Content-Type", "text/html; charset=utf-8")
+	if err := h.svc.Fortunes(c.Request.Context(), c.Writer); err != nil {
 		h.fail(c, err)
 	}
 }
@@ -99,16 +99,8 @@ func (h *handlers) respond(c *gin.Context, v any, err error) {
 }
 
 func (h *handlers) fail(c *gin.Context, err error) {
-	status, body := h.svc.Error(err)
+	status, body := h.svc.ReportFailure(err)
 	c.String(status, body)
-}
-
-// htmlPage hands the rendered fortunes page to c.Data.
-type htmlPage struct{ c *gin.Context }
-
-func (p htmlPage) Write(b []byte) (int, error) {
-	p.c.Data(http.StatusOK, "text/html; charset=utf-8", b)
-	return len(b), nil
 }
 
 // goccyJSON is Gin's codec/json.Core backed by goccy/go-json, as Gin's own

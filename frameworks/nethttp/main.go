@@ -4,9 +4,7 @@ package main
 
 import (
 	"io"
-	"log/slog"
 	"net/http"
-	"os"
 
 	"github.com/goccy/go-json"
 
@@ -14,10 +12,9 @@ import (
 )
 
 func main() {
-	cfg, svc := tfb.Setup("nethttp")
-	err := http.ListenAndServe(cfg.Addr(), newHandler(svc))
-	slog.Error("server stopped", "err", err)
-	os.Exit(1)
+	tfb.Run("nethttp", func(svc *tfb.Service, cfg tfb.Config) tfb.Server {
+		return cfg.HTTPServer(newHandler(svc))
+	})
 }
 
 // newHandler routes the test types to svc.
@@ -101,7 +98,7 @@ func (h *handlers) respond(w http.ResponseWriter, v any, err error) {
 }
 
 func (h *handlers) fail(w http.ResponseWriter, err error) {
-	status, body := h.svc.Error(err)
+	status, body := h.svc.ReportFailure(err)
 	http.Error(w, body, status)
 }
 

@@ -19,13 +19,16 @@ const AdditionalFortune = "Additional fortune added at request time."
 var pageBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Fortunes reads every fortune, adds the request-time fortune, sorts them by
-// message and writes the rendered HTML page to w in a single Write, only
-// once it is complete: on error nothing has been written.
+// message and writes the rendered HTML page to w, only once it is complete:
+// on error nothing has been written, so the entry may still answer with an
+// error status.
 func (s *Service) Fortunes(ctx context.Context, w io.Writer) error {
 	if err := s.check(); err != nil {
 		return err
 	}
+	ctx, cancel := s.bound(ctx)
 	fortunes, err := s.pipe.fortunes(ctx)
+	cancel()
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -26,6 +27,7 @@ import (
 // own request only; a broken connection fails the requests it carried.
 type pipeliner struct {
 	pool      *pgxpool.Pool
+	timeout   time.Duration // of one pipeline's round trip
 	queue     chan *request
 	pipelines atomic.Int64 // sent so far
 }
@@ -84,9 +86,11 @@ func recycle(r *request) {
 	requests.Put(r)
 }
 
-// newPipeliner starts workers that share pool's connections.
-func newPipeliner(ctx context.Context, pool *pgxpool.Pool, workers int) *pipeliner {
-	p := &pipeliner{pool: pool, queue: make(chan *request, 4096)}
+// newPipeliner starts workers that share pool's connections. A pipeline
+// that takes longer than timeout (a frozen connection) is abandoned and its
+// connection closed, so no worker stays stuck behind it.
+func newPipeliner(ctx context.Context, pool *pgxpool.Pool, workers int, timeout time.Duration) *pipeliner {
+	p := &pipeliner{pool: pool, timeout: timeout, queue: make(chan *request, 4096)}
 	for range workers {
 		go p.work(ctx)
 	}
@@ -181,8 +185,11 @@ var (
 	binaryFormats2 = []int16{1, 1}
 )
 
-// run executes batch on one connection; it sets every request's err.
+// run executes batch on one connection within the pipeliner's timeout; it
+// sets every request's err.
 func (p *pipeliner) run(ctx context.Context, batch []*request) {
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
 	conn, err := p.pool.Acquire(ctx)
 	if err != nil {
 		fail(batch, fmt.Errorf("acquire connection: %w", err))

@@ -40,7 +40,7 @@ func TestPipeliner(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	p := newPipeliner(ctx, pool, 1)
+	p := newPipeliner(ctx, pool, 1, DefaultDatabaseTimeout)
 	const n = 300
 	run := func(t *testing.T, fortunesOK bool) {
 		var wg sync.WaitGroup

@@ -7,10 +7,11 @@
 package tfb
 
 import (
-	"log/slog"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"time"
 )
 
 // HelloWorld is the message of the json and plaintext test types.
@@ -62,20 +63,44 @@ func QueryCount(raw string) int {
 	return min(max(n, 1), MaxQueries)
 }
 
-// Config is how an entry is configured: by environment only.
+// Config is how an entry is configured: by environment only. Every
+// duration is read with time.ParseDuration ("500ms", "5s", "2m").
 type Config struct {
 	// Port is the TCP port to listen on (PORT, default 8080).
 	Port string
 	// DatabaseURL locates the hello_world database (DATABASE_URL, default
 	// postgres://benchmarkdbuser:benchmarkdbpass@tfb-database:5432/hello_world).
 	DatabaseURL string
+	// ReadHeaderTimeout bounds reading a request's header
+	// (TFB_READ_HEADER_TIMEOUT, default 5s).
+	ReadHeaderTimeout time.Duration
+	// ReadTimeout bounds reading a whole request (TFB_READ_TIMEOUT,
+	// default 10s).
+	ReadTimeout time.Duration
+	// IdleTimeout is how long a keep-alive connection may wait for its next
+	// request before it is closed (TFB_IDLE_TIMEOUT, default 60s).
+	IdleTimeout time.Duration
+	// DatabaseTimeout bounds the database work of one request; past it the
+	// request answers 503 (TFB_DB_TIMEOUT, default 8s: wrk's own timeout,
+	// past which a response counts as a timeout anyway).
+	DatabaseTimeout time.Duration
+	// ShutdownTimeout is how long a stopping entry waits for the requests
+	// in flight (TFB_SHUTDOWN_TIMEOUT, default 4s, under the grace that
+	// tfb and docker stop give before they kill).
+	ShutdownTimeout time.Duration
 }
 
 // DefaultDatabaseURL is the database every entry uses unless told otherwise.
 const DefaultDatabaseURL = "postgres://benchmarkdbuser:benchmarkdbpass@tfb-database:5432/hello_world"
 
-// ConfigFromEnv reads PORT and DATABASE_URL, with their defaults.
-func ConfigFromEnv() Config {
+// DefaultDatabaseTimeout is the database deadline of a request unless
+// TFB_DB_TIMEOUT sets another.
+const DefaultDatabaseTimeout = 8 * time.Second
+
+// ConfigFromEnv reads the configuration from the environment, with its
+// defaults. A duration that does not parse, or is not positive, is an error
+// naming the variable.
+func ConfigFromEnv() (Config, error) {
 	c := Config{Port: os.Getenv("PORT"), DatabaseURL: os.Getenv("DATABASE_URL")}
 	if c.Port == "" {
 		c.Port = "8080"
@@ -83,7 +108,30 @@ func ConfigFromEnv() Config {
 	if c.DatabaseURL == "" {
 		c.DatabaseURL = DefaultDatabaseURL
 	}
-	return c
+	durations := []struct {
+		env string
+		def time.Duration
+		v   *time.Duration
+	}{
+		{"TFB_READ_HEADER_TIMEOUT", 5 * time.Second, &c.ReadHeaderTimeout},
+		{"TFB_READ_TIMEOUT", 10 * time.Second, &c.ReadTimeout},
+		{"TFB_IDLE_TIMEOUT", 60 * time.Second, &c.IdleTimeout},
+		{"TFB_DB_TIMEOUT", DefaultDatabaseTimeout, &c.DatabaseTimeout},
+		{"TFB_SHUTDOWN_TIMEOUT", 4 * time.Second, &c.ShutdownTimeout},
+	}
+	for _, d := range durations {
+		*d.v = d.def
+		raw := os.Getenv(d.env)
+		if raw == "" {
+			continue
+		}
+		v, err := time.ParseDuration(raw)
+		if err != nil || v <= 0 {
+			return c, fmt.Errorf("%s=%q: want a positive duration such as 5s or 500ms", d.env, raw)
+		}
+		*d.v = v
+	}
+	return c, nil
 }
 
 // Addr is the address to listen on: the host TFB_LISTEN_HOST names (a
@@ -92,21 +140,4 @@ func ConfigFromEnv() Config {
 // it runs with host networking listens on loopback only.
 func (c Config) Addr() string {
 	return os.Getenv("TFB_LISTEN_HOST") + ":" + c.Port
-}
-
-// Setup prepares an entry's main: it reads the configuration from the
-// environment, logs with log/slog as text to stderr, tagged with the
-// entry's name, and creates the Service. A malformed DATABASE_URL is the one
-// fatal error: it is logged and the process exits with status 1.
-func Setup(entry string) (Config, *Service) {
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil)).With("entry", entry)
-	slog.SetDefault(log)
-	cfg := ConfigFromEnv()
-	svc, err := New(cfg.DatabaseURL, log)
-	if err != nil {
-		log.Error("bad configuration", "err", err)
-		os.Exit(1)
-	}
-	log.Info("listening", "addr", cfg.Addr())
-	return cfg, svc
 }

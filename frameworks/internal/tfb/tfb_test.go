@@ -2,6 +2,8 @@ package tfb
 
 import (
 	"bytes"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -101,4 +103,59 @@ func BenchmarkRenderFortunes(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestStatementsAsTFBCountsThem checks the statements' text against the
+// regular expressions TFB's verifier counts with: every statement names
+// world or fortune as a word, and only reads match "select", so the bulk
+// update's rows are not counted as rows read.
+func TestStatementsAsTFBCountsThem(t *testing.T) {
+	selects := regexp.MustCompile(`(?i)select`)
+	updates := regexp.MustCompile(`(?i)update`)
+	cases := []struct {
+		name, sql, table string
+		read, update     bool
+	}{
+		{"selectWorld", selectWorld, "world", true, false},
+		{"selectFortunes", selectFortunes, "fortune", true, false},
+		{"updateWorlds", updateWorlds, "world", false, true},
+	}
+	for _, c := range cases {
+		if !regexp.MustCompile(`(?i)\b` + c.table + `\b`).MatchString(c.sql) {
+			t.Errorf("%s does not name %s as a word: %q", c.name, c.table, c.sql)
+		}
+		if got := selects.MatchString(c.sql); got != c.read {
+			t.Errorf("%s: matches select = %v, want %v: %q", c.name, got, c.read, c.sql)
+		}
+		if got := updates.MatchString(c.sql); got != c.update {
+			t.Errorf("%s: matches update = %v, want %v: %q", c.name, got, c.update, c.sql)
+		}
+	}
+}
+
+// FuzzQueryCount checks QueryCount's contract on any input: the result is
+// always within 1..500, equals the clamped value of anything strconv.Atoi
+// reads, and is 500 for any longer run of digits.
+func FuzzQueryCount(f *testing.F) {
+	for _, s := range []string{"", "1", "20", "500", "501", "0", "-1", "foo", "+3", " 2", "1e3", "99999999999999999999", "-99999999999999999999", "٣"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		got := QueryCount(raw)
+		if got < 1 || got > MaxQueries {
+			t.Fatalf("QueryCount(%q) = %d, outside 1..%d", raw, got, MaxQueries)
+		}
+		if n, err := strconv.Atoi(raw); err == nil {
+			if want := min(max(n, 1), MaxQueries); got != want {
+				t.Fatalf("QueryCount(%q) = %d, want %d", raw, got, want)
+			}
+			return
+		}
+		digits := strings.TrimPrefix(raw, "+")
+		if len(digits) > 19 && strings.Trim(digits, "0123456789") == "" && strings.TrimLeft(digits, "0") != "" {
+			if got != MaxQueries {
+				t.Fatalf("QueryCount(%q) = %d, want %d for a run of digits beyond int", raw, got, MaxQueries)
+			}
+		}
+	})
 }
