@@ -118,6 +118,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usageText)
 		return exitOK
+	case "new":
+		return cmdNew(context.Background(), rest, stdout, stderr)
 	case "list", "verify", "benchmark", "debug", "ceiling":
 	default:
 		fmt.Fprintf(stderr, "tfb: unknown command %q (commands: list, verify, benchmark, debug, ceiling, help)\n", command)
