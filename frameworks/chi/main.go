@@ -1,9 +1,6 @@
-// Command chi serves the TFB test types with chi (github.com/go-chi/chi/v5).
-//
-// Made by `tfb new`: it starts as a net/http entry so that it compiles and
-// passes the conformance suite at once. Adapt the places marked ADAPT to
-// chi's own router and response API; keep the test-type logic in
-// package tfb (frameworks/internal/tfb), which every entry shares.
+// Command chi serves the TFB test types with chi (github.com/go-chi/chi/v5):
+// chi.Mux routes and runs the middleware; handlers are plain net/http
+// handlers, chi's own idiom, and answer through http.ResponseWriter.
 package main
 
 import (
@@ -14,40 +11,36 @@ import (
 
 	"github.com/goccy/go-json"
 
-	"github.com/go-tfb/suite/frameworks/internal/tfb"
+	"github.com/go-chi/chi/v5"
 
-	// ADAPT: import chi under its own name and use it below; the
-	// blank import only keeps the module required until then.
-	_ "github.com/go-chi/chi/v5"
+	"github.com/go-tfb/suite/frameworks/internal/tfb"
 )
 
 func main() {
 	cfg, svc := tfb.Setup("chi")
-	// ADAPT: start chi's server if it has its own; it must listen
-	// on cfg.Addr().
-	err := http.ListenAndServe(cfg.Addr(), newHandler(svc))
+	err := http.ListenAndServe(cfg.Addr(), newRouter(svc))
 	slog.Error("server stopped", "err", err)
 	os.Exit(1)
 }
 
-// newHandler routes the test types to svc.
-//
-// ADAPT: build chi's router here and register the seven routes
-// with its API (GET only; other methods get 404 or 405, unknown paths 404).
-func newHandler(svc *tfb.Service) http.Handler {
+// newRouter routes the test types to svc. chi answers other methods on these
+// paths with 405 and unknown paths with 404.
+func newRouter(svc *tfb.Service) *chi.Mux {
 	h := &handlers{svc: svc}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /plaintext", h.plaintext)
-	mux.HandleFunc("GET /json", h.json)
-	mux.HandleFunc("GET /db", h.db)
-	mux.HandleFunc("GET /queries", h.queries)
-	mux.HandleFunc("GET /updates", h.updates)
-	mux.HandleFunc("GET /fortunes", h.fortunes)
-	mux.HandleFunc("GET /cached-queries", h.cachedQueries)
-	return serverHeader(mux)
+	r := chi.NewRouter()
+	r.Use(serverHeader)
+	r.Get("/plaintext", h.plaintext)
+	r.Get("/json", h.json)
+	r.Get("/db", h.db)
+	r.Get("/queries", h.queries)
+	r.Get("/updates", h.updates)
+	r.Get("/fortunes", h.fortunes)
+	r.Get("/cached-queries", h.cachedQueries)
+	return r
 }
 
-// Header values, shared by every response rather than allocated for each.
+// Header values, shared by every response rather than allocated for each:
+// net/http only reads them.
 var (
 	serverName      = []string{"chi"}
 	textPlain       = []string{"text/plain"}
@@ -55,9 +48,8 @@ var (
 	textHTML        = []string{"text/html; charset=utf-8"}
 )
 
-// serverHeader sets the Server header on every response.
-//
-// ADAPT: use chi's middleware, or set the header in each handler.
+// serverHeader is chi middleware that sets the Server header on every
+// response, the 404 and 405 answers included.
 func serverHeader(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header()["Server"] = serverName
@@ -65,9 +57,9 @@ func serverHeader(next http.Handler) http.Handler {
 	})
 }
 
-// handlers answer the test types. ADAPT: give them chi's handler
-// signature, read the queries/count parameter with its API and write the
-// responses with its own response methods.
+// handlers answer the test types. The queries and count parameters are
+// query strings, not path parameters, so they are read with net/http's
+// r.URL.Query(), as chi's own examples do.
 type handlers struct {
 	svc *tfb.Service
 }
