@@ -120,6 +120,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	case "new":
 		return cmdNew(context.Background(), rest, stdout, stderr)
+	case "lint":
+		return cmdLint(context.Background(), rest, stdout, stderr)
 	case "list", "verify", "benchmark", "debug", "ceiling":
 	default:
 		fmt.Fprintf(stderr, "tfb: unknown command %q (commands: list, verify, benchmark, debug, ceiling, help)\n", command)
@@ -219,6 +221,9 @@ func (a *app) run(ctx context.Context, command string) error {
 	settings, err := a.settings()
 	if err != nil {
 		return usageError{err}
+	}
+	if err := lintFirst(a.repoDir, a.stderr); err != nil {
+		return err
 	}
 	rt, err := a.newRuntime(ctx)
 	if err != nil {
