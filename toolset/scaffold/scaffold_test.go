@@ -131,7 +131,9 @@ func TestPrepareRefuses(t *testing.T) {
 		{name: "demo", module: chiModule + "@v0.0.0-nosuchversion", wantErr: "unknown module"},
 		{
 			name: "demo", module: chiModule,
-			edit:    func(t *testing.T, root string) { os.WriteFile(filepath.Join(root, config.FileName), []byte(`{"framework": "go"}`), 0o644) },
+			edit: func(t *testing.T, root string) {
+				os.WriteFile(filepath.Join(root, config.FileName), []byte(`{"framework": "go"}`), 0o644)
+			},
 			wantErr: `benchmark_config.json: field "tests": no entries`,
 		},
 	}

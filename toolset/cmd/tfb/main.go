@@ -122,6 +122,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdNew(context.Background(), rest, stdout, stderr)
 	case "lint":
 		return cmdLint(context.Background(), rest, stdout, stderr)
+	case "changed":
+		return cmdChanged(context.Background(), rest, stdout, stderr)
 	case "list", "verify", "benchmark", "debug", "ceiling":
 	default:
 		fmt.Fprintf(stderr, "tfb: unknown command %q (commands: list, verify, benchmark, debug, ceiling, help)\n", command)
