@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/mod/modfile"
+
 	"github.com/go-tfb/suite/toolset/config"
 )
 
@@ -22,8 +24,30 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 var offline = GoTool{Env: []string{"GOPROXY=off", "GOFLAGS=-mod=mod"}}
 
 // chiModule is a module the repository's tests already need in the module
-// cache (frameworks/chi imports it), so it resolves offline.
+// cache (frameworks/chi imports it), so it resolves offline at the version
+// go.mod requires.
 const chiModule = "github.com/go-chi/chi/v5"
+
+// requiredVersion returns the version of modPath that the repository's
+// go.mod requires.
+func requiredVersion(t *testing.T, modPath string) string {
+	t.Helper()
+	data, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := modfile.ParseLax("go.mod", data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range f.Require {
+		if r.Mod.Path == modPath {
+			return r.Mod.Version
+		}
+	}
+	t.Fatalf("go.mod does not require %s", modPath)
+	return ""
+}
 
 // newRepo lays out a copy of the repository's files that tfb new reads and
 // writes: go.mod and go.sum from the repository, benchmark_config.json and
@@ -158,9 +182,13 @@ func TestPrepareRefuses(t *testing.T) {
 
 func TestApply(t *testing.T) {
 	root := newRepo(t)
-	plan, err := Prepare(context.Background(), Request{Root: root, Name: "demo", Module: chiModule + "@v5.5.0"}, offline)
+	version := requiredVersion(t, chiModule)
+	plan, err := Prepare(context.Background(), Request{Root: root, Name: "demo", Module: chiModule + "@" + version}, offline)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if plan.Version != version {
+		t.Errorf("version %s, want %s", plan.Version, version)
 	}
 	if plan.HostPort != 8084 || plan.PortVar != "DEMO_PORT" {
 		t.Errorf("host port %d (%s), want 8084 (DEMO_PORT): the next after the compose file's highest", plan.HostPort, plan.PortVar)
@@ -181,8 +209,8 @@ func TestApply(t *testing.T) {
 		t.Errorf("benchmark_config.json has no entry demo: %v", cfg.Names())
 	}
 	goMod, _ := os.ReadFile(filepath.Join(root, "go.mod"))
-	if !bytes.Contains(goMod, []byte(chiModule+" v5.5.0")) {
-		t.Errorf("go.mod does not require %s v5.5.0", chiModule)
+	if !bytes.Contains(goMod, []byte(chiModule+" "+version)) {
+		t.Errorf("go.mod does not require %s %s", chiModule, version)
 	}
 	// A second scaffold of the same name is refused: every clash is there now.
 	if _, err := Prepare(context.Background(), Request{Root: root, Name: "demo", Module: chiModule}, offline); err == nil {
@@ -195,7 +223,7 @@ func TestApply(t *testing.T) {
 // create is left alone.
 func TestApplyRollsBack(t *testing.T) {
 	root := newRepo(t)
-	plan, err := Prepare(context.Background(), Request{Root: root, Name: "demo", Module: chiModule + "@v5.5.0"}, offline)
+	plan, err := Prepare(context.Background(), Request{Root: root, Name: "demo", Module: chiModule + "@" + requiredVersion(t, chiModule)}, offline)
 	if err != nil {
 		t.Fatal(err)
 	}
