@@ -309,3 +309,27 @@ func checkGolden(t *testing.T, path, golden string) {
 		t.Errorf("%s differs from %s (go test -update rewrites it after a deliberate change):\n%s", path, golden, got)
 	}
 }
+
+// TestApplyModuleWithoutRootPackage scaffolds for a module whose root is no
+// Go package: main.go must not import it, or it would not compile.
+func TestApplyModuleWithoutRootPackage(t *testing.T) {
+	const modPath = "golang.org/x/mod" // its packages are modfile, module, ...; the root has none
+	root := newRepo(t)
+	plan, err := Prepare(context.Background(), Request{Root: root, Name: "demo", Module: modPath + "@" + requiredVersion(t, modPath)}, offline)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := plan.Apply(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	main, err := os.ReadFile(filepath.Join(root, "frameworks", "demo", "main.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(main, []byte(`"`+modPath+`"`)) {
+		t.Errorf("main.go imports %s, which is no package:\n%s", modPath, main)
+	}
+	if !bytes.Contains(main, []byte("serves the TFB test types with mod ("+modPath+")")) {
+		t.Errorf("main.go does not name the framework:\n%s", main)
+	}
+}
