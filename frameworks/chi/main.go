@@ -9,9 +9,8 @@ import (
 	"net/http"
 	"os"
 
-	"github.com/goccy/go-json"
-
 	"github.com/go-chi/chi/v5"
+	"github.com/goccy/go-json"
 
 	"github.com/go-tfb/suite/frameworks/internal/tfb"
 )
