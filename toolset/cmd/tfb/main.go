@@ -87,6 +87,9 @@ func (a *app) run(ctx context.Context, command string) error {
 	if err != nil {
 		return usageError{err}
 	}
+	if err := lintFirst(a.repoDir, a.stderr); err != nil {
+		return err
+	}
 	rt, err := a.newRuntime(ctx)
 	if err != nil {
 		return err
