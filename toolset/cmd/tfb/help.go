@@ -111,8 +111,8 @@ methodology, and write TFB-format results.
 Each type: primer (5 s, 8 connections, 8 threads), sleep 5 s, warmup (duration, max
 connections, threads = client cores), sleep 5 s, then each level for duration with
 threads = min(connections, cores) and a 2 s sleep after it. wrk sends --latency,
---timeout 8 and TFB's Accept headers. A full default run of four entries and seven
-types takes about an hour (56 minutes of load and sleeps, plus builds and checks).
+--timeout 8 and TFB's Accept headers. A full default run takes about 14 minutes of load
+and sleeps per entry and its seven types (70 for five entries), plus builds and checks.
 ` + runtimesHelp + `
 Results (DIR/<timestamp>/):
   results.json          TFB's layout: rawData[type][entry] is a list with one object per
