@@ -20,9 +20,9 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/go-tfb/suite/toolset/fixture"
 	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/fixture"
 	"github.com/go-tfb/suite/toolset/verify"
 	"github.com/go-tfb/suite/toolset/verify/verifytest"
 )

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-tfb/suite/toolset/fixture"
 	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/fixture"
 )
 
 // closed stands for a connection the server closed without answering.

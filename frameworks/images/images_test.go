@@ -14,10 +14,10 @@ import (
 	moby "github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go/wait"
 
-	"github.com/go-tfb/suite/toolset/fixture"
+	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/docker"
 	"github.com/go-tfb/suite/toolset/docker/dockertest"
-	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/fixture"
 	"github.com/go-tfb/suite/toolset/verify"
 	"github.com/go-tfb/suite/toolset/verify/verifytest"
 )

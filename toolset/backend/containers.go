@@ -18,9 +18,9 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/go-tfb/suite/db"
-	"github.com/go-tfb/suite/toolset/pgcluster"
-	"github.com/go-tfb/suite/toolset/docker"
 	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/docker"
+	"github.com/go-tfb/suite/toolset/pgcluster"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 

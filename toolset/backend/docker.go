@@ -11,8 +11,8 @@ import (
 
 	"github.com/moby/moby/client"
 
-	"github.com/go-tfb/suite/toolset/docker"
 	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/docker"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 

@@ -12,9 +12,9 @@ import (
 
 	"github.com/moby/moby/client"
 
-	"github.com/go-tfb/suite/toolset/fixture"
-	"github.com/go-tfb/suite/toolset/docker"
 	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/docker"
+	"github.com/go-tfb/suite/toolset/fixture"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 

@@ -16,9 +16,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/go-tfb/suite/toolset/pgcluster"
-	"github.com/go-tfb/suite/toolset/owner"
 	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/owner"
+	"github.com/go-tfb/suite/toolset/pgcluster"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 

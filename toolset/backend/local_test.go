@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/go-tfb/suite/toolset/pgcluster"
 	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/pgcluster"
 )
 
 // repoRoot is the repository root, two levels above this package.

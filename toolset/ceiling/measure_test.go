@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-tfb/suite/toolset/fixture"
 	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/fixture"
 )
 
 // TestMeasure runs a short, real measurement: pgbench against a local

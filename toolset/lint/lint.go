@@ -193,9 +193,9 @@ func (c *checker) entry(file, field string, t config.Test) {
 			c.add(file, name, "%q must start with /", u)
 		case strings.ContainsAny(u, " \t#"):
 			c.add(file, name, "%q: a URL path has no spaces or #", u)
-		case takesCount(tt) && !strings.HasSuffix(u, "=") && !strings.HasSuffix(u, "/"):
+		case tt.TakesCount() && !strings.HasSuffix(u, "=") && !strings.HasSuffix(u, "/"):
 			c.add(file, name, "%q must end with = or / so that the count can be appended, as in /queries?queries=", u)
-		case !takesCount(tt) && strings.Contains(u, "?"):
+		case !tt.TakesCount() && strings.Contains(u, "?"):
 			c.add(file, name, "%q: %s takes no query string", u, tt)
 		}
 	}
@@ -240,11 +240,6 @@ func (c *checker) entry(file, field string, t config.Test) {
 	if t.Flavor == "" {
 		c.add(file, field+".flavor", `missing: "None" unless the language has flavours`)
 	}
-}
-
-// takesCount reports whether a test type's URL gets a count appended.
-func takesCount(tt config.TestType) bool {
-	return tt == config.Query || tt == config.Update || tt == config.CachedQuery
 }
 
 // versus checks that each entry's versus names the project or another entry.

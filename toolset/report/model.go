@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -30,18 +29,12 @@ type series struct {
 // tell apart).
 var palette = []string{"#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452", "#9a60b4", "#ea7ccc"}
 
-// queryLike reports whether a type's levels are counted in queries (or
-// cached items) per request rather than connections.
-func queryLike(tt config.TestType) bool {
-	return tt == config.Query || tt == config.Update || tt == config.CachedQuery
-}
-
 // levelUnit names what a type's levels count.
 func levelUnit(tt config.TestType) string {
 	switch {
 	case tt == config.CachedQuery:
 		return "items per request"
-	case queryLike(tt):
+	case tt.TakesCount():
 		return "queries per request"
 	case tt == config.Plaintext:
 		return "connections (16 requests pipelined)"
@@ -54,7 +47,7 @@ func levelAbbrev(tt config.TestType) string {
 	switch {
 	case tt == config.CachedQuery:
 		return "items"
-	case queryLike(tt):
+	case tt.TakesCount():
 		return "queries"
 	}
 	return "conn."
@@ -364,60 +357,6 @@ const (
 	statusNotRun = "not run"
 )
 
-// gridCell is one entry × type cell of the verification grid.
-type gridCell struct {
-	Status  string
-	Reasons []string
-	Href    string // the verifier's output for the cell, relative to the page; empty when absent
-}
-
-// gridRow is one entry (of one run) in the verification grid.
-type gridRow struct {
-	Name  string
-	Cells []gridCell // parallel to grid.Types
-	// Note is what the run recorded as the entry's completion when it is
-	// not a timestamp: the reason the entry stopped early.
-	Note string
-}
-
-// grid is the verification grid of all runs.
-type grid struct {
-	Types []config.TestType
-	Rows  []gridRow
-}
-
-// verificationGrid builds the grid of the given types: a row per series,
-// a cell per type with the verifier's status and findings. An entry listed
-// as failed with no verification status is a failure (it did not start or
-// its benchmark failed).
-func verificationGrid(rs []runs.Run, all []series, types []config.TestType) grid {
-	g := grid{Types: types}
-	for _, s := range all {
-		doc := rs[s.Run].Doc
-		row := gridRow{Name: s.Name}
-		if msg := doc.Completed[s.Entry]; msg != "" {
-			if _, err := time.Parse(results.TimestampFormat, msg); err != nil {
-				row.Note = msg
-			}
-		}
-		for _, tt := range types {
-			c := gridCell{Status: strings.ToLower(doc.Verify[s.Entry][string(tt)]), Reasons: doc.VerifyProblems[s.Entry][string(tt)]}
-			if slices.Contains(doc.Failed[string(tt)], s.Entry) && c.Status != statusFail {
-				if c.Status == "" || c.Status == statusPass {
-					c.Reasons = append(c.Reasons, "the benchmark of this type failed")
-				}
-				c.Status = statusFail
-			}
-			if c.Status == "" {
-				c.Status = statusNotRun
-			}
-			row.Cells = append(row.Cells, c)
-		}
-		g.Rows = append(g.Rows, row)
-	}
-	return g
-}
-
 // typesOf lists the test types any run measured, verified or failed, in
 // TFB's order.
 func typesOf(rs []runs.Run) []config.TestType {
@@ -438,34 +377,4 @@ func typesOf(rs []runs.Run) []config.TestType {
 		}
 	}
 	return out
-}
-
-// formatRate writes a rate with thousands separators and no decimals.
-func formatRate(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "—"
-	}
-	s := fmt.Sprintf("%.0f", math.Abs(v))
-	var b strings.Builder
-	if v < 0 && s != "0" {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
-// formatBytes writes a byte count in GB or MB (powers of ten).
-func formatBytes(n int64) string {
-	switch {
-	case n <= 0:
-		return ""
-	case n >= 1e9:
-		return fmt.Sprintf("%.1f GB", float64(n)/1e9)
-	}
-	return fmt.Sprintf("%.0f MB", float64(n)/1e6)
 }

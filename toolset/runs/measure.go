@@ -26,8 +26,7 @@ type Measurement struct {
 
 // LevelKey returns the key that identifies a level of test type tt.
 func LevelKey(tt config.TestType, l results.Level) int {
-	switch tt {
-	case config.Query, config.Update, config.CachedQuery:
+	if tt.TakesCount() {
 		return l.Queries
 	}
 	return l.Connections

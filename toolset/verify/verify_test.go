@@ -14,8 +14,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/go-tfb/suite/toolset/fixture"
 	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/fixture"
 	"github.com/go-tfb/suite/toolset/verify"
 )
 

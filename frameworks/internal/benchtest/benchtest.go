@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-tfb/suite/toolset/fixture"
 	"github.com/go-tfb/suite/frameworks/internal/tfb"
+	"github.com/go-tfb/suite/toolset/fixture"
 )
 
 // Entry is an entry's request handling as the benchmarks drive it.
