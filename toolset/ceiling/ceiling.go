@@ -28,14 +28,14 @@ import (
 
 // Options sets how long and how hard each measurement runs.
 type Options struct {
-	Duration        time.Duration // of each measured wrk run
-	Warmup          time.Duration // of the unmeasured wrk run before each entry's URLs
-	Connections     int           // wrk -c
-	Threads         int           // wrk -t
-	PgbenchDuration time.Duration // of each pgbench run of the sweep (whole seconds, at least 1)
-	PgbenchDepths   []int         // queries per pipeline tried
-	PgbenchClients  []int         // pgbench -c values tried with each depth
-	PgbenchThreads  int           // pgbench -j, at most the client count
+	Duration        time.Duration `json:"duration"`        // of each measured wrk run (nanoseconds in JSON, as all durations)
+	Warmup          time.Duration `json:"warmup"`          // of the unmeasured wrk run before each entry's URLs
+	Connections     int           `json:"connections"`     // wrk -c
+	Threads         int           `json:"threads"`         // wrk -t
+	PgbenchDuration time.Duration `json:"pgbenchDuration"` // of each pgbench run of the sweep (whole seconds, at least 1)
+	PgbenchDepths   []int         `json:"pgbenchDepths"`   // queries per pipeline tried
+	PgbenchClients  []int         `json:"pgbenchClients"`  // pgbench -c values tried with each depth
+	PgbenchThreads  int           `json:"pgbenchThreads"`  // pgbench -j, at most the client count
 }
 
 // DefaultOptions are the settings the ceiling is measured with: wrk with 2

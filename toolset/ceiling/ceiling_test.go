@@ -1,6 +1,7 @@
 package ceiling
 
 import (
+	"encoding/json"
 	"flag"
 	"math"
 	"os"
@@ -158,6 +159,21 @@ func TestWriteMarkdown(t *testing.T) {
 	for _, banned := range []string{"goal", "✓", "✗"} {
 		if strings.Contains(b.String(), banned) {
 			t.Errorf("the table speaks of goals (%q)", banned)
+		}
+	}
+}
+
+// TestResultJSON checks the field names ceiling.json is documented with.
+func TestResultJSON(t *testing.T) {
+	r := Result{Options: DefaultOptions(), WorldSweep: Sweep{Points: []Point{{64, 8, 1}}}, Entries: []Entry{{Name: "gin", DBCeiling: 1, FortuneCeiling: 2}}}
+	js, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{`"worldSweep":`, `"fortuneSweep":`, `"best":`, `"queriesPerSecond":1`, `"depth":64`,
+		`"dbCeiling":1`, `"fortuneCeiling":2`, `"pgbenchDepths":[1,16,64,256]`, `"pgbenchClients":[2,8,32]`, `"duration":10000000000`} {
+		if !strings.Contains(string(js), key) {
+			t.Errorf("ceiling.json lacks %s:\n%s", key, js)
 		}
 	}
 }
