@@ -3,9 +3,11 @@
 // compared.
 //
 // A database request costs at least what the entry's own /json costs (HTTP
-// and the load generator) plus what one database round trip costs, whose
-// best rate pgbench measures for the same single-row select with prepared
-// statements. An entry's ceiling is therefore
+// and the load generator) plus what its query costs PostgreSQL. The query's
+// cost is the inverse of PostgreSQL's best rate for that same select, which
+// pgbench measures in pipeline mode over a small grid of pipeline depths
+// and client counts, as queries per second. An entry's ceiling for a test
+// type is therefore
 //
 //	1 / (1/json + 1/pgbench_best)
 //
@@ -17,12 +19,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/go-tfb/suite/toolset/backend"
@@ -30,66 +26,62 @@ import (
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 
-// Goals are the ratios of the ceiling every entry is to reach: /db at
-// DBGoal of it, /fortunes at FortuneGoal.
-const (
-	DBGoal      = 0.65
-	FortuneGoal = 0.55
-)
-
-// PgbenchScript is the single-row select pgbench runs, the same query the
-// db test type issues.
-const PgbenchScript = "\\set id random(1, 10000)\nSELECT id, randomnumber FROM world WHERE id = :id;\n"
-
 // Options sets how long and how hard each measurement runs.
 type Options struct {
-	Duration       time.Duration // of each measured run
-	Warmup         time.Duration // of the unmeasured run before each entry's URLs
-	Connections    int           // wrk -c
-	Threads        int           // wrk -t
-	PgbenchClients []int         // pgbench -c values tried; the best counts
-	PgbenchThreads int           // pgbench -j
+	Duration        time.Duration `json:"duration"`        // of each measured wrk run (nanoseconds in JSON, as all durations)
+	Warmup          time.Duration `json:"warmup"`          // of the unmeasured wrk run before each entry's URLs
+	Connections     int           `json:"connections"`     // wrk -c
+	Threads         int           `json:"threads"`         // wrk -t
+	PgbenchDuration time.Duration `json:"pgbenchDuration"` // of each pgbench run of the sweep (whole seconds, at least 1)
+	PgbenchDepths   []int         `json:"pgbenchDepths"`   // queries per pipeline tried
+	PgbenchClients  []int         `json:"pgbenchClients"`  // pgbench -c values tried with each depth
+	PgbenchThreads  int           `json:"pgbenchThreads"`  // pgbench -j, at most the client count
 }
 
-// DefaultOptions are the settings the goals are measured with: wrk with 2
-// threads and 256 connections, 10 s runs after a 3 s warmup.
+// DefaultOptions are the settings the ceiling is measured with: wrk with 2
+// threads and 256 connections, 10 s runs after a 3 s warmup; pgbench at
+// pipeline depths 1, 16, 64 and 256 with 2, 8 and 32 clients, 3 s per
+// point, so that each select's sweep takes about 40 s.
 func DefaultOptions() Options {
 	return Options{
-		Duration:       10 * time.Second,
-		Warmup:         3 * time.Second,
-		Connections:    256,
-		Threads:        2,
-		PgbenchClients: []int{8, 16, 32, 64, 128},
-		PgbenchThreads: 2,
+		Duration:        10 * time.Second,
+		Warmup:          3 * time.Second,
+		Connections:     256,
+		Threads:         2,
+		PgbenchDuration: 3 * time.Second,
+		PgbenchDepths:   []int{1, 16, 64, 256},
+		PgbenchClients:  []int{2, 8, 32},
+		PgbenchThreads:  2,
 	}
 }
 
 // Entry is what was measured for one entry.
 type Entry struct {
-	Name    string  `json:"name"`
-	JSON    float64 `json:"json"`    // requests per second
-	DB      float64 `json:"db"`      // requests per second
-	Fortune float64 `json:"fortune"` // requests per second
-	Ceiling float64 `json:"ceiling"` // 1 / (1/JSON + 1/pgbench best)
-	Error   string  `json:"error,omitempty"`
+	Name           string  `json:"name"`
+	JSON           float64 `json:"json"`           // requests per second
+	DB             float64 `json:"db"`             // requests per second
+	Fortune        float64 `json:"fortune"`        // requests per second
+	DBCeiling      float64 `json:"dbCeiling"`      // Ceiling(JSON, the world select's best)
+	FortuneCeiling float64 `json:"fortuneCeiling"` // Ceiling(JSON, the fortune select's best)
+	Error          string  `json:"error,omitempty"`
 }
 
 // Ceiling is the highest rate of a request that costs what /json costs plus
-// one database round trip at pgbench's best rate: 1 / (1/json +
-// 1/pgbenchBest), both in requests per second. It is 0 when either is not
-// positive (not measured).
-func Ceiling(json, pgbenchBest float64) float64 {
-	if json <= 0 || pgbenchBest <= 0 {
+// one query at PostgreSQL's best rate for it: 1 / (1/json + 1/queryBest),
+// json in requests and queryBest in queries per second. It is 0 when either
+// is not positive (not measured).
+func Ceiling(json, queryBest float64) float64 {
+	if json <= 0 || queryBest <= 0 {
 		return 0
 	}
-	return 1 / (1/json + 1/pgbenchBest)
+	return 1 / (1/json + 1/queryBest)
 }
 
-// DBRatio is the entry's /db rate over its ceiling.
-func (e Entry) DBRatio() float64 { return ratio(e.DB, e.Ceiling) }
+// DBRatio is the entry's /db rate over its /db ceiling.
+func (e Entry) DBRatio() float64 { return ratio(e.DB, e.DBCeiling) }
 
-// FortuneRatio is the entry's /fortunes rate over its ceiling.
-func (e Entry) FortuneRatio() float64 { return ratio(e.Fortune, e.Ceiling) }
+// FortuneRatio is the entry's /fortunes rate over its /fortunes ceiling.
+func (e Entry) FortuneRatio() float64 { return ratio(e.Fortune, e.FortuneCeiling) }
 
 func ratio(rate, ceiling float64) float64 {
 	if ceiling == 0 {
@@ -100,47 +92,51 @@ func ratio(rate, ceiling float64) float64 {
 
 // Result is one whole measurement.
 type Result struct {
-	Start          time.Time       `json:"start"`
-	Runtime        string          `json:"runtime"`
-	Options        Options         `json:"options"`
-	PgbenchBest    float64         `json:"pgbenchBest"`    // transactions per second
-	PgbenchClients int             `json:"pgbenchClients"` // the client count that reached it
-	PgbenchRuns    map[int]float64 `json:"pgbenchRuns"`
-	Entries        []Entry         `json:"entries"`
+	Start        time.Time `json:"start"`
+	Runtime      string    `json:"runtime"`
+	Options      Options   `json:"options"`
+	WorldSweep   Sweep     `json:"worldSweep"`   // the db type's select
+	FortuneSweep Sweep     `json:"fortuneSweep"` // the fortunes type's select
+	Entries      []Entry   `json:"entries"`
 }
 
-// Measure starts a database, finds pgbench's best rate on it, then for
-// each test starts the entry and measures /json, /db and /fortunes with wrk.
-// log receives progress and the entries' output.
+// Measure starts a database, sweeps pgbench over the world and the fortune
+// select, then for each test starts the entry and measures /json, /db and
+// /fortunes with wrk. log receives progress and the entries' output. When
+// ctx ends between entries, the entries measured so far are returned with
+// ctx's error.
 func Measure(ctx context.Context, rt backend.Runtime, tests []config.Test, opts Options, log io.Writer) (*Result, error) {
-	pgbench, err := exec.LookPath("pgbench")
+	if len(opts.PgbenchDepths) == 0 || len(opts.PgbenchClients) == 0 {
+		return nil, errors.New("ceiling: no pipeline depths or client counts to sweep")
+	}
+	pgbench, err := lookPgbench()
 	if err != nil {
-		return nil, errors.New("pgbench is not installed: install it with apt-get install postgresql-contrib (or postgresql)")
+		return nil, err
 	}
 	if err := rt.Prepare(ctx, true); err != nil {
 		return nil, err
 	}
-	res := &Result{Start: time.Now().UTC(), Runtime: rt.Name(), Options: opts, PgbenchRuns: map[int]float64{}}
+	res := &Result{Start: time.Now().UTC(), Runtime: rt.Name(), Options: opts}
 	db, err := rt.StartDatabase(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close(context.WithoutCancel(ctx))
 
-	for _, clients := range opts.PgbenchClients {
-		tps, err := runPgbench(ctx, pgbench, db.URL(), clients, opts)
+	for _, s := range []struct {
+		q   Query
+		dst *Sweep
+	}{{WorldQuery, &res.WorldSweep}, {FortuneQuery, &res.FortuneSweep}} {
+		sw, err := sweep(ctx, pgbench, db.URL(), s.q, opts, log)
 		if err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(log, "pgbench -c %d: %.0f tps\n", clients, tps)
-		res.PgbenchRuns[clients] = tps
-		if tps > res.PgbenchBest {
-			res.PgbenchBest, res.PgbenchClients = tps, clients
-		}
+		*s.dst = sw
 	}
 	for _, test := range tests {
 		e := measureEntry(ctx, rt, test, db, opts, log)
-		e.Ceiling = Ceiling(e.JSON, res.PgbenchBest)
+		e.DBCeiling = Ceiling(e.JSON, res.WorldSweep.Best.QueriesPerSecond)
+		e.FortuneCeiling = Ceiling(e.JSON, res.FortuneSweep.Best.QueriesPerSecond)
 		res.Entries = append(res.Entries, e)
 		if ctx.Err() != nil {
 			return res, ctx.Err()
@@ -202,32 +198,4 @@ func measureEntry(ctx context.Context, rt backend.Runtime, test config.Test, db 
 		fmt.Fprintf(log, "%s %s: %.0f req/s\n", test.Name, m.tt, rep.RequestsPerSecond)
 	}
 	return e
-}
-
-var tpsLine = regexp.MustCompile(`(?m)^tps = ([0-9.]+)`)
-
-// runPgbench runs the single-row select with prepared statements and
-// returns pgbench's transactions per second.
-func runPgbench(ctx context.Context, pgbench, url string, clients int, opts Options) (float64, error) {
-	dir, err := os.MkdirTemp("", "tfb-pgbench-")
-	if err != nil {
-		return 0, err
-	}
-	defer os.RemoveAll(dir)
-	script := filepath.Join(dir, "select.sql")
-	if err := os.WriteFile(script, []byte(PgbenchScript), 0o644); err != nil {
-		return 0, err
-	}
-	args := []string{"-n", "-M", "prepared", "-f", script,
-		"-c", strconv.Itoa(clients), "-j", strconv.Itoa(min(clients, opts.PgbenchThreads)),
-		"-T", strconv.Itoa(int(opts.Duration.Seconds())), url}
-	out, err := exec.CommandContext(ctx, pgbench, args...).CombinedOutput()
-	if err != nil {
-		return 0, fmt.Errorf("pgbench %s: %w\n%s", strings.Join(args[:len(args)-1], " "), err, out)
-	}
-	m := tpsLine.FindSubmatch(out)
-	if m == nil {
-		return 0, fmt.Errorf("pgbench printed no tps line:\n%s", out)
-	}
-	return strconv.ParseFloat(string(m[1]), 64)
 }

@@ -38,22 +38,38 @@ func TestMeasure(t *testing.T) {
 	}
 	rt := backend.NewLocal(backend.LocalOptions{RepoDir: root, ServerPort: port})
 	t.Cleanup(func() { rt.Close(t.Context()) })
-	opts := Options{Duration: time.Second, Connections: 16, Threads: 1, PgbenchClients: []int{2, 4}, PgbenchThreads: 1}
+	opts := Options{Duration: time.Second, Connections: 16, Threads: 1,
+		PgbenchDuration: time.Second, PgbenchDepths: []int{1, 8}, PgbenchClients: []int{1, 2}, PgbenchThreads: 1}
 	res, err := Measure(t.Context(), rt, []config.Test{test}, opts, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.PgbenchRuns) != 2 || res.PgbenchBest <= 0 || (res.PgbenchClients != 2 && res.PgbenchClients != 4) {
-		t.Errorf("pgbench: best %.0f at -c %d, runs %v", res.PgbenchBest, res.PgbenchClients, res.PgbenchRuns)
+	for _, sw := range []Sweep{res.WorldSweep, res.FortuneSweep} {
+		if len(sw.Points) != 4 {
+			t.Errorf("%s: %d points, want 2 depths x 2 client counts: %+v", sw.Query, len(sw.Points), sw.Points)
+		}
+		for _, p := range sw.Points {
+			if p.QueriesPerSecond <= 0 {
+				t.Errorf("%s: no rate at %+v", sw.Query, p)
+			}
+		}
+		if sw.Best != Best(sw.Points) || sw.Best.QueriesPerSecond <= 0 {
+			t.Errorf("%s: best %+v is not the fastest of %+v", sw.Query, sw.Best, sw.Points)
+		}
 	}
 	e := res.Entries[0]
 	if e.Error != "" || e.JSON <= 0 || e.DB <= 0 || e.Fortune <= 0 {
 		t.Fatalf("entry: %+v", e)
 	}
-	if e.Ceiling != Ceiling(e.JSON, res.PgbenchBest) {
-		t.Errorf("ceiling %.0f is not Ceiling(json %.0f, pgbench %.0f)", e.Ceiling, e.JSON, res.PgbenchBest)
-	}
-	if e.Ceiling <= 0 || e.Ceiling >= e.JSON || e.Ceiling >= res.PgbenchBest {
-		t.Errorf("ceiling %.0f must be below both json %.0f and pgbench %.0f", e.Ceiling, e.JSON, res.PgbenchBest)
+	for _, c := range []struct {
+		name             string
+		ceiling, queries float64
+	}{{"/db", e.DBCeiling, res.WorldSweep.Best.QueriesPerSecond}, {"/fortunes", e.FortuneCeiling, res.FortuneSweep.Best.QueriesPerSecond}} {
+		if c.ceiling != Ceiling(e.JSON, c.queries) {
+			t.Errorf("%s ceiling %.0f is not Ceiling(json %.0f, best %.0f)", c.name, c.ceiling, e.JSON, c.queries)
+		}
+		if c.ceiling <= 0 || c.ceiling >= e.JSON || c.ceiling >= c.queries {
+			t.Errorf("%s ceiling %.0f must be below both json %.0f and the select's best %.0f", c.name, c.ceiling, e.JSON, c.queries)
+		}
 	}
 }

@@ -44,34 +44,9 @@ func TestCeilingOptions(t *testing.T) {
 			want := def
 			want.Duration = tt.duration
 			if got.Duration != want.Duration || got.Warmup != want.Warmup || got.Connections != 256 || got.Threads != 2 ||
-				got.PgbenchThreads != want.PgbenchThreads || !slices.Equal(got.PgbenchClients, want.PgbenchClients) {
+				got.PgbenchThreads != want.PgbenchThreads || got.PgbenchDuration != want.PgbenchDuration ||
+				!slices.Equal(got.PgbenchDepths, want.PgbenchDepths) || !slices.Equal(got.PgbenchClients, want.PgbenchClients) {
 				t.Errorf("options = %+v, want %+v", got, want)
-			}
-		})
-	}
-}
-
-func TestGoalsLine(t *testing.T) {
-	// pgbench 50k and json 100k give every entry a ceiling of 33,333.
-	entry := func(name string, db, fortune float64) ceiling.Entry {
-		return ceiling.Entry{Name: name, JSON: 100000, DB: db, Fortune: fortune, Ceiling: ceiling.Ceiling(100000, 50000)}
-	}
-	tests := []struct {
-		name    string
-		entries []ceiling.Entry
-		want    string
-	}{
-		{"all met", []ceiling.Entry{entry("gin", 25000, 20000), entry("echo", 22000, 19000)}, "goals met: yes"},
-		{"one ratio short", []ceiling.Entry{entry("gin", 25000, 20000), entry("echo", 21000, 17000)},
-			"goals met: no (echo /db 0.630 < 0.65; echo /fortunes 0.510 < 0.55)"},
-		{"failed entry, first line of its error", []ceiling.Entry{{Name: "fiber", Error: "build: exit status 1\nmain.go:1: oops"}, entry("gin", 25000, 20000)},
-			"goals met: no (fiber failed: build: exit status 1)"},
-		{"nothing measured", nil, "goals met: no (no entry measured)"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := goalsLine(&ceiling.Result{Entries: tt.entries}); got != tt.want {
-				t.Errorf("goalsLine = %q, want %q", got, tt.want)
 			}
 		})
 	}

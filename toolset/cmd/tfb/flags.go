@@ -84,7 +84,7 @@ var flagDefs = []flagDef{
 	{name: "exclude", arg: "NAME...", group: groupSelect, usage: "entries to leave out", value: func(o *options) flag.Value { return &o.excludes }},
 	{name: "type", arg: "TYPE...", group: groupSelect, usage: "all | json | db | query | fortune | update | plaintext | cached_query (default: all); an entry runs only the types it declares", value: func(o *options) flag.Value { return &o.types }},
 
-	{name: "duration", arg: "SECONDS", group: groupMethod, usage: "benchmark: length of the warmup and of each level (default 15); ceiling: length of each measured wrk and pgbench run (default 10)", value: func(o *options) flag.Value { return (*secondsValue)(&o.duration) }},
+	{name: "duration", arg: "SECONDS", group: groupMethod, usage: "benchmark: length of the warmup and of each level (default 15); ceiling: length of each measured wrk run (default 10)", value: func(o *options) flag.Value { return (*secondsValue)(&o.duration) }},
 	{name: "concurrency-levels", arg: "N...", group: groupMethod, usage: "connections for json, db, fortune; the largest is also the warmup's and the query types' (default 16 32 64 128 256 512)", value: func(o *options) flag.Value { return &o.concurrency }},
 	{name: "pipeline-concurrency-levels", arg: "N...", group: groupMethod, usage: "connections for plaintext, 16 requests pipelined per connection (default 256 1024 4096 16384)", value: func(o *options) flag.Value { return &o.pipeline }},
 	{name: "query-levels", arg: "N...", group: groupMethod, usage: "queries per request for query and update (default 1 5 10 15 20)", value: func(o *options) flag.Value { return &o.queryLevels }},

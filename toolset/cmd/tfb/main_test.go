@@ -207,7 +207,7 @@ func TestBenchmarkHelpShowsItsFlagsOnly(t *testing.T) {
 		{"benchmark", []string{"  --duration SECONDS", "  --concurrency-levels N...", "  --runtime docker|local", "  -v, --verbose", "Results (DIR/<timestamp>/)"}, nil},
 		{"list", []string{"  --test NAME...", "  --type TYPE..."}, []string{"  --duration", "  --runtime", "  --results-dir"}},
 		{"debug", []string{"  --test NAME...", "  --server-port PORT"}, []string{"  --exclude", "  --type", "  --duration", "  --results-dir"}},
-		{"ceiling", []string{"  --duration SECONDS", "goals are /db at 0.65"}, []string{"  --type", "  --profile", "  --results-name"}},
+		{"ceiling", []string{"  --duration SECONDS", "1 / (1/json + 1/world_select_best)"}, []string{"goal", "  --type", "  --profile", "  --results-name"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.command, func(t *testing.T) {

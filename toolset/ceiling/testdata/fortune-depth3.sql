@@ -1,0 +1,5 @@
+\startpipeline
+SELECT id, message FROM fortune;
+SELECT id, message FROM fortune;
+SELECT id, message FROM fortune;
+\endpipeline

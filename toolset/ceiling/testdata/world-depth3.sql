@@ -1,0 +1,8 @@
+\startpipeline
+\set id random(1, 10000)
+SELECT id, randomnumber FROM world WHERE id = :id;
+\set id random(1, 10000)
+SELECT id, randomnumber FROM world WHERE id = :id;
+\set id random(1, 10000)
+SELECT id, randomnumber FROM world WHERE id = :id;
+\endpipeline
