@@ -32,7 +32,7 @@ func TestAuthoringCommands(t *testing.T) {
 		{"new: help", []string{"new", "--help"}, exitOK, "Usage: tfb new NAME --framework MODULE", ""},
 		{"new: no name", []string{"new", "--framework", "github.com/go-chi/chi/v5"}, exitUsage, "", "tfb new: usage: tfb new NAME"},
 		{"new: no framework", []string{"new", "demo"}, exitUsage, "", "tfb new: usage: tfb new NAME --framework"},
-		{"new: unknown flag", []string{"new", "demo", "--frame", "x"}, exitUsage, "", "tfb new: flag provided but not defined: -frame"},
+		{"new: unknown flag", []string{"new", "demo", "--frame", "x"}, exitUsage, "", "tfb new: unknown flag --frame; did you mean --framework?"},
 		{"new: two names", []string{"new", "demo", "--framework", "github.com/go-chi/chi/v5", "other"}, exitUsage, "", `tfb new: unexpected argument "other"`},
 		{"new: bad name", []string{"new", "Demo", "--framework", "github.com/go-chi/chi/v5"}, exitFailed, "", `tfb new: name "Demo": want a Go package name`},
 		{"new: taken name", []string{"new", "gin", "--framework", "github.com/go-chi/chi/v5"}, exitFailed, "", `tfb new: name "gin": frameworks/gin already exists`},

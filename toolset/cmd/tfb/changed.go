@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -38,20 +37,15 @@ Flags:
 // cmdChanged runs `tfb changed`.
 func cmdChanged(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("tfb changed", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	base := fs.String("base", "", "")
 	asJSON := fs.Bool("json", false, "")
 	configPath := fs.String("config", "", "")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, changedHelp)
-			return exitOK
-		}
-		fmt.Fprintf(stderr, "tfb changed: %v (see tfb changed --help)\n", err)
-		return exitUsage
+	rest, code, done := parseCommandArgs(fs, changedHelp, args, stdout, stderr)
+	if done {
+		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "tfb changed: unexpected argument %q (usage: tfb changed --base REF [--json])\n", fs.Arg(0))
+	if len(rest) > 0 {
+		fmt.Fprintf(stderr, "tfb changed: unexpected argument %q (usage: tfb changed --base REF [--json])\n", rest[0])
 		return exitUsage
 	}
 	if *base == "" {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -51,24 +50,11 @@ mistake on the command line.
 func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	_ = ctx
 	fs := flag.NewFlagSet("tfb compare", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	format := fs.String("format", string(table.Text), "text, markdown, json or html")
 	round := fs.Int("round", 0, "20")
-	var paths []string
-	for rest := args; ; {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				fmt.Fprint(stdout, compareHelp)
-				return exitOK
-			}
-			fmt.Fprintf(stderr, "tfb compare: %v (see tfb compare --help)\n", err)
-			return exitUsage
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		paths = append(paths, fs.Arg(0))
-		rest = fs.Args()[1:]
+	paths, code, done := parseCommandArgs(fs, compareHelp, args, stdout, stderr)
+	if done {
+		return code
 	}
 	f, err := table.ParseFormat(*format)
 	if err != nil {

@@ -41,7 +41,7 @@ func TestCompareCommand(t *testing.T) {
 		{"help", []string{"--help"}, exitOK, []string{"tfb compare RUN RUN"}, ""},
 		{"one run", []string{runA}, exitUsage, nil, "tfb compare: need at least two runs"},
 		{"unknown format", []string{"--format", "yaml", runA, runB}, exitUsage, nil, `tfb compare: --format: unknown format "yaml"`},
-		{"unknown flag", []string{"--colour", runA, runB}, exitUsage, nil, "tfb compare: flag provided but not defined: -colour"},
+		{"unknown flag", []string{"--colour", runA, runB}, exitUsage, nil, "tfb compare: unknown flag --colour"},
 		{"other round", []string{"--round", "21", runA}, exitUsage, nil, "tfb compare: --round 21: only Round 20"},
 		{"round without run", []string{"--round", "20"}, exitUsage, nil, "tfb compare: --round 20 needs a run"},
 		{"missing run", []string{runA, filepath.Join(dir, "nope")}, exitFailed, nil, filepath.Join(dir, "nope") + ": no such file or directory"},

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -34,18 +33,13 @@ Flags:
 // cmdLint runs `tfb lint`.
 func cmdLint(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("tfb lint", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	configPath := fs.String("config", "", "")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, lintHelp)
-			return exitOK
-		}
-		fmt.Fprintf(stderr, "tfb lint: %v (see tfb lint --help)\n", err)
-		return exitUsage
+	rest, code, done := parseCommandArgs(fs, lintHelp, args, stdout, stderr)
+	if done {
+		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "tfb lint: unexpected argument %q (usage: tfb lint [--config PATH])\n", fs.Arg(0))
+	if len(rest) > 0 {
+		fmt.Fprintf(stderr, "tfb lint: unexpected argument %q (usage: tfb lint [--config PATH])\n", rest[0])
 		return exitUsage
 	}
 	root, err := repoRootFor(*configPath)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -38,25 +37,16 @@ Example:
 // cmdNew runs `tfb new`.
 func cmdNew(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("tfb new", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	frameworkFlag := fs.String("framework", "", "")
 	dryRun := fs.Bool("dry-run", false, "")
 	configPath := fs.String("config", "", "")
 	// The name may come before or after the flags.
+	rest, code, done := parseCommandArgs(fs, newHelp, args, stdout, stderr)
+	if done {
+		return code
+	}
 	var name string
-	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
-		name, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, newHelp)
-			return exitOK
-		}
-		fmt.Fprintf(stderr, "tfb new: %v (see tfb new --help)\n", err)
-		return exitUsage
-	}
-	rest := fs.Args()
-	if name == "" && len(rest) > 0 {
+	if len(rest) > 0 {
 		name, rest = rest[0], rest[1:]
 	}
 	if len(rest) > 0 {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -52,31 +51,16 @@ Examples:
 // cmdReport runs `tfb report`.
 func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("tfb report", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	var out string
 	fs.StringVar(&out, "o", "", "output file")
 	fs.StringVar(&out, "output", "", "output file")
 	var noRound20 bool
 	fs.BoolVar(&noRound20, "no-round20", false, "leave out the Round 20 section")
 
-	// Runs and flags may come in any order: parse, take the next run, go on.
-	var paths []string
-	rest := args
-	for {
-		if err := fs.Parse(rest); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				fmt.Fprint(stdout, reportHelp)
-				return exitOK
-			}
-			fmt.Fprintf(stderr, "tfb report: %v\nRun `tfb report --help` for usage.\n", err)
-			return exitUsage
-		}
-		rest = fs.Args()
-		if len(rest) == 0 {
-			break
-		}
-		paths = append(paths, rest[0])
-		rest = rest[1:]
+	// Runs and flags may come in any order.
+	paths, code, done := parseCommandArgs(fs, reportHelp, args, stdout, stderr)
+	if done {
+		return code
 	}
 	if len(paths) == 0 {
 		fmt.Fprint(stderr, "tfb report: no run given (usage: tfb report RUN... [-o FILE], RUN being a results directory or its results.json)\n")

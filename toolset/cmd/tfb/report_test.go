@@ -46,8 +46,8 @@ func TestReportCommand(t *testing.T) {
 	}{
 		{"help", []string{"--help"}, exitOK, "tfb report RUN... [-o FILE]", "", "", 0},
 		{"no run", nil, exitUsage, "", "tfb report: no run given", "", 0},
-		{"unknown flag", []string{runA, "--colour"}, exitUsage, "", "tfb report: flag provided but not defined: -colour", "", 0},
-		{"-o without value", []string{runA, "-o"}, exitUsage, "", "tfb report: flag needs an argument: -o", "", 0},
+		{"unknown flag", []string{runA, "--colour"}, exitUsage, "", "tfb report: unknown flag --colour", "", 0},
+		{"-o without value", []string{runA, "-o"}, exitUsage, "", "tfb report: -o needs a value", "", 0},
 		{"missing run", []string{filepath.Join(root, "nope")}, exitFailed, "", "tfb report: " + filepath.Join(root, "nope") + ": no such file", "", 0},
 		{"corrupt run", []string{corrupt}, exitFailed, "", "tfb report: " + corrupt + ": not a valid results.json", "", 0},
 		{"one run: beside results.json", []string{runA}, exitOK, filepath.Join(runA, "report.html"), "", filepath.Join(runA, "report.html"), 0},
