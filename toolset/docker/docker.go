@@ -14,8 +14,10 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/docker/cli/cli/connhelper"
 	"github.com/moby/moby/client"
 
 	"github.com/go-tfb/suite/toolset/owner"
@@ -51,27 +53,52 @@ func OwnerLabels(extra map[string]string) map[string]string {
 	return extra
 }
 
-// NewClient returns a client of the engine at host ("" means DOCKER_HOST or
-// the local socket).
-func NewClient(host string) (*client.Client, error) {
-	opts := []client.Opt{client.FromEnv}
+// DefaultEndpoint is the endpoint of this machine's engine when neither a
+// flag nor DOCKER_HOST names one.
+const DefaultEndpoint = "unix:///var/run/docker.sock"
+
+// Endpoint is the engine endpoint that host means: host itself, else
+// DOCKER_HOST, else the local socket.
+func Endpoint(host string) string {
 	if host != "" {
-		opts = append(opts, client.WithHost(host))
+		return host
+	}
+	if env := os.Getenv("DOCKER_HOST"); env != "" {
+		return env
+	}
+	return DefaultEndpoint
+}
+
+// NewClient returns a client of the engine at host ("" means DOCKER_HOST or
+// the local socket). An ssh://[user@]host[:port] endpoint is reached as the
+// docker CLI reaches it: through the ssh command, which runs
+// `docker system dial-stdio` on that machine.
+func NewClient(host string) (*client.Client, error) {
+	endpoint := Endpoint(host)
+	opts := []client.Opt{client.FromEnv}
+	if strings.HasPrefix(endpoint, "ssh://") {
+		helper, err := connhelper.GetConnectionHelper(endpoint)
+		if err != nil {
+			return nil, fmt.Errorf("docker endpoint %q: %w", endpoint, err)
+		}
+		opts = append(opts, client.WithHost(helper.Host), client.WithDialContext(helper.Dialer))
+	} else {
+		opts = append(opts, client.WithHost(endpoint))
 	}
 	cli, err := client.New(opts...)
 	if err != nil {
-		return nil, fmt.Errorf("docker endpoint %q: %w", host, err)
+		return nil, fmt.Errorf("docker endpoint %q: %w", endpoint, err)
 	}
 	return cli, nil
 }
 
 // Ping returns nil when the client's engine answers within a few seconds,
-// else an error that says how to get one.
-func Ping(ctx context.Context, cli *client.Client) error {
+// else an error that names its endpoint and says how to get one.
+func Ping(ctx context.Context, cli *client.Client, endpoint string) error {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if _, err := cli.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
-		return fmt.Errorf("no Docker engine answers at %s (start one, e.g. with .ci/docker-setup, or use --runtime local): %w", cli.DaemonHost(), err)
+		return fmt.Errorf("no Docker engine answers at %s (start one, e.g. with .ci/docker-setup, or use --runtime local): %w", Endpoint(endpoint), err)
 	}
 	return nil
 }
@@ -83,5 +110,5 @@ func Available(ctx context.Context, host string) error {
 		return err
 	}
 	defer cli.Close()
-	return Ping(ctx, cli)
+	return Ping(ctx, cli, host)
 }

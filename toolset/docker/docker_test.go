@@ -71,3 +71,37 @@ func TestBuildsTakeBaseImagesFromTheEnvironment(t *testing.T) {
 		t.Errorf("DatabaseBuild = %+v", b)
 	}
 }
+
+func TestEndpoint(t *testing.T) {
+	tests := []struct {
+		host, dockerHost, want string
+	}{
+		{"tcp://10.0.0.2:2375", "tcp://other:2375", "tcp://10.0.0.2:2375"},
+		{"", "ssh://bench@10.0.0.3", "ssh://bench@10.0.0.3"},
+		{"", "", DefaultEndpoint},
+	}
+	for _, tt := range tests {
+		t.Setenv("DOCKER_HOST", tt.dockerHost)
+		if got := Endpoint(tt.host); got != tt.want {
+			t.Errorf("Endpoint(%q) with DOCKER_HOST=%q = %q, want %q", tt.host, tt.dockerHost, got, tt.want)
+		}
+	}
+}
+
+// An ssh:// endpoint gets a client that dials through the ssh command (no
+// connection is made until the first request), and names the endpoint when
+// no engine answers there.
+func TestNewClientSSH(t *testing.T) {
+	const endpoint = "ssh://nobody@127.0.0.1:1"
+	cli, err := NewClient(endpoint)
+	if err != nil {
+		t.Fatalf("NewClient(%s): %v", endpoint, err)
+	}
+	defer cli.Close()
+	if err := Ping(t.Context(), cli, endpoint); err == nil || !strings.Contains(err.Error(), endpoint) {
+		t.Errorf("Ping through ssh to a closed port = %v, want an error naming %s", err, endpoint)
+	}
+	if _, err := NewClient("ssh://"); err == nil {
+		t.Error("NewClient(\"ssh://\") accepted an endpoint without a host")
+	}
+}

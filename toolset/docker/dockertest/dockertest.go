@@ -139,7 +139,7 @@ func Run(ctx context.Context, req Request) (testcontainers.Container, error) {
 		return nil, err
 	}
 	defer cli.Close()
-	if err := docker.Ping(ctx, cli); err != nil {
+	if err := docker.Ping(ctx, cli, ""); err != nil {
 		return nil, err
 	}
 	docker.Reap(ctx, cli)
