@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 
@@ -63,6 +64,9 @@ type Description struct {
 	// ServerHost, DatabaseHost and ClientHost are the Docker endpoints of
 	// the three roles; empty for the local runtime.
 	ServerHost, DatabaseHost, ClientHost string
+	// Engines are the roles' engines as each describes itself, by role;
+	// nil for the local runtime.
+	Engines map[string]results.EngineFacts
 	// UsageNote says how the server's CPU time and peak memory are measured.
 	UsageNote string
 }

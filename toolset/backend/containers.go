@@ -54,7 +54,7 @@ func (d *Docker) run(ctx context.Context, e *engine, cfg *container.Config, host
 	created, err := e.cli.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: host, Name: name})
 	if err != nil {
 		if cerrdefs.IsNotFound(err) {
-			return "", fmt.Errorf("image %s not found on %s: it is built by the toolset; is the build base present (.ci/docker-setup)? %w", cfg.Image, e.cli.DaemonHost(), err)
+			return "", fmt.Errorf("image %s not found on %s: it is built by the toolset; is the build base present (.ci/docker-setup)? %w", cfg.Image, e.endpoint, err)
 		}
 		return "", fmt.Errorf("create container from %s: %w", cfg.Image, err)
 	}

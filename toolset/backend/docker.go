@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/docker"
+	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 
@@ -44,6 +45,11 @@ type Docker struct {
 	opts                     DockerOptions
 	server, database, client *engine
 	clientCores              int
+	facts                    map[string]results.EngineFacts // by role
+
+	sourceOnce sync.Once
+	source     *engine // this machine's engine, when it answers
+	ownSource  bool    // source is none of the roles' engines: Close closes it
 
 	mu           sync.Mutex
 	containers   map[string]*engine // id -> engine, for Close
@@ -63,11 +69,18 @@ func NewDocker(ctx context.Context, opts DockerOptions) (*Docker, error) {
 	if d.client, err = newEngine(ctx, opts.Hosts.Client); err != nil {
 		return nil, err
 	}
-	info, err := d.client.cli.Info(ctx, client.InfoOptions{})
-	if err != nil {
-		return nil, fmt.Errorf("docker info on the client engine: %w", err)
+	d.facts = map[string]results.EngineFacts{}
+	for role, e := range map[string]*engine{"server": d.server, "database": d.database, "client": d.client} {
+		info, err := e.cli.Info(ctx, client.InfoOptions{})
+		if err != nil {
+			return nil, fmt.Errorf("docker info on the %s engine (%s): %w", role, e.endpoint, err)
+		}
+		d.facts[role] = results.EngineFacts{
+			Endpoint: e.endpoint, Name: info.Info.Name, Cores: info.Info.NCPU, MemoryBytes: info.Info.MemTotal,
+			Kernel: info.Info.KernelVersion, OS: info.Info.OperatingSystem, DockerVersion: info.Info.ServerVersion,
+		}
 	}
-	d.clientCores = max(1, info.Info.NCPU)
+	d.clientCores = max(1, d.facts["client"].Cores)
 	return d, nil
 }
 
@@ -81,9 +94,10 @@ func (d *Docker) ClientCores() int { return d.clientCores }
 func (d *Docker) Describe() Description {
 	return Description{
 		Name:         d.Name(),
-		ServerHost:   d.server.cli.DaemonHost(),
-		DatabaseHost: d.database.cli.DaemonHost(),
-		ClientHost:   d.client.cli.DaemonHost(),
+		ServerHost:   d.server.endpoint,
+		DatabaseHost: d.database.endpoint,
+		ClientHost:   d.client.endpoint,
+		Engines:      d.facts,
 		UsageNote:    "docker runtime: serverCpuSeconds from the container's CPU usage, serverPeakMemoryBytes the highest memory usage (less inactive file cache) in its stats stream",
 	}
 }
@@ -107,7 +121,7 @@ func (d *Docker) Prepare(ctx context.Context, needLoad bool) error {
 		return err
 	}
 	var log bytes.Buffer
-	if err := docker.BuildImage(ctx, d.database.cli, d.opts.RepoDir, docker.DatabaseBuild(), &log); err != nil {
+	if err := d.build(ctx, d.database, docker.DatabaseBuild(), &log); err != nil {
 		return fmt.Errorf("build the database image from db/Dockerfile: %w\n%s", err, docker.Tail(log.String(), 20))
 	}
 	if needLoad {
@@ -117,7 +131,7 @@ func (d *Docker) Prepare(ctx context.Context, needLoad bool) error {
 			Dockerfile: "Dockerfile",
 			Image:      docker.WrkImage,
 		}
-		if err := docker.BuildImage(ctx, d.client.cli, d.opts.RepoDir, wrkBuild, &log); err != nil {
+		if err := d.build(ctx, d.client, wrkBuild, &log); err != nil {
 			return fmt.Errorf("build the wrk image (Debian's wrk package): %w\n%s", err, docker.Tail(log.String(), 20))
 		}
 	}
@@ -135,11 +149,49 @@ func (d *Docker) Build(ctx context.Context, test config.Test, log io.Writer) err
 		return err
 	}
 	var out bytes.Buffer
-	err := docker.BuildImage(ctx, d.server.cli, d.opts.RepoDir, docker.EntryBuild(test.Name), io.MultiWriter(log, &out))
+	err := d.build(ctx, d.server, docker.EntryBuild(test.Name), io.MultiWriter(log, &out))
 	if err != nil {
 		return buildError(fmt.Sprintf("docker build -f frameworks/Dockerfile --build-arg ENTRY=%s", test.Name), err, out.String())
 	}
 	return nil
+}
+
+// build builds b on e, as the docker CLI would there (with the proxies its
+// configuration names for e), after giving e the base images it lacks from
+// this machine's engine: there may be no registry to pull them from.
+func (d *Docker) build(ctx context.Context, e *engine, b docker.Build, log io.Writer) error {
+	b, err := docker.WithProxies(b, e.endpoint)
+	if err != nil {
+		return err
+	}
+	if source := d.imageSource(ctx); source != nil && source.endpoint != e.endpoint {
+		bases, err := docker.BaseImages(d.opts.RepoDir, b)
+		if err != nil {
+			return err
+		}
+		if err := docker.CopyMissingImages(ctx, source.cli, e.cli, e.endpoint, bases); err != nil {
+			return err
+		}
+	}
+	return docker.BuildImage(ctx, e.cli, d.opts.RepoDir, b, log)
+}
+
+// imageSource is this machine's own engine, where .ci/docker-setup puts the
+// base images, when one answers; nil otherwise.
+func (d *Docker) imageSource(ctx context.Context) *engine {
+	d.sourceOnce.Do(func() {
+		for _, e := range d.engines() {
+			if e.endpoint == docker.DefaultEndpoint {
+				d.source = e
+				return
+			}
+		}
+		if e, err := newEngine(ctx, docker.DefaultEndpoint); err == nil {
+			d.source = e
+			d.ownSource = true
+		}
+	})
+	return d.source
 }
 
 // refreshVendor re-vendors when go.mod or go.sum changed since the last
@@ -175,6 +227,9 @@ func (d *Docker) Close(ctx context.Context) error {
 	}
 	for _, e := range []*engine{d.server, d.database, d.client} {
 		e.cli.Close()
+	}
+	if d.ownSource {
+		d.source.cli.Close()
 	}
 	return errors.Join(errs...)
 }

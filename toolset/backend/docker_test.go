@@ -17,6 +17,9 @@ func TestEngineAddress(t *testing.T) {
 		{"tcp://10.0.0.2:2375", "10.0.0.2", false},
 		{"tcp://db-machine:2376", "db-machine", false},
 		{"npipe:////./pipe/docker_engine", "127.0.0.1", true},
+		{"ssh://bench@10.0.0.3", "10.0.0.3", false},
+		{"ssh://bench@db-machine:2222", "db-machine", false},
+		{"ssh://localhost", "127.0.0.1", true},
 	}
 	for _, tt := range tests {
 		addr, local := engineAddress(tt.endpoint)

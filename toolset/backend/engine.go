@@ -33,6 +33,9 @@ func DockerReachable(ctx context.Context, hosts DockerHosts) error {
 // engine is one Docker endpoint in a role.
 type engine struct {
 	cli *client.Client
+	// endpoint is the engine's endpoint as given (or DOCKER_HOST, or the
+	// local socket): what results record and messages name.
+	endpoint string
 	// addr is the engine's machine as this process names it: 127.0.0.1
 	// for a local engine, else the endpoint's host.
 	addr  string
@@ -47,12 +50,13 @@ func newEngine(ctx context.Context, host string) (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := docker.Ping(ctx, cli); err != nil {
+	endpoint := docker.Endpoint(host)
+	if err := docker.Ping(ctx, cli, endpoint); err != nil {
 		cli.Close()
 		return nil, err
 	}
-	addr, local := engineAddress(cli.DaemonHost())
-	return &engine{cli: cli, addr: addr, local: local}, nil
+	addr, local := engineAddress(endpoint)
+	return &engine{cli: cli, endpoint: endpoint, addr: addr, local: local}, nil
 }
 
 // engines returns the roles' engines, one per endpoint.
@@ -60,8 +64,8 @@ func (d *Docker) engines() []*engine {
 	var list []*engine
 	seen := map[string]bool{}
 	for _, e := range []*engine{d.server, d.database, d.client} {
-		if !seen[e.cli.DaemonHost()] {
-			seen[e.cli.DaemonHost()] = true
+		if !seen[e.endpoint] {
+			seen[e.endpoint] = true
 			list = append(list, e)
 		}
 	}
@@ -69,7 +73,7 @@ func (d *Docker) engines() []*engine {
 }
 
 // engineAddress is the host part of a Docker endpoint: 127.0.0.1 for a unix
-// socket (a local engine), else the TCP host.
+// socket (a local engine), else the TCP or SSH host.
 func engineAddress(endpoint string) (addr string, local bool) {
 	u, err := url.Parse(endpoint)
 	if err != nil || u.Scheme == "unix" || u.Scheme == "npipe" || u.Hostname() == "" {

@@ -34,6 +34,9 @@ func environmentTable(rs []runs.Run, names []string) envTable {
 		{"Memory", func(r runs.Run) string { return formatBytes(r.Doc.Environment.MemoryBytes) }},
 		{"OS / arch", func(r runs.Run) string { return joinNonEmpty(" / ", r.Doc.Environment.OS, r.Doc.Environment.Arch) }},
 		{"Kernel", func(r runs.Run) string { return r.Doc.Environment.Kernel }},
+		{"Server engine", func(r runs.Run) string { return engineFacts(r, "server") }},
+		{"Database engine", func(r runs.Run) string { return engineFacts(r, "database") }},
+		{"Client engine", func(r runs.Run) string { return engineFacts(r, "client") }},
 		{"Go", func(r runs.Run) string { return r.Doc.Environment.GoVersion }},
 		{"wrk", func(r runs.Run) string { return r.Doc.Environment.WrkVersion }},
 		{"PostgreSQL", func(r runs.Run) string { return r.Doc.Environment.PostgresVersion }},
@@ -70,6 +73,17 @@ func environmentTable(rs []runs.Run, names []string) envTable {
 		}
 	}
 	return t
+}
+
+// engineFacts describes the Docker engine of a role: its endpoint, machine,
+// cores, memory, kernel and version; empty when the run has none.
+func engineFacts(r runs.Run, role string) string {
+	e, ok := r.Doc.Environment.Engines[role]
+	if !ok {
+		return ""
+	}
+	return joinNonEmpty(", ", e.Endpoint, e.Name, unitIf(e.Cores, strconv.Itoa(e.Cores)+" cores"),
+		formatBytes(e.MemoryBytes), e.Kernel, prefixed("Docker ", e.DockerVersion))
 }
 
 // resultsLink links to a run's results.json; none for a run without a path.

@@ -293,3 +293,30 @@ func TestFastestNotes(t *testing.T) {
 		})
 	}
 }
+
+func TestEnvironmentShowsTheRolesEngines(t *testing.T) {
+	withEngines := runs.Run{Doc: results.Document{Environment: results.Environment{Runtime: "docker", Engines: map[string]results.EngineFacts{
+		"server":   {Endpoint: "tcp://198.18.0.11:2375", Name: "app", Cores: 4, MemoryBytes: 8e9, Kernel: "6.1.0", DockerVersion: "20.10.24"},
+		"database": {Endpoint: "tcp://198.18.0.12:2375", Name: "db", Cores: 2},
+		"client":   {Endpoint: "tcp://198.18.0.13:2375", Name: "load", Cores: 2},
+	}}}}
+	local := runs.Run{Doc: results.Document{Environment: results.Environment{Runtime: "local"}}}
+	table := environmentTable([]runs.Run{withEngines, local}, []string{"three", "local"})
+	want := map[string][]string{
+		"Server engine":   {"tcp://198.18.0.11:2375, app, 4 cores, 8.0 GB, 6.1.0, Docker 20.10.24", "—"},
+		"Database engine": {"tcp://198.18.0.12:2375, db, 2 cores", "—"},
+		"Client engine":   {"tcp://198.18.0.13:2375, load, 2 cores", "—"},
+	}
+	found := 0
+	for _, row := range table.Rows {
+		if w, ok := want[row[0]]; ok {
+			found++
+			if !slices.Equal(row[1:], w) {
+				t.Errorf("%s = %q, want %q", row[0], row[1:], w)
+			}
+		}
+	}
+	if found != len(want) {
+		t.Errorf("found %d of the %d engine rows in %v", found, len(want), table.Rows)
+	}
+}

@@ -133,6 +133,21 @@ type Environment struct {
 	DatabaseHost  string   `json:"databaseHost,omitempty"`
 	ClientHost    string   `json:"clientHost,omitempty"`
 	ServerCPUNote string   `json:"serverCpuNote,omitempty"`
+	// Engines are the Docker engines of the roles "server", "database" and
+	// "client" as each described itself (docker runtime only): on three
+	// machines, the figures above describe the client's machine only.
+	Engines map[string]EngineFacts `json:"engines,omitempty"`
+}
+
+// EngineFacts are what a Docker engine tells of itself and its machine.
+type EngineFacts struct {
+	Endpoint      string `json:"endpoint"`
+	Name          string `json:"name"` // the engine's machine name
+	Cores         int    `json:"cores"`
+	MemoryBytes   int64  `json:"memoryBytes"`
+	Kernel        string `json:"kernel"`
+	OS            string `json:"os"`
+	DockerVersion string `json:"dockerVersion"`
 }
 
 // Meta is what a run knows before it starts.

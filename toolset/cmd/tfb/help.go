@@ -137,7 +137,10 @@ Runtimes:
           run .ci/docker-setup once on a machine without a registry. --server-host,
           --database-host and --client-host put the three roles on other Docker engines,
           as TFB's three machines (unix:///var/run/docker.sock, tcp://HOST:2375 or
-          ssh://user@host); containers on other engines are reached at the endpoint's host.
+          ssh://user@host); containers on other engines are reached at the endpoint's host,
+          each image is built on its role's engine, base images it lacks are copied there
+          from this machine's engine, and builds get the docker CLI's proxies for that
+          endpoint (docs/multi-host.md).
   local:  a throwaway PostgreSQL cluster from local binaries (apt-get install
           postgresql), each entry built with go build and run as a process, wrk on the
           host (apt-get install wrk). Local entries die with tfb even if it is killed;

@@ -324,7 +324,7 @@ func (a *app) environment(ctx context.Context, rt backend.Runtime) results.Envir
 	env := results.Environment{
 		Runtime: d.Name, Cores: rt.ClientCores(), OS: runtime.GOOS, Arch: runtime.GOARCH,
 		GoVersion: runtime.Version(), CPUSet: a.opts.cpuset, MemoryLimit: a.opts.memory,
-		ServerHost: d.ServerHost, DatabaseHost: d.DatabaseHost, ClientHost: d.ClientHost,
+		ServerHost: d.ServerHost, DatabaseHost: d.DatabaseHost, ClientHost: d.ClientHost, Engines: d.Engines,
 		ServerCPUNote: d.UsageNote, CPUModel: host.CPUModel, MemoryBytes: host.MemoryBytes, Kernel: host.Kernel,
 		CommandLine: a.commandLine,
 	}
