@@ -88,7 +88,13 @@ type cli struct {
 
 func startCLI(t *testing.T, tmp string, args ...string) *cli {
 	t.Helper()
-	cmd := exec.Command(buildTFB(t), args...)
+	return startCLIBinary(t, buildTFB(t), tmp, args...)
+}
+
+// startCLIBinary starts the tfb binary at bin with TMPDIR=tmp.
+func startCLIBinary(t *testing.T, bin, tmp string, args ...string) *cli {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
 	cmd.Dir = "../../.." // the repository root
 	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
 	// Its own process group, as a shell gives a job, so that a test can

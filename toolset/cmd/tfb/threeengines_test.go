@@ -1,0 +1,281 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/netip"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/moby/moby/client"
+
+	"github.com/go-tfb/suite/toolset/docker"
+	"github.com/go-tfb/suite/toolset/docker/enginelab"
+	"github.com/go-tfb/suite/toolset/fixture"
+	"github.com/go-tfb/suite/toolset/results"
+)
+
+// threeEnginesFlag turns on TestThreeEngines: it builds every image on three
+// empty engines and takes several minutes, more than the test suite's
+// budget, so .ci/run sets it on scheduled runs only.
+const threeEnginesFlag = "TFB_THREE_ENGINES"
+
+// TestThreeEngines runs the three roles on three Docker engines, each in a
+// network namespace of its own (enginelab), reached over TCP at their
+// namespaces' addresses: tfb verify, a short tfb benchmark beside the same on
+// one engine, and the reaping of what a killed tfb left on every engine.
+func TestThreeEngines(t *testing.T) {
+	if os.Getenv(threeEnginesFlag) != "1" {
+		t.Skipf("set %s=1 to run the three-engine test (root and dockerd; about 8 minutes)", threeEnginesFlag)
+	}
+	if err := docker.Available(t.Context(), ""); err != nil {
+		fixture.Unavailable(t, err)
+	}
+	// Ctrl-C or SIGTERM ends the test through its cleanups, which stop the
+	// engines and remove the namespaces.
+	ctx, stop := signal.NotifyContext(t.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	lab, err := enginelab.Start(ctx, enginelab.Options{Name: "tfbtest", Subnet: netip.MustParsePrefix("198.18.1.0/24")})
+	if err != nil {
+		fixture.Unavailable(t, fmt.Errorf("start three engines: %w", err))
+	}
+	t.Cleanup(func() {
+		if err := lab.Close(); err != nil {
+			t.Errorf("remove the engine lab: %v", err)
+		}
+		if _, err := os.Stat("/run/netns/tfbtest-server"); err == nil {
+			t.Errorf("namespace tfbtest-server still exists after Close")
+		}
+	})
+	server, database, clientEngine := lab.Engine("server"), lab.Engine("database"), lab.Engine("client")
+	hosts := []string{"--server-host", server.Endpoint, "--database-host", database.Endpoint, "--client-host", clientEngine.Endpoint}
+	bin := buildTFB(t)
+	run := func(timeout time.Duration, args ...string) string {
+		t.Helper()
+		out, err := runTFB(ctx, bin, lab.DockerConfig, timeout, args...)
+		if err != nil {
+			for _, e := range lab.Engines {
+				t.Logf("dockerd log of %s (end):\n%s", e.Role, e.LogTail(10))
+			}
+			t.Fatalf("tfb %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return out
+	}
+
+	// Verify: the images are built on their engines from base images copied
+	// there, the roles reach each other at the namespaces' addresses.
+	out := run(20*time.Minute, append([]string{"verify", "--runtime", "docker", "--test", "nethttp", "--type", "json", "db"}, hosts...)...)
+	for _, want := range []string{"json: pass", "db: pass"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("tfb verify printed no %q:\n%s", want, out)
+		}
+	}
+	for _, check := range []struct {
+		engine *enginelab.Engine
+		image  string
+	}{{server, docker.EntryImage("nethttp")}, {database, docker.DatabaseImage}} {
+		if !hasImage(t, check.engine, check.image) {
+			t.Errorf("image %s not built on the %s engine", check.image, check.engine.Role)
+		}
+	}
+	if hasImage(t, server, docker.DatabaseImage) || hasImage(t, database, docker.EntryImage("nethttp")) {
+		t.Errorf("an image was built on an engine whose role does not use it")
+	}
+	assertEnginesEmpty(t, lab)
+
+	// A short benchmark on the three engines and the same on this machine's
+	// engine alone: the same fields, and figures from both.
+	bench := []string{"benchmark", "--runtime", "docker", "--test", "nethttp", "--type", "json", "db",
+		"--duration", "3", "--concurrency-levels", "16", "64", "--no-primer", "--sleep", "1"}
+	threeDir, oneDir := t.TempDir(), t.TempDir()
+	out = run(10*time.Minute, append(append(slices.Clone(bench), hosts...), "--results-dir", threeDir)...)
+	three := loadRun(t, threeDir)
+	assertEnginesEmpty(t, lab)
+	run(15*time.Minute, append(slices.Clone(bench), "--results-dir", oneDir)...)
+	one := loadRun(t, oneDir)
+	t.Logf("three engines:\n%s", out)
+	for _, d := range []results.Document{three, one} {
+		for _, typ := range []string{"json", "db"} {
+			levels := d.RawData[typ]["nethttp"]
+			if len(levels) != 2 {
+				t.Fatalf("rawData.%s.nethttp has %d levels, want 2", typ, len(levels))
+			}
+			for _, l := range levels {
+				if l.TotalRequests <= 0 || l.ServerCPUSeconds == nil || *l.ServerCPUSeconds <= 0 || l.ServerPeakMemoryBytes == nil {
+					t.Errorf("%s level %d without measurements or server usage: %+v", typ, l.Connections, l)
+				}
+			}
+			t.Logf("%s req/s at 16 and 64 connections: %s %.0f %.0f", typ, d.Environment.ServerHost,
+				levels[0].RequestsPerSecond, levels[1].RequestsPerSecond)
+		}
+	}
+	if three.Environment.ServerHost != server.Endpoint || three.Environment.DatabaseHost != database.Endpoint || three.Environment.ClientHost != clientEngine.Endpoint {
+		t.Errorf("environment names the engines %q %q %q, want the lab's", three.Environment.ServerHost, three.Environment.DatabaseHost, three.Environment.ClientHost)
+	}
+	if three.Environment.Engines["server"].Endpoint != server.Endpoint || three.Environment.Engines["server"].Cores <= 0 {
+		t.Errorf("environment.engines.server = %+v, want the server engine's facts", three.Environment.Engines["server"])
+	}
+	if a, b := fieldPaths(t, threeDir), fieldPaths(t, oneDir); !slices.Equal(a, b) {
+		t.Errorf("results.json fields differ between three engines and one:\nonly three: %v\nonly one: %v", minus(a, b), minus(b, a))
+	}
+
+	// A killed tfb leaves its containers on two engines; the next run removes
+	// them there, and Ctrl-C on that run leaves nothing anywhere.
+	debug := append([]string{"debug", "--runtime", "docker", "--test", "nethttp"}, hosts...)
+	killed := startTFB(t, ctx, bin, lab.DockerConfig, debug...)
+	killed.waitFor(t, "Press Ctrl-C", 10*time.Minute)
+	if err := killed.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	killed.wait(t, 30*time.Second)
+	if n := containerCount(t, server); n != 1 {
+		t.Errorf("after SIGKILL the server engine holds %d containers, want the entry's 1", n)
+	}
+	if n := containerCount(t, database); n != 1 {
+		t.Errorf("after SIGKILL the database engine holds %d containers, want the database's 1", n)
+	}
+	next := startTFB(t, ctx, bin, lab.DockerConfig, debug...)
+	next.waitFor(t, "Press Ctrl-C", 10*time.Minute)
+	if n := strings.Count(next.text(), "removing a container left by an earlier run"); n != 2 {
+		t.Errorf("the next run reaped %d containers, want 2 (entry and database):\n%s", n, next.text())
+	}
+	if err := syscall.Kill(-next.cmd.Process.Pid, syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	if code := next.wait(t, time.Minute); code != 0 {
+		t.Errorf("exit code %d after Ctrl-C in debug, want 0:\n%s", code, next.text())
+	}
+	assertEnginesEmpty(t, lab)
+}
+
+// runTFB runs the tfb binary from the repository root with the lab's docker
+// configuration, and returns its combined output.
+func runTFB(ctx context.Context, bin, dockerConfig string, timeout time.Duration, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir = "../../.."
+	cmd.Env = append(os.Environ(), "DOCKER_CONFIG="+dockerConfig)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// startTFB starts the tfb binary as startCLI does, with the lab's docker
+// configuration.
+func startTFB(t *testing.T, ctx context.Context, bin, dockerConfig string, args ...string) *cli {
+	t.Helper()
+	t.Setenv("DOCKER_CONFIG", dockerConfig)
+	c := startCLIBinary(t, bin, t.TempDir(), args...)
+	go func() {
+		select {
+		case <-ctx.Done():
+			_ = c.cmd.Process.Kill()
+		case <-c.done:
+		}
+	}()
+	return c
+}
+
+func engineClient(t *testing.T, e *enginelab.Engine) *client.Client {
+	t.Helper()
+	cli, err := docker.NewClient(e.Endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cli.Close() })
+	return cli
+}
+
+func hasImage(t *testing.T, e *enginelab.Engine, image string) bool {
+	t.Helper()
+	_, err := engineClient(t, e).ImageInspect(t.Context(), image)
+	return err == nil
+}
+
+// containerCount is what `docker ps -a` on e would list.
+func containerCount(t *testing.T, e *enginelab.Engine) int {
+	t.Helper()
+	list, err := engineClient(t, e).ContainerList(context.WithoutCancel(t.Context()), client.ContainerListOptions{All: true})
+	if err != nil {
+		t.Fatalf("list containers on the %s engine: %v", e.Role, err)
+	}
+	return len(list.Items)
+}
+
+func assertEnginesEmpty(t *testing.T, lab *enginelab.Lab) {
+	t.Helper()
+	for _, e := range lab.Engines {
+		if n := containerCount(t, e); n != 0 {
+			t.Errorf("docker ps -a on the %s engine lists %d containers, want none", e.Role, n)
+		}
+	}
+}
+
+func loadRun(t *testing.T, dir string) results.Document {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*", results.FileName))
+	if len(files) != 1 {
+		t.Fatalf("want one results.json under %s, got %v", dir, files)
+	}
+	d, err := results.Load(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// fieldPaths lists the object keys of a run's results.json as paths, with
+// the entry, type, role and level positions generalised.
+func fieldPaths(t *testing.T, dir string) []string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*", results.FileName))
+	data, err := os.ReadFile(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatal(err)
+	}
+	set := map[string]bool{}
+	var walk func(prefix string, v any)
+	walk = func(prefix string, v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, child := range v {
+				path := prefix + "." + k
+				if strings.HasSuffix(prefix, ".rawData") || strings.HasSuffix(prefix, ".commandLine") {
+					path = prefix + ".*"
+				}
+				set[path] = true
+				walk(path, child)
+			}
+		case []any:
+			for _, child := range v {
+				walk(prefix+"[]", child)
+			}
+		}
+	}
+	walk("", v)
+	return slices.Sorted(maps.Keys(set))
+}
+
+func minus(a, b []string) []string {
+	var out []string
+	for _, s := range a {
+		if !slices.Contains(b, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
