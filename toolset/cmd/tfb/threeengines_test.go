@@ -35,7 +35,7 @@ const threeEnginesFlag = "TFB_THREE_ENGINES"
 // one engine, and the reaping of what a killed tfb left on every engine.
 func TestThreeEngines(t *testing.T) {
 	if os.Getenv(threeEnginesFlag) != "1" {
-		t.Skipf("set %s=1 to run the three-engine test (root and dockerd; about 8 minutes)", threeEnginesFlag)
+		t.Skipf("set %s=1 to run the three-engine test (root, dockerd and sshd; about 10 minutes)", threeEnginesFlag)
 	}
 	if err := docker.Available(t.Context(), ""); err != nil {
 		fixture.Unavailable(t, err)
@@ -60,9 +60,9 @@ func TestThreeEngines(t *testing.T) {
 	server, database, clientEngine := lab.Engine("server"), lab.Engine("database"), lab.Engine("client")
 	hosts := []string{"--server-host", server.Endpoint, "--database-host", database.Endpoint, "--client-host", clientEngine.Endpoint}
 	bin := buildTFB(t)
-	run := func(timeout time.Duration, args ...string) string {
+	runWith := func(env []string, timeout time.Duration, args ...string) string {
 		t.Helper()
-		out, err := runTFB(ctx, bin, lab.DockerConfig, timeout, args...)
+		out, err := runTFB(ctx, bin, append([]string{"DOCKER_CONFIG=" + lab.DockerConfig}, env...), timeout, args...)
 		if err != nil {
 			for _, e := range lab.Engines {
 				t.Logf("dockerd log of %s (end):\n%s", e.Role, e.LogTail(10))
@@ -70,6 +70,10 @@ func TestThreeEngines(t *testing.T) {
 			t.Fatalf("tfb %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 		return out
+	}
+	run := func(timeout time.Duration, args ...string) string {
+		t.Helper()
+		return runWith(nil, timeout, args...)
 	}
 
 	// Verify: the images are built on their engines from base images copied
@@ -129,6 +133,17 @@ func TestThreeEngines(t *testing.T) {
 		t.Errorf("results.json fields differ between three engines and one:\nonly three: %v\nonly one: %v", minus(a, b), minus(b, a))
 	}
 
+	// The server engine over SSH, as the docker CLI reaches it: the real ssh
+	// and sshd (in the server's namespace), the socket named in the URL.
+	sshEndpoint, sshEnv := startSSHD(t, ctx, server)
+	out = runWith(sshEnv, 10*time.Minute, "verify", "--runtime", "docker", "--test", "nethttp", "--type", "json",
+		"--server-host", sshEndpoint, "--database-host", database.Endpoint, "--client-host", clientEngine.Endpoint,
+		"--results-dir", t.TempDir())
+	if !strings.Contains(out, "json: pass") {
+		t.Errorf("tfb verify with the server engine over ssh printed no json pass:\n%s", out)
+	}
+	assertEnginesEmpty(t, lab)
+
 	// A killed tfb leaves its containers on two engines; the next run removes
 	// them there, and Ctrl-C on that run leaves nothing anywhere.
 	debug := append([]string{"debug", "--runtime", "docker", "--test", "nethttp"}, hosts...)
@@ -158,14 +173,14 @@ func TestThreeEngines(t *testing.T) {
 	assertEnginesEmpty(t, lab)
 }
 
-// runTFB runs the tfb binary from the repository root with the lab's docker
-// configuration, and returns its combined output.
-func runTFB(ctx context.Context, bin, dockerConfig string, timeout time.Duration, args ...string) (string, error) {
+// runTFB runs the tfb binary from the repository root with env added to
+// this process's environment, and returns its combined output.
+func runTFB(ctx context.Context, bin string, env []string, timeout time.Duration, args ...string) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Dir = "../../.."
-	cmd.Env = append(os.Environ(), "DOCKER_CONFIG="+dockerConfig)
+	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }
@@ -184,6 +199,94 @@ func startTFB(t *testing.T, ctx context.Context, bin, dockerConfig string, args 
 		}
 	}()
 	return c
+}
+
+// startSSHD runs OpenSSH's sshd in e's namespace, on e's address, admitting
+// root with a key made for the test, and returns the ssh:// endpoint of e's
+// engine (its socket in the URL's path) and the environment under which
+// tfb's ssh uses that key and trusts that host: PATH starts with a
+// directory whose ssh runs the real one with a configuration file, as a
+// user's ~/.ssh/config would.
+func startSSHD(t *testing.T, ctx context.Context, e *enginelab.Engine) (endpoint string, env []string) {
+	t.Helper()
+	sshd, err := exec.LookPath("sshd")
+	if err != nil {
+		if sshd, err = exec.LookPath("/usr/sbin/sshd"); err != nil {
+			fixture.Unavailable(t, fmt.Errorf("sshd not found (apt-get install openssh-server; .ci/setup does with %s=1)", threeEnginesFlag))
+		}
+	}
+	sshBin, err := exec.LookPath("ssh")
+	if err != nil {
+		fixture.Unavailable(t, fmt.Errorf("ssh not found (apt-get install openssh-client)"))
+	}
+	dir := t.TempDir()
+	file := func(name string) string { return filepath.Join(dir, name) }
+	for _, key := range []string{"host", "client"} {
+		if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", file(key)).CombinedOutput(); err != nil {
+			t.Fatalf("ssh-keygen: %v\n%s", err, out)
+		}
+	}
+	read := func(name string) string {
+		data, err := os.ReadFile(file(name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(string(data))
+	}
+	addr := e.Addr.String()
+	write := func(name, content string, mode os.FileMode) {
+		if err := os.WriteFile(file(name), []byte(content), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("authorized_keys", read("client.pub")+"\n", 0o600)
+	write("known_hosts", addr+" "+read("host.pub")+"\n", 0o600)
+	write("sshd_config", strings.Join([]string{
+		"ListenAddress " + addr + ":22", "HostKey " + file("host"), "AuthorizedKeysFile " + file("authorized_keys"),
+		"PidFile " + file("sshd.pid"), "PermitRootLogin prohibit-password", "PasswordAuthentication no",
+		"KbdInteractiveAuthentication no", "UsePAM no", "StrictModes no",
+	}, "\n")+"\n", 0o600)
+	write("ssh_config", strings.Join([]string{
+		"Host " + addr, "  IdentityFile " + file("client"), "  IdentitiesOnly yes", "  UserKnownHostsFile " + file("known_hosts"),
+		"  StrictHostKeyChecking yes", "  BatchMode yes",
+	}, "\n")+"\n", 0o600)
+	shim := filepath.Join(dir, "bin")
+	if err := os.Mkdir(shim, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write("bin/ssh", "#!/bin/sh\nexec "+sshBin+" -F "+file("ssh_config")+" \"$@\"\n", 0o755)
+	if err := os.MkdirAll("/run/sshd", 0o755); err != nil { // sshd's privilege separation directory
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(ctx, "nsenter", "--net=/run/netns/"+e.Namespace, "--", sshd, "-D", "-e", "-f", file("sshd_config"))
+	logFile, err := os.Create(file("sshd.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logFile.Close()
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start sshd: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	endpoint = "ssh://root@" + addr + e.Socket
+	env = []string{"PATH=" + shim + string(os.PathListSeparator) + os.Getenv("PATH")}
+	// Ready when a login runs a command.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		probe := exec.CommandContext(ctx, filepath.Join(shim, "ssh"), "root@"+addr, "true")
+		out, err := probe.CombinedOutput()
+		if err == nil {
+			return endpoint, env
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("sshd in the %s namespace does not admit the test's key: %v\n%s\nsshd:\n%s", e.Role, err, out, read("sshd.log"))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 func engineClient(t *testing.T, e *enginelab.Engine) *client.Client {
