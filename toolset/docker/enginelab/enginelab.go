@@ -44,6 +44,8 @@ var DefaultRoles = []string{"server", "database", "client"}
 // real network.
 var DefaultSubnet = netip.MustParsePrefix("198.18.0.0/24")
 
+var errNotRoot = errors.New("engine lab needs root: it makes network namespaces and runs dockerd")
+
 // Options configure a lab. The zero value is TFB's three roles.
 type Options struct {
 	// Name prefixes the namespaces, the link and the directories (default
@@ -119,7 +121,7 @@ func Start(ctx context.Context, opts Options) (*Lab, error) {
 		}
 	}
 	if os.Geteuid() != 0 {
-		return nil, errors.New("engine lab needs root: it makes network namespaces and runs dockerd")
+		return nil, errNotRoot
 	}
 	if len(opts.Roles) > 200 || opts.Subnet.Bits() > 24 || !opts.Subnet.Addr().Is4() {
 		return nil, fmt.Errorf("engine lab: subnet %s must be IPv4 and /24 or larger for %d roles", opts.Subnet, len(opts.Roles))

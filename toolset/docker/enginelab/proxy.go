@@ -72,12 +72,24 @@ func aptMirrorHosts() []string {
 		if err != nil {
 			continue
 		}
-		for _, m := range sourceURI.FindAllStringSubmatch(string(data), -1) {
-			for _, raw := range strings.Fields(m[1]) {
-				u, err := url.Parse(raw)
-				if err == nil && u.Scheme == "http" && u.Hostname() != "" && !slices.Contains(hosts, u.Hostname()) {
-					hosts = append(hosts, u.Hostname())
-				}
+		for _, h := range mirrorHosts(string(data)) {
+			if !slices.Contains(hosts, h) {
+				hosts = append(hosts, h)
+			}
+		}
+	}
+	return hosts
+}
+
+// mirrorHosts returns the hosts of the http:// URLs an apt sources file
+// names, in either format.
+func mirrorHosts(sources string) []string {
+	var hosts []string
+	for _, m := range sourceURI.FindAllStringSubmatch(sources, -1) {
+		for _, raw := range strings.Fields(m[1]) {
+			u, err := url.Parse(raw)
+			if err == nil && u.Scheme == "http" && u.Hostname() != "" && !slices.Contains(hosts, u.Hostname()) {
+				hosts = append(hosts, u.Hostname())
 			}
 		}
 	}
