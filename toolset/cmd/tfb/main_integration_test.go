@@ -227,15 +227,50 @@ func assertNothingLeft(t *testing.T, tmp string, port int) {
 	if len(left) > 0 {
 		t.Errorf("processes left behind:\n%s", strings.Join(left, "\n"))
 	}
-	l, err := net.Listen("tcp", ":"+strconv.Itoa(port))
-	if err != nil {
-		t.Errorf("port %d still taken after tfb exited: %v", port, err)
-	} else {
-		l.Close()
+	if listening(port) {
+		t.Errorf("something still listens on port %d after tfb exited", port)
 	}
 	entries, _ := os.ReadDir(tmp)
 	for _, e := range entries {
 		t.Errorf("left in the scratch directory: %s", e.Name())
+	}
+}
+
+// listening reports whether a TCP socket listens on port, from the kernel's
+// socket tables. (Binding the port to find out would also fail while a
+// client elsewhere on the machine happens to use it as its ephemeral port.)
+func listening(port int) bool {
+	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		data, err := os.ReadFile(table)
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(data), "\n")[1:] {
+			fields := strings.Fields(line)
+			if len(fields) < 4 || fields[3] != "0A" { // 0A: LISTEN
+				continue
+			}
+			_, hexPort, _ := strings.Cut(fields[1], ":")
+			if p, err := strconv.ParseUint(hexPort, 16, 16); err == nil && int(p) == port {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestListeningSeesAListener(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	if !listening(port) {
+		t.Errorf("listening(%d) = false while a listener is open", port)
+	}
+	l.Close()
+	if listening(port) {
+		t.Errorf("listening(%d) = true after the listener closed", port)
 	}
 }
 
