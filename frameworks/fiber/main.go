@@ -24,11 +24,16 @@ func main() {
 func newApp(svc *tfb.Service, cfg tfb.Config) *fiber.App {
 	h := &handlers{svc: svc}
 	app := fiber.New(fiber.Config{
-		ServerHeader: "Fiber",
-		JSONEncoder:  json.Marshal,
-		JSONDecoder:  json.Unmarshal,
-		ReadTimeout:  cfg.ReadHeaderTimeout,
-		IdleTimeout:  cfg.IdleTimeout,
+		// Routes match exactly as written, and header names are sent as
+		// written: fasthttp skips the work of folding case.
+		CaseSensitive:            true,
+		StrictRouting:            true,
+		DisableHeaderNormalizing: true,
+		ServerHeader:             "Fiber",
+		JSONEncoder:              json.Marshal,
+		JSONDecoder:              json.Unmarshal,
+		ReadTimeout:              cfg.ReadHeaderTimeout,
+		IdleTimeout:              cfg.IdleTimeout,
 	})
 	app.Get("/plaintext", h.plaintext)
 	app.Get("/json", h.json)
@@ -91,7 +96,8 @@ func (h *handlers) respond(c fiber.Ctx, v any, err error) error {
 	if err != nil {
 		return h.fail(err)
 	}
-	return c.JSON(v)
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return json.NewEncoder(c).Encode(v)
 }
 
 func (h *handlers) fail(err error) error {
