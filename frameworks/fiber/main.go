@@ -90,8 +90,10 @@ func (h *handlers) fortunes(c fiber.Ctx) error {
 	return nil
 }
 
-// respond writes v as JSON, or returns the error's status and short body
-// for Fiber's error handler to send.
+// respond encodes v as JSON straight into the response body (fiber.Ctx is
+// an io.Writer; goccy's Encoder reuses its buffer, where c.JSON would
+// allocate the body), or returns the error's status and short body for
+// Fiber's error handler to send.
 func (h *handlers) respond(c fiber.Ctx, v any, err error) error {
 	if err != nil {
 		return h.fail(err)
