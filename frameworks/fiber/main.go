@@ -24,11 +24,16 @@ func main() {
 func newApp(svc *tfb.Service, cfg tfb.Config) *fiber.App {
 	h := &handlers{svc: svc}
 	app := fiber.New(fiber.Config{
-		ServerHeader: "Fiber",
-		JSONEncoder:  json.Marshal,
-		JSONDecoder:  json.Unmarshal,
-		ReadTimeout:  cfg.ReadHeaderTimeout,
-		IdleTimeout:  cfg.IdleTimeout,
+		// Routes match exactly as written, and header names are sent as
+		// written: fasthttp skips the work of folding case.
+		CaseSensitive:            true,
+		StrictRouting:            true,
+		DisableHeaderNormalizing: true,
+		ServerHeader:             "Fiber",
+		JSONEncoder:              json.Marshal,
+		JSONDecoder:              json.Unmarshal,
+		ReadTimeout:              cfg.ReadHeaderTimeout,
+		IdleTimeout:              cfg.IdleTimeout,
 	})
 	app.Get("/plaintext", h.plaintext)
 	app.Get("/json", h.json)
@@ -85,13 +90,16 @@ func (h *handlers) fortunes(c fiber.Ctx) error {
 	return nil
 }
 
-// respond writes v as JSON, or returns the error's status and short body
-// for Fiber's error handler to send.
+// respond encodes v as JSON straight into the response body (fiber.Ctx is
+// an io.Writer; goccy's Encoder reuses its buffer, where c.JSON would
+// allocate the body), or returns the error's status and short body for
+// Fiber's error handler to send.
 func (h *handlers) respond(c fiber.Ctx, v any, err error) error {
 	if err != nil {
 		return h.fail(err)
 	}
-	return c.JSON(v)
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return json.NewEncoder(c).Encode(v)
 }
 
 func (h *handlers) fail(err error) error {

@@ -71,8 +71,11 @@ func NewWithConfig(c Config, log *slog.Logger) (*Service, error) {
 		return nil, fmt.Errorf("database pool: %w", err)
 	}
 	s := &Service{
-		pool:    pool,
-		cache:   otter.Must(&otter.Options[int32, World]{MaximumSize: WorldRows}),
+		pool: pool,
+		// No size bound: the keys are the world ids, at most WorldRows of
+		// them, and an unbounded otter cache keeps no eviction policy, so a
+		// read costs a hash lookup and nothing more.
+		cache:   otter.Must(&otter.Options[int32, World]{}),
 		log:     log,
 		timeout: timeout,
 		done:    make(chan struct{}),

@@ -83,12 +83,12 @@ func randomWorlds(n int) []World {
 
 // CachedWorlds returns n random worlds from the in-process cache, filled
 // from the database when the service connected: the cached_query test type.
+// A hit costs no deadline of its own; a miss loads the row within the
+// request's database deadline (see loadWorld).
 func (s *Service) CachedWorlds(ctx context.Context, n int) ([]World, error) {
 	if err := s.check(); err != nil {
 		return nil, err
 	}
-	ctx, cancel := s.bound(ctx)
-	defer cancel()
 	worlds := make([]World, n)
 	for i := range worlds {
 		w, err := s.cache.Get(ctx, randomID(), s.loader)
@@ -100,9 +100,12 @@ func (s *Service) CachedWorlds(ctx context.Context, n int) ([]World, error) {
 	return worlds, nil
 }
 
-// loadWorld fills a cache miss from the database. Warm fills every id, so
-// misses happen only if the cache evicted one.
+// loadWorld fills a cache miss from the database, within the request's
+// database deadline. Warm fills every id, so misses happen only for an id
+// the table did not hold when the service connected.
 func (s *Service) loadWorld(ctx context.Context, id int32) (World, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	w := World{ID: id}
 	err := s.pool.QueryRow(ctx, selectWorld, id).Scan(&w.ID, &w.RandomNumber)
 	if errors.Is(err, pgx.ErrNoRows) {
