@@ -70,15 +70,21 @@ func NewDocker(ctx context.Context, opts DockerOptions) (*Docker, error) {
 		return nil, err
 	}
 	d.facts = map[string]results.EngineFacts{}
+	byEndpoint := map[string]results.EngineFacts{} // roles sharing an engine ask it once
 	for role, e := range map[string]*engine{"server": d.server, "database": d.database, "client": d.client} {
-		info, err := e.cli.Info(ctx, client.InfoOptions{})
-		if err != nil {
-			return nil, fmt.Errorf("docker info on the %s engine (%s): %w", role, e.endpoint, err)
+		facts, ok := byEndpoint[e.endpoint]
+		if !ok {
+			info, err := e.cli.Info(ctx, client.InfoOptions{})
+			if err != nil {
+				return nil, fmt.Errorf("docker info on the %s engine (%s): %w", role, e.endpoint, err)
+			}
+			facts = results.EngineFacts{
+				Endpoint: e.endpoint, Name: info.Info.Name, Cores: info.Info.NCPU, MemoryBytes: info.Info.MemTotal,
+				Kernel: info.Info.KernelVersion, OS: info.Info.OperatingSystem, DockerVersion: info.Info.ServerVersion,
+			}
+			byEndpoint[e.endpoint] = facts
 		}
-		d.facts[role] = results.EngineFacts{
-			Endpoint: e.endpoint, Name: info.Info.Name, Cores: info.Info.NCPU, MemoryBytes: info.Info.MemTotal,
-			Kernel: info.Info.KernelVersion, OS: info.Info.OperatingSystem, DockerVersion: info.Info.ServerVersion,
-		}
+		d.facts[role] = facts
 	}
 	d.clientCores = max(1, d.facts["client"].Cores)
 	return d, nil

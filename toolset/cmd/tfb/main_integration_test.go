@@ -88,15 +88,16 @@ type cli struct {
 
 func startCLI(t *testing.T, tmp string, args ...string) *cli {
 	t.Helper()
-	return startCLIBinary(t, buildTFB(t), tmp, args...)
+	return startCLIBinary(t, buildTFB(t), []string{"TMPDIR=" + tmp}, args...)
 }
 
-// startCLIBinary starts the tfb binary at bin with TMPDIR=tmp.
-func startCLIBinary(t *testing.T, bin, tmp string, args ...string) *cli {
+// startCLIBinary starts the tfb binary at bin with env added to this
+// process's environment.
+func startCLIBinary(t *testing.T, bin string, env []string, args ...string) *cli {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = "../../.." // the repository root
-	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	cmd.Env = append(os.Environ(), env...)
 	// Its own process group, as a shell gives a job, so that a test can
 	// send Ctrl-C's SIGINT to the whole group as a terminal does.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

@@ -103,10 +103,10 @@ func TestThreeEngines(t *testing.T) {
 		"--duration", "3", "--concurrency-levels", "16", "64", "--no-primer", "--sleep", "1"}
 	threeDir, oneDir := t.TempDir(), t.TempDir()
 	out = run(10*time.Minute, append(append(slices.Clone(bench), hosts...), "--results-dir", threeDir)...)
-	three := loadRun(t, threeDir)
+	three, threePath := loadRun(t, threeDir)
 	assertEnginesEmpty(t, lab)
 	run(15*time.Minute, append(slices.Clone(bench), "--results-dir", oneDir)...)
-	one := loadRun(t, oneDir)
+	one, onePath := loadRun(t, oneDir)
 	t.Logf("three engines:\n%s", out)
 	for _, d := range []results.Document{three, one} {
 		for _, typ := range []string{"json", "db"} {
@@ -129,7 +129,7 @@ func TestThreeEngines(t *testing.T) {
 	if three.Environment.Engines["server"].Endpoint != server.Endpoint || three.Environment.Engines["server"].Cores <= 0 {
 		t.Errorf("environment.engines.server = %+v, want the server engine's facts", three.Environment.Engines["server"])
 	}
-	if a, b := fieldPaths(t, threeDir), fieldPaths(t, oneDir); !slices.Equal(a, b) {
+	if a, b := fieldPaths(t, threePath), fieldPaths(t, onePath); !slices.Equal(a, b) {
 		t.Errorf("results.json fields differ between three engines and one:\nonly three: %v\nonly one: %v", minus(a, b), minus(b, a))
 	}
 
@@ -189,8 +189,7 @@ func runTFB(ctx context.Context, bin string, env []string, timeout time.Duration
 // configuration.
 func startTFB(t *testing.T, ctx context.Context, bin, dockerConfig string, args ...string) *cli {
 	t.Helper()
-	t.Setenv("DOCKER_CONFIG", dockerConfig)
-	c := startCLIBinary(t, bin, t.TempDir(), args...)
+	c := startCLIBinary(t, bin, []string{"TMPDIR=" + t.TempDir(), "DOCKER_CONFIG=" + dockerConfig}, args...)
 	go func() {
 		select {
 		case <-ctx.Done():
@@ -324,7 +323,8 @@ func assertEnginesEmpty(t *testing.T, lab *enginelab.Lab) {
 	}
 }
 
-func loadRun(t *testing.T, dir string) results.Document {
+// loadRun loads the one results.json under dir, and returns it with its path.
+func loadRun(t *testing.T, dir string) (results.Document, string) {
 	t.Helper()
 	files, _ := filepath.Glob(filepath.Join(dir, "*", results.FileName))
 	if len(files) != 1 {
@@ -334,15 +334,14 @@ func loadRun(t *testing.T, dir string) results.Document {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return d
+	return d, files[0]
 }
 
-// fieldPaths lists the object keys of a run's results.json as paths, with
-// the entry, type, role and level positions generalised.
-func fieldPaths(t *testing.T, dir string) []string {
+// fieldPaths lists the object keys of the results.json at path as paths,
+// with the entry, type, role and level positions generalised.
+func fieldPaths(t *testing.T, path string) []string {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(dir, "*", results.FileName))
-	data, err := os.ReadFile(files[0])
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

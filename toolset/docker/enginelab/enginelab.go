@@ -34,6 +34,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/go-tfb/suite/toolset/backend"
 )
 
 // DefaultRoles are TFB's three machines.
@@ -307,28 +309,11 @@ func (e *Engine) LogTail(lines int) string {
 
 // waitReady waits until the engine answers on its TCP endpoint.
 func (e *Engine) waitReady(ctx context.Context, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	client := &http.Client{Timeout: 2 * time.Second}
-	url := "http://" + net.JoinHostPort(e.Addr.String(), "2375") + "/_ping"
-	for {
-		res, err := client.Get(url)
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		select {
-		case <-e.exited:
-			return fmt.Errorf("engine %s: dockerd exited:\n%s", e.Role, e.LogTail(15))
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(200 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("engine %s: no answer at %s within %s:\n%s", e.Role, url, timeout, e.LogTail(15))
-		}
+	base := "http://" + net.JoinHostPort(e.Addr.String(), "2375")
+	if err := backend.WaitReady(ctx, base, "/_ping", timeout, e.exited); err != nil {
+		return fmt.Errorf("engine %s at %s: %w\n%s", e.Role, e.Endpoint, err, e.LogTail(15))
 	}
+	return nil
 }
 
 // writeDockerConfig writes config.json naming the proxy for each engine.
