@@ -99,10 +99,7 @@ func (s Step) Label() string {
 // baseURL+path, on a client with cores cores, exactly as TFB's concurrency,
 // pipeline and query scripts do.
 func Plan(s Settings, tt config.TestType, baseURL, path string, cores int) []Step {
-	accept := wrk.AcceptJSON
-	if tt == config.Plaintext {
-		accept = wrk.AcceptPlaintext
-	}
+	accept := config.LoadAccept(tt)
 	url := baseURL + path
 	maxConc := s.MaxConcurrency()
 	queryStyle := tt.TakesCount()

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/go-tfb/suite/toolset/config"
-	"github.com/go-tfb/suite/toolset/wrk"
 )
 
 func TestPlanFollowsTFBScripts(t *testing.T) {
@@ -28,7 +27,7 @@ func TestPlanFollowsTFBScripts(t *testing.T) {
 			wantConns:   []int{8, 512, 16, 32, 64, 128, 256, 512},
 			wantThreads: []int{8, 2, 2, 2, 2, 2, 2, 2},
 			wantQueries: []int{0, 0, 0, 0, 0, 0, 0, 0},
-			accept:      wrk.AcceptJSON,
+			accept:      config.AcceptJSON,
 		},
 		{
 			tt: config.Query, path: "/queries?queries=",
@@ -36,7 +35,7 @@ func TestPlanFollowsTFBScripts(t *testing.T) {
 			wantConns:   []int{8, 512, 512, 512, 512, 512, 512},
 			wantThreads: []int{8, 2, 2, 2, 2, 2, 2},
 			wantQueries: []int{0, 0, 1, 5, 10, 15, 20},
-			accept:      wrk.AcceptJSON,
+			accept:      config.AcceptJSON,
 		},
 		{
 			tt: config.CachedQuery, path: "/cached-queries?count=",
@@ -44,7 +43,7 @@ func TestPlanFollowsTFBScripts(t *testing.T) {
 			wantConns:   []int{8, 512, 512, 512, 512, 512, 512},
 			wantThreads: []int{8, 2, 2, 2, 2, 2, 2},
 			wantQueries: []int{0, 0, 1, 10, 20, 50, 100},
-			accept:      wrk.AcceptJSON,
+			accept:      config.AcceptJSON,
 		},
 		{
 			tt: config.Plaintext, path: "/plaintext",
@@ -53,7 +52,7 @@ func TestPlanFollowsTFBScripts(t *testing.T) {
 			wantThreads: []int{8, 2, 2, 2, 2, 2},
 			wantQueries: []int{0, 0, 0, 0, 0, 0},
 			pipelined:   true,
-			accept:      wrk.AcceptPlaintext,
+			accept:      config.AcceptPlaintext,
 		},
 	}
 	for _, tt := range tests {

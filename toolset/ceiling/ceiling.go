@@ -171,7 +171,7 @@ func measureEntry(ctx context.Context, rt backend.Runtime, test config.Test, db 
 			URL:         srv.BaseURL() + test.URL(m.tt),
 			Connections: opts.Connections,
 			Threads:     opts.Threads,
-			Accept:      wrk.AcceptJSON,
+			Accept:      config.AcceptJSON,
 		}
 		if opts.Warmup > 0 {
 			run.Duration = opts.Warmup

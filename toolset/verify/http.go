@@ -12,13 +12,6 @@ import (
 	"github.com/go-tfb/suite/toolset/config"
 )
 
-// The Accept headers TFB's verifier sends.
-const (
-	acceptJSON    = "application/json,text/html;q=0.9,application/xhtml+xml;q=0.9,application/xml;q=0.8,*/*;q=0.7"
-	acceptPlain   = "text/plain,text/html;q=0.9,application/xhtml+xml;q=0.9,application/xml;q=0.8,*/*;q=0.7"
-	acceptFortune = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-)
-
 // maxBody bounds how much of a response the checks read.
 const maxBody = 4 << 20
 
@@ -68,16 +61,6 @@ func newVerifier(t Target) *verifier {
 	return &verifier{target: t, client: client}
 }
 
-func acceptFor(tt config.TestType) string {
-	switch tt {
-	case config.Plaintext:
-		return acceptPlain
-	case config.Fortune:
-		return acceptFortune
-	}
-	return acceptJSON
-}
-
 // get requests path (relative to the entry) and reads the whole response.
 func (v *verifier) get(ctx context.Context, tt config.TestType, path string) (*response, error) {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
@@ -86,7 +69,7 @@ func (v *verifier) get(ctx context.Context, tt config.TestType, path string) (*r
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Accept", acceptFor(tt))
+	req.Header.Set("Accept", config.VerifyAccept(tt))
 	res, err := v.client.Do(req)
 	if err != nil {
 		return nil, err

@@ -47,7 +47,7 @@ func (v *verifier) checkPipelining(ctx context.Context, tt config.TestType) []Pr
 
 	var reqs bytes.Buffer
 	for i := range pipelineDepth {
-		fmt.Fprintf(&reqs, "GET %s HTTP/1.1\r\nHost: %s\r\nAccept: %s\r\n\r\n", paths[i%len(paths)], base.Host, acceptFor(tt))
+		fmt.Fprintf(&reqs, "GET %s HTTP/1.1\r\nHost: %s\r\nAccept: %s\r\n\r\n", paths[i%len(paths)], base.Host, config.VerifyAccept(tt))
 	}
 	if _, err := conn.Write(reqs.Bytes()); err != nil {
 		return []Problem{{Fail, fmt.Sprintf("%s: write: %v", label, err), paths[0]}}

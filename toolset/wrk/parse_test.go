@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-tfb/suite/toolset/config"
 )
 
 // plainReportFile is a 2-thread, 4-connection wrk run with --latency, no
@@ -180,13 +182,13 @@ func TestRunArgs(t *testing.T) {
 	}{
 		{
 			name: "concurrency level",
-			run:  Run{URL: "http://127.0.0.1:8080/json", Connections: 16, Threads: 2, Duration: 15 * time.Second, Accept: AcceptJSON},
-			want: "wrk -H 'Host: tfb-server' -H 'Accept: " + AcceptJSON + "' -H 'Connection: keep-alive' --latency -d 15 -c 16 --timeout 8 -t 2 http://127.0.0.1:8080/json",
+			run:  Run{URL: "http://127.0.0.1:8080/json", Connections: 16, Threads: 2, Duration: 15 * time.Second, Accept: config.AcceptJSON},
+			want: "wrk -H 'Host: tfb-server' -H 'Accept: " + config.AcceptJSON + "' -H 'Connection: keep-alive' --latency -d 15 -c 16 --timeout 8 -t 2 http://127.0.0.1:8080/json",
 		},
 		{
 			name: "pipelined plaintext",
-			run:  Run{URL: "http://127.0.0.1:8080/plaintext", Connections: 256, Threads: 2, Duration: 2 * time.Second, Accept: AcceptPlaintext, ScriptPath: "/pipeline.lua", Pipeline: 16},
-			want: "wrk -H 'Host: tfb-server' -H 'Accept: " + AcceptPlaintext + "' -H 'Connection: keep-alive' --latency -d 2 -c 256 --timeout 8 -t 2 http://127.0.0.1:8080/plaintext -s /pipeline.lua -- 16",
+			run:  Run{URL: "http://127.0.0.1:8080/plaintext", Connections: 256, Threads: 2, Duration: 2 * time.Second, Accept: config.AcceptPlaintext, ScriptPath: "/pipeline.lua", Pipeline: 16},
+			want: "wrk -H 'Host: tfb-server' -H 'Accept: " + config.AcceptPlaintext + "' -H 'Connection: keep-alive' --latency -d 2 -c 256 --timeout 8 -t 2 http://127.0.0.1:8080/plaintext -s /pipeline.lua -- 16",
 		},
 	}
 	for _, tt := range tests {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/go-tfb/suite/toolset/config"
 )
 
 // TestPipelineScriptWritesSixteenRequestsAtOnce runs the real wrk with the
@@ -44,7 +46,7 @@ func TestPipelineScriptWritesSixteenRequestsAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := Run{URL: "http://" + l.Addr().String() + "/plaintext", Connections: 1, Threads: 1, Duration: time.Second,
-		Accept: AcceptPlaintext, ScriptPath: script, Pipeline: PipelineDepth}
+		Accept: config.AcceptPlaintext, ScriptPath: script, Pipeline: PipelineDepth}
 	out, _ := exec.Command(path, run.Args()...).CombinedOutput()
 	best := 0
 	for {

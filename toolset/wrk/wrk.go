@@ -13,13 +13,6 @@ import (
 	"time"
 )
 
-// Accept headers TFB's load generator sends: plaintext asks for text first,
-// every other test type for JSON first.
-const (
-	AcceptPlaintext = "text/plain,text/html;q=0.9,application/xhtml+xml;q=0.9,application/xml;q=0.8,*/*;q=0.7"
-	AcceptJSON      = "application/json,text/html;q=0.9,application/xhtml+xml;q=0.9,application/xml;q=0.8,*/*;q=0.7"
-)
-
 // HostHeader is the Host header TFB sends: the name of its application server.
 const HostHeader = "tfb-server"
 
@@ -56,7 +49,7 @@ type Run struct {
 	Connections int           // -c
 	Threads     int           // -t
 	Duration    time.Duration // -d, whole seconds
-	Accept      string        // Accept header
+	Accept      string        // Accept header, as config.LoadAccept gives it
 	// ScriptPath, when set, is passed with -s and followed by "-- Pipeline".
 	ScriptPath string
 	Pipeline   int
