@@ -2,8 +2,9 @@
 // loads every test type with wrk — primer, warmup, then each level with
 // sleeps in between — as many times as asked. The Runner tells what
 // happens as one stream of typed events (events.go); its consumers turn
-// them into results files (Recorder), terminal progress (Progress), the
-// end table (Tally, PrintTable) and any further view.
+// them into results files (Recorder), terminal progress (Progress), each
+// entry's verdicts (Tally) and any further view; views of the measurements
+// read results.json back through package runs.
 package benchmark
 
 import (

@@ -18,6 +18,7 @@ import (
 	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/results"
+	"github.com/go-tfb/suite/toolset/runs"
 	"github.com/go-tfb/suite/toolset/verify"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
@@ -201,7 +202,7 @@ func TestRunnerGoesOnPastABrokenEntryAndWritesResults(t *testing.T) {
 	}
 	d := load(t, w)
 	verification, _ := os.ReadFile(filepath.Join(w.Dir(), "ok", "db", "verification.txt"))
-	best, level := outcomes[1].Best(config.JSON)
+	best, _ := runs.NewRun(w.File(), d).Best(config.JSON, "ok")
 	checks := []struct {
 		name string
 		ok   bool
@@ -222,7 +223,7 @@ func TestRunnerGoesOnPastABrokenEntryAndWritesResults(t *testing.T) {
 		{"primer, warmup and two levels ran for json only", len(rt.runs) == 4},
 		{"server stopped and database closed", strings.Join(rt.stopped, ",") == "ok" && rt.dbsClosed == 1},
 		{"problem shown to the contributor", strings.Contains(out.String(), "    fail: Date header missing (/db)")},
-		{"best level kept", len(best) == 1 && best[0] == 17803.98 && level == 0},
+		{"best level kept", slices.Equal(best.RPS, []float64{17803.98}) && best.Level == 16},
 		{"run finished, not interrupted", d.CompletionTime != nil && !d.Interrupted},
 	}
 	for _, c := range checks {
@@ -246,7 +247,7 @@ func TestRepeatsInterleaveEntriesAndKeepTheMedian(t *testing.T) {
 	settings.NoWarmup = true // every run but the primer is a level
 	r := &Runner{Runtime: rt, Verify: fakeVerifier(nil), Settings: settings, Types: []config.TestType{config.JSON},
 		Repeat: 3, LogDir: w.Dir(), Consumers: []Consumer{NewRecorder(w), rec}}
-	outcomes, err := r.Run(t.Context(), []config.Test{entry("a"), entry("b")}, true)
+	_, err := r.Run(t.Context(), []config.Test{entry("a"), entry("b")}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -299,8 +300,8 @@ func TestRepeatsInterleaveEntriesAndKeepTheMedian(t *testing.T) {
 	if !strings.Contains(string(rawText), "Concurrency: 32 for a (repeat 3 of 3)") {
 		t.Errorf("raw.txt does not name the repeats:\n%s", rawText)
 	}
-	if best, level := outcomes[1].Best(config.JSON); level != 0 || !slices.Equal(best, []float64{1000, 3000, 2000}) {
-		t.Errorf("best of b = %v at level %d", best, level)
+	if best, _ := runs.NewRun(w.File(), d).Best(config.JSON, "b"); best.Level != 16 || !slices.Equal(best.RPS, []float64{1000, 3000, 2000}) {
+		t.Errorf("best of b = %v at level %d", best.RPS, best.Level)
 	}
 }
 

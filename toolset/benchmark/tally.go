@@ -1,8 +1,6 @@
 package benchmark
 
 import (
-	"github.com/go-tfb/suite/toolset/config"
-	"github.com/go-tfb/suite/toolset/stats"
 	"github.com/go-tfb/suite/toolset/verify"
 )
 
@@ -14,27 +12,6 @@ type Outcome struct {
 	// Err is why the entry could not be verified or loaded (build, start),
 	// in the first pass that failed.
 	Err error
-	// Samples holds, per test type loaded, per level (in the order of the
-	// type's levels), the requests per second of every repeat that produced
-	// a wrk report.
-	Samples map[config.TestType][][]float64
-}
-
-// Best returns the repeats of the level with the highest median requests
-// per second of a test type, and that level's index; nil and -1 when the
-// type has no measurement.
-func (o Outcome) Best(tt config.TestType) (samples []float64, level int) {
-	level = -1
-	best := 0.0
-	for i, s := range o.Samples[tt] {
-		if len(s) == 0 {
-			continue
-		}
-		if m := stats.Median(s); level < 0 || m > best {
-			samples, level, best = s, i, m
-		}
-	}
-	return samples, level
 }
 
 // Tally is a consumer that collects each entry's Outcome from the events.
@@ -49,7 +26,7 @@ func NewTally() *Tally { return &Tally{entries: map[string]*Outcome{}} }
 func (t *Tally) outcome(entry string) *Outcome {
 	o, ok := t.entries[entry]
 	if !ok {
-		o = &Outcome{Entry: entry, Samples: map[config.TestType][][]float64{}}
+		o = &Outcome{Entry: entry}
 		t.entries[entry] = o
 		t.order = append(t.order, entry)
 	}
@@ -63,17 +40,6 @@ func (t *Tally) Consume(e Event) error {
 		t.outcome(e.Entry)
 	case Verified:
 		t.outcome(e.Entry).Results = e.Results
-	case LevelMeasured:
-		if e.Err != nil {
-			return nil
-		}
-		o := t.outcome(e.Entry)
-		levels := o.Samples[e.Type]
-		for len(levels) <= e.Level {
-			levels = append(levels, nil)
-		}
-		levels[e.Level] = append(levels[e.Level], e.Result.RequestsPerSecond)
-		o.Samples[e.Type] = levels
 	case EntryFinished:
 		if o := t.outcome(e.Entry); e.Err != nil && o.Err == nil {
 			o.Err = e.Err

@@ -8,7 +8,6 @@ package compare
 import (
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
@@ -252,7 +251,7 @@ func (c Comparison) Tables() []table.Table {
 				}
 				spread := ""
 				if f.N > 1 {
-					spread = rps(f.Min) + "–" + rps(f.Max)
+					spread = table.Rate(f.Min) + "–" + table.Rate(f.Max)
 				}
 				ratioText := ""
 				if f.Ratio > 0 {
@@ -265,7 +264,7 @@ func (c Comparison) Tables() []table.Table {
 						noClaim = true
 					}
 				}
-				row = append(row, table.Cell{Text: rps(f.Median)}, table.Cell{Text: spread}, table.Cell{Text: strconv.Itoa(f.N)},
+				row = append(row, table.Cell{Text: table.Rate(f.Median)}, table.Cell{Text: spread}, table.Cell{Text: strconv.Itoa(f.N)},
 					table.Cell{Text: ratioText}, table.Cell{Text: dash(f.P99)}, verdict)
 				t.Rows = append(t.Rows, row)
 			}
@@ -305,26 +304,6 @@ func levelName(tt config.TestType, level int) string {
 		return fmt.Sprintf("%d items", level)
 	}
 	return fmt.Sprintf("%d conn", level)
-}
-
-// rps spells requests per second as a whole number with thousands
-// separators ("45,123").
-func rps(v float64) string {
-	n := int64(math.Round(v))
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
 }
 
 func dash(s string) string {

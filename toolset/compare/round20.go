@@ -175,7 +175,7 @@ func compareType(run runs.Run, data round20.Data, tt config.TestType) (Round20Ty
 			t.Notes = append(t.Notes, fmt.Sprintf("%s: Round 20's data records no p99 for %s %s (0 in the published figures).", entry, name, r20Name))
 		}
 		if top := maxConnections(run.Measurements(tt, entry)); top < res.Connections {
-			t.Notes = append(t.Notes, fmt.Sprintf("%s: Round 20's figure is at %s connections; this run measured up to %s.", entry, rps(float64(res.Connections)), rps(float64(top))))
+			t.Notes = append(t.Notes, fmt.Sprintf("%s: Round 20's figure is at %s connections; this run measured up to %s.", entry, table.Rate(float64(res.Connections)), table.Rate(float64(top))))
 		}
 		if slices.Contains(databaseTypes, tt) && test.Database != "postgres" && test.Database != "none" {
 			t.Notes = append(t.Notes, fmt.Sprintf("%s: Round 20's %s used %s, not PostgreSQL.", entry, name, databaseName(test.Database)))
@@ -305,7 +305,7 @@ func (c Round20Comparison) RunTables() []table.Table {
 			}
 			tab.Rows = append(tab.Rows, []table.Cell{
 				{Text: r.Entry}, {Text: r.Round20Test}, {Text: levelName(tt, r.LocalLevel)},
-				{Text: localRPS(r)}, {Text: fmt.Sprintf("%s (%d conn)", rps(r.Round20RPS), r.Round20Connections)},
+				{Text: localRPS(r)}, {Text: fmt.Sprintf("%s (%d conn)", table.Rate(r.Round20RPS), r.Round20Connections)},
 				{Text: ratio(r.Ratio)},
 				{Text: fmt.Sprintf("%.0f%% / %.0f%%", 100*r.LocalShare, 100*r.Round20Share)},
 				rankCell,
@@ -332,9 +332,9 @@ func (c Round20Comparison) RunTables() []table.Table {
 // there are several ("20,229 (9,804–21,074)").
 func localRPS(r Round20Row) string {
 	if r.LocalN > 1 {
-		return fmt.Sprintf("%s (%s–%s)", rps(r.LocalRPS), rps(r.LocalMin), rps(r.LocalMax))
+		return fmt.Sprintf("%s (%s–%s)", table.Rate(r.LocalRPS), table.Rate(r.LocalMin), table.Rate(r.LocalMax))
 	}
-	return rps(r.LocalRPS)
+	return table.Rate(r.LocalRPS)
 }
 
 // ratio spells a ratio with at least two significant digits ("1.25×",

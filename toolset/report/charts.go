@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/go-tfb/suite/toolset/table"
 )
 
 // The ECharts options of the report's charts, built as maps that encode to
@@ -132,7 +134,7 @@ func bestOption(bests []best, levelShort string) map[string]any {
 		cats[i] = fmt.Sprintf("%s\n(%s %d)", b.Name, levelShort, b.Level)
 		bars[i] = map[string]any{
 			"value": roundTo(b.RPS.Median, 0), "itemStyle": map[string]any{"color": b.Color},
-			"label": map[string]any{"formatter": formatRate(b.RPS.Median)},
+			"label": map[string]any{"formatter": table.Rate(b.RPS.Median)},
 		}
 		if b.Whisker() {
 			whiskers = append(whiskers, []float64{roundTo(b.RPS.Min, 0), roundTo(b.RPS.Median, 0), roundTo(b.RPS.Median, 0), roundTo(b.RPS.Median, 0), roundTo(b.RPS.Max, 0)})

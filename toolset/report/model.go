@@ -2,7 +2,6 @@ package report
 
 import (
 	"cmp"
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -113,12 +112,14 @@ type typeData struct {
 	Stats  [][]runs.Measurement // per series (parallel to Series), by level
 	At     []map[int]int        // per series: level → index into Stats[i]
 	Failed map[string][]int     // entry → runs in which it failed this type
+
+	runs []runs.Run // the report's runs, which Series index
 }
 
 // typeDataOf gathers one test type across the runs; ok is false when no run
 // measured it.
 func typeDataOf(rs []runs.Run, all []series, tt config.TestType) (td typeData, ok bool) {
-	td.Type = tt
+	td.Type, td.runs = tt, rs
 	levels := map[int]bool{}
 	for _, s := range all {
 		st := rs[s.Run].Measurements(tt, s.Entry)
@@ -300,52 +301,18 @@ type best struct {
 // level was measured more than once.
 func (b best) Whisker() bool { return b.RPS.N > 1 }
 
-// bestLevels gives each series' best level, in series order.
+// bestLevels gives each series' best level, in series order, as runs.Best
+// finds it.
 func bestLevels(td typeData) []best {
 	out := make([]best, 0, len(td.Series))
-	for i, s := range td.Series {
-		top := slices.MaxFunc(td.Stats[i], func(a, b runs.Measurement) int { return cmp.Compare(a.Summary.Median, b.Summary.Median) })
-		m := top.Median
+	for _, s := range td.Series {
+		top, _ := td.runs[s.Run].Best(td.Type, s.Entry)
 		out = append(out, best{
-			Run: s.Run, Name: s.Name, Color: s.Color, Level: top.Level, Rates: top.RPS, RPS: top.Summary, P99: m.LatencyP99,
-			Errors: m.Connect + m.Read + m.Write + m.Timeout + m.Non2xx3xx,
+			Run: s.Run, Name: s.Name, Color: s.Color, Level: top.Level, Rates: top.RPS, RPS: top.Summary,
+			P99: top.Median.LatencyP99, Errors: top.Median.Errors(),
 		})
 	}
 	return out
-}
-
-// fastestNotes says, per best level (parallel to bests), what may be
-// claimed about the fastest entry of each run by stats.Rule: the entry with
-// the highest median gets a note, the others none. Entries are compared
-// only within their run; comparing runs is another matter.
-func fastestNotes(bests []best) []string {
-	notes := make([]string, len(bests))
-	byRun := map[int][]int{}
-	for i, b := range bests {
-		byRun[b.Run] = append(byRun[b.Run], i)
-	}
-	for _, idx := range byRun {
-		if len(idx) < 2 {
-			continue
-		}
-		sets := make([][]float64, len(idx))
-		for k, i := range idx {
-			sets[k] = bests[i].Rates
-		}
-		top, verdict := stats.Fastest(sets)
-		if top < 0 {
-			continue
-		}
-		switch verdict {
-		case stats.Faster:
-			notes[idx[top]] = "fastest: beyond the spread of every other entry"
-		case stats.WithinNoise:
-			notes[idx[top]] = "highest median, within the spread of another entry: no claim"
-		default:
-			notes[idx[top]] = fmt.Sprintf("highest median; fewer than %d repeats: no claim", stats.MinSamples)
-		}
-	}
-	return notes
 }
 
 // Verification statuses as results.json records them, plus the grid's own

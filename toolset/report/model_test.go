@@ -259,41 +259,6 @@ func TestVerificationGrid(t *testing.T) {
 	}
 }
 
-func TestFormatRate(t *testing.T) {
-	for in, want := range map[float64]string{0: "0", 999.4: "999", 1000: "1,000", 1234567.8: "1,234,568", -4321: "-4,321"} {
-		if got := formatRate(in); got != want {
-			t.Errorf("formatRate(%v) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestFastestNotes(t *testing.T) {
-	tests := []struct {
-		name  string
-		bests []best
-		want  []string
-	}{
-		{"beyond the spread", []best{{Rates: []float64{100, 110, 120}}, {Rates: []float64{200, 210, 220}}},
-			[]string{"", "fastest: beyond the spread of every other entry"}},
-		{"overlapping", []best{{Rates: []float64{100, 150, 205}}, {Rates: []float64{200, 210, 220}}},
-			[]string{"", "highest median, within the spread of another entry: no claim"}},
-		{"one sample", []best{{Rates: []float64{300}}, {Rates: []float64{200}}},
-			[]string{"highest median; fewer than 2 repeats: no claim", ""}},
-		{"one entry: nothing to compare", []best{{Rates: []float64{1, 2, 3}}}, []string{""}},
-		{"runs are not compared with each other", []best{
-			{Run: 0, Rates: []float64{100, 101}}, {Run: 0, Rates: []float64{10, 11}},
-			{Run: 1, Rates: []float64{1000, 1001}}, {Run: 1, Rates: []float64{1, 2}},
-		}, []string{"fastest: beyond the spread of every other entry", "", "fastest: beyond the spread of every other entry", ""}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := fastestNotes(tt.bests); !slices.Equal(got, tt.want) {
-				t.Errorf("notes = %q, want %q", got, tt.want)
-			}
-		})
-	}
-}
-
 func TestEnvironmentShowsTheRolesEngines(t *testing.T) {
 	withEngines := runs.Run{Doc: results.Document{Environment: results.Environment{Runtime: "docker", Engines: map[string]results.EngineFacts{
 		"server":   {Endpoint: "tcp://198.18.0.11:2375", Name: "app", Cores: 4, MemoryBytes: 8e9, Kernel: "6.1.0", DockerVersion: "20.10.24"},

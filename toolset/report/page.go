@@ -14,6 +14,7 @@ import (
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/runs"
 	"github.com/go-tfb/suite/toolset/stats"
+	"github.com/go-tfb/suite/toolset/summary"
 	"github.com/go-tfb/suite/toolset/table"
 )
 
@@ -78,12 +79,6 @@ type chart struct {
 	Option map[string]any
 }
 
-// bestRow is one line of the table under the best-level chart.
-type bestRow struct {
-	Name, Level, Median, Range, Repeats, P99, Errors string
-	Verdict                                          string // the fastest entry's note, by stats.Rule
-}
-
 // fileLinks are one series' raw files for a type.
 type fileLinks struct {
 	Name  string
@@ -96,7 +91,7 @@ type typeSection struct {
 	Anchor  string
 	Unit    string
 	Charts  []chart
-	Best    []bestRow
+	Best    template.HTML // the table of each series' best level
 	Links   []fileLinks
 	Missing string // set when no run measured the type
 }
@@ -165,26 +160,48 @@ func buildPage(r Report) (page, error) {
 	}
 	p.Environment = environmentTable(r.Runs, names)
 	for _, tt := range types {
-		p.Types = append(p.Types, buildTypeSection(r.Runs, all, tt, base, len(p.Types)))
+		ts, err := buildTypeSection(r.Runs, all, tt, base, len(p.Types))
+		if err != nil {
+			return page{}, err
+		}
+		p.Types = append(p.Types, ts)
 	}
 	return p, nil
 }
 
 // buildTypeSection makes the charts, the best-level table and the file
 // links of one test type. n numbers the section, to give chart ids.
-func buildTypeSection(rs []runs.Run, all []series, tt config.TestType, base string, n int) typeSection {
+func buildTypeSection(rs []runs.Run, all []series, tt config.TestType, base string, n int) (typeSection, error) {
 	ts := typeSection{Type: string(tt), Anchor: "type-" + string(tt), Unit: levelUnit(tt)}
 	td, ok := typeDataOf(rs, all, tt)
 	if !ok {
 		ts.Missing = "No level of this type was measured (see the verification grid)."
-		return ts
+		return ts, nil
 	}
+	ts.Charts = typeCharts(td, n)
+	names := map[[2]any]string{}
+	for _, s := range td.Series {
+		names[[2]any{s.Run, s.Entry}] = s.Name
+	}
+	best, err := table.RenderHTML(summary.BestLevel(tt, rs, func(run int, entry string) string { return names[[2]any{run, entry}] }))
+	if err != nil {
+		return ts, err
+	}
+	ts.Best = best
+	ts.Links = typeLinks(rs, all, tt, base)
+	return ts, nil
+}
+
+// typeCharts draws one test type: requests per second by level, the best
+// level per series, latency percentiles, and the server's CPU time and
+// memory where they were recorded. n numbers the section, to give chart ids.
+func typeCharts(td typeData, n int) []chart {
 	cats := make([]string, len(td.Levels))
 	for i, l := range td.Levels {
 		cats[i] = strconv.Itoa(l)
 	}
 	id := func(kind string) string { return fmt.Sprintf("chart-%d-%s", n, kind) }
-	xName := levelUnit(tt)
+	xName := levelUnit(td.Type)
 
 	rps := chart{
 		ID: id("rps"), Title: "Requests per second by level",
@@ -195,46 +212,36 @@ func buildTypeSection(rs []runs.Run, all []series, tt config.TestType, base stri
 		rps.Note = "Line: median of the repeats at each level. Shaded band: their min–max."
 		addBands(rps.Option, bands)
 	}
-	ts.Charts = append(ts.Charts, rps)
-	bests := bestLevels(td)
-	ts.Charts = append(ts.Charts, chart{
+	charts := []chart{rps, {
 		ID: id("best"), Title: "Best level per entry",
 		Note:   "Bar: median req/s at the entry's best level. Whisker: min–max of the repeats, drawn when the level ran more than once.",
-		Option: bestOption(bests, levelAbbrev(tt)),
-	})
-	ts.Charts = append(ts.Charts, chart{
+		Option: bestOption(bestLevels(td), levelAbbrev(td.Type)),
+	}, {
 		ID: id("latency"), Title: "Latency percentiles by level", Wide: true,
 		Note:   "wrk's latency distribution at each level (from the median repeat): p50 thin solid line with circles, p75 dashed with squares, p90 dotted with triangles, p99 thick solid line with diamonds. Logarithmic scale.",
 		Option: latencyOption(cats, xName, latencyLines(td)),
-	})
+	}}
 	if lines := cpuLines(td); len(lines) > 0 {
-		ts.Charts = append(ts.Charts, chart{
+		charts = append(charts, chart{
 			ID: id("cpu"), Title: "Server CPU time by level",
 			Note:   "CPU seconds (user + system) the entry used during the level.",
 			Option: barOption(cats, xName, "CPU s", lines),
 		})
 	}
 	if lines := memoryLines(td); len(lines) > 0 {
-		ts.Charts = append(ts.Charts, chart{
+		charts = append(charts, chart{
 			ID: id("memory"), Title: "Server peak memory by level",
 			Note:   "Peak resident memory of the entry during the level, in MB (10⁶ bytes).",
 			Option: barOption(cats, xName, "MB", lines),
 		})
 	}
-	notes := fastestNotes(bests)
-	for i, b := range bests {
-		row := bestRow{
-			Verdict: notes[i],
-			Name:    b.Name, Level: strconv.Itoa(b.Level), Median: formatRate(b.RPS.Median),
-			Repeats: strconv.Itoa(b.RPS.N), P99: cmp.Or(b.P99, "—"), Errors: strconv.FormatInt(b.Errors, 10),
-		}
-		if b.Whisker() {
-			row.Range = fmt.Sprintf("%s – %s (spread %.0f%% of median)", formatRate(b.RPS.Min), formatRate(b.RPS.Max), 100*b.RPS.RelativeSpread())
-		} else {
-			row.Range = "one sample"
-		}
-		ts.Best = append(ts.Best, row)
-	}
+	return charts
+}
+
+// typeLinks are each series' raw.txt and verification.txt of a type,
+// relative to base.
+func typeLinks(rs []runs.Run, all []series, tt config.TestType, base string) []fileLinks {
+	var out []fileLinks
 	for _, s := range all {
 		if rs[s.Run].Path == "" {
 			continue // a run given without its file has no files to link
@@ -248,10 +255,10 @@ func buildTypeSection(rs []runs.Run, all []series, tt config.TestType, base stri
 			}
 		}
 		if len(fl.Files) > 0 {
-			ts.Links = append(ts.Links, fl)
+			out = append(out, fl)
 		}
 	}
-	return ts
+	return out
 }
 
 // Chart styling shared by every chart.

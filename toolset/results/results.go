@@ -49,6 +49,12 @@ type Level struct {
 	ServerPeakMemoryBytes *int64   `json:"serverPeakMemoryBytes,omitempty"`
 }
 
+// Errors is the number of requests of the level that failed: socket
+// errors (connect, read, write, timeout) and non-2xx/3xx responses.
+func (l Level) Errors() int64 {
+	return l.Connect + l.Read + l.Write + l.Timeout + l.Non2xx3xx
+}
+
 // Git describes the checkout the run was made from, as TFB records it.
 type Git struct {
 	CommitID      string `json:"commitId"`

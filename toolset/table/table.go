@@ -137,7 +137,9 @@ func WriteText(w io.Writer, tables []Table, color bool) error {
 			writeTextRow(&b, t, widths, row, color)
 		}
 		if len(t.Notes) > 0 {
-			b.WriteString("\n")
+			if t.Title != "" || t.Caption != "" || len(t.Headers) > 0 || len(t.Rows) > 0 {
+				b.WriteString("\n")
+			}
 			for _, n := range t.Notes {
 				b.WriteString(n + "\n")
 			}

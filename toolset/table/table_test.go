@@ -86,3 +86,11 @@ func TestParseFormat(t *testing.T) {
 		t.Errorf("ParseFormat(yaml) error %v, want one naming it", err)
 	}
 }
+
+func TestRate(t *testing.T) {
+	for in, want := range map[float64]string{0: "0", 999.4: "999", 1000: "1,000", 1234567.8: "1,234,568", -4321: "-4,321"} {
+		if got := Rate(in); got != want {
+			t.Errorf("Rate(%v) = %q, want %q", in, got, want)
+		}
+	}
+}

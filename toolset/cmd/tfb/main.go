@@ -25,6 +25,8 @@ import (
 	"github.com/go-tfb/suite/toolset/report"
 	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/runs"
+	"github.com/go-tfb/suite/toolset/summary"
+	"github.com/go-tfb/suite/toolset/table"
 	"github.com/go-tfb/suite/toolset/verify"
 )
 
@@ -159,10 +161,10 @@ func (a *app) summarize(outcomes []benchmark.Outcome, bench bool, took time.Dura
 	}
 	if bench {
 		fmt.Fprintf(&b, "\n== Best requests per second\n")
-		if err := benchmark.PrintTable(&b, outcomes); err != nil {
+		doc := w.Document()
+		if err := table.WriteText(&b, []table.Table{summary.BestLevels(runs.NewRun(w.File(), doc))}, false); err != nil {
 			return err
 		}
-		doc := w.Document()
 		for _, tt := range config.TestTypes {
 			if entries := doc.Failed[string(tt)]; len(entries) > 0 {
 				a.failed = true

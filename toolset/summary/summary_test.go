@@ -1,0 +1,141 @@
+package summary
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/results"
+	"github.com/go-tfb/suite/toolset/runs"
+	"github.com/go-tfb/suite/toolset/table"
+)
+
+// entryRates is one entry's requests per second, per test type, per level,
+// per repeat.
+type entryRates struct {
+	entry string
+	rates map[config.TestType][][]float64
+}
+
+// runOf makes a run of this project's layout that measured the rates, each
+// level a connection count of 16, 32, ...
+func runOf(entries ...entryRates) runs.Run {
+	doc := results.Document{RawData: map[string]map[string][]results.Level{}, Repeats: map[string]map[string][][]results.Level{}, RepeatCount: 1}
+	for _, e := range entries {
+		doc.Frameworks = append(doc.Frameworks, e.entry)
+		for tt, levels := range e.rates {
+			if doc.RawData[string(tt)] == nil {
+				doc.RawData[string(tt)] = map[string][]results.Level{}
+				doc.Repeats[string(tt)] = map[string][][]results.Level{}
+			}
+			var raw []results.Level
+			var reps [][]results.Level
+			for i, samples := range levels {
+				var rep []results.Level
+				for _, rps := range samples {
+					rep = append(rep, results.Level{Connections: 16 << i, Queries: i + 1, RequestsPerSecond: rps})
+				}
+				doc.RepeatCount = max(doc.RepeatCount, len(rep))
+				reps = append(reps, rep)
+				raw = append(raw, rep[0])
+			}
+			doc.RawData[string(tt)][e.entry] = raw
+			doc.Repeats[string(tt)][e.entry] = reps
+		}
+	}
+	return runs.NewRun("results.json", doc)
+}
+
+func samples(perLevel ...[]float64) [][]float64 { return perLevel }
+
+func TestBestLevelsClaims(t *testing.T) {
+	tests := []struct {
+		name    string
+		run     runs.Run
+		want    []string // substrings of the output
+		wantNot []string
+	}{
+		{
+			name: "one sample: no mark, and the table says no claim can be made",
+			run: runOf(
+				entryRates{"gin", map[config.TestType][][]float64{config.JSON: samples([]float64{100}, []float64{150})}},
+				entryRates{"echo", map[config.TestType][][]float64{config.JSON: samples([]float64{200})}},
+			),
+			want:    []string{"150", "200", "json: no claim about the fastest can be made from one measurement per level (echo has the highest)"},
+			wantNot: []string{"*", "–"},
+		},
+		{
+			name: "repeats apart: the fastest is marked, with the rule",
+			run: runOf(
+				entryRates{"gin", map[config.TestType][][]float64{config.JSON: samples([]float64{100, 110, 105})}},
+				entryRates{"echo", map[config.TestType][][]float64{config.JSON: samples([]float64{200, 190, 210})}},
+			),
+			want:    []string{"*200 (190–210)", "105 (100–110)", "* marks the fastest entry of a type: a difference is claimed only when"},
+			wantNot: []string{"no entry is fastest", "no claim"},
+		},
+		{
+			name: "repeats overlapping: no mark, and why",
+			run: runOf(
+				entryRates{"gin", map[config.TestType][][]float64{config.JSON: samples([]float64{100, 195, 150})}},
+				entryRates{"echo", map[config.TestType][][]float64{config.JSON: samples([]float64{200, 190, 210})}},
+			),
+			want:    []string{"200 (190–210)", "150 (100–195)", "json: no entry is fastest: echo has the highest median, but its range overlaps another entry's"},
+			wantNot: []string{"*"},
+		},
+		{
+			name: "best level is the highest median, not the highest sample",
+			run: runOf(
+				entryRates{"gin", map[config.TestType][][]float64{config.JSON: samples([]float64{10, 500, 20}, []float64{100, 110, 120})}},
+			),
+			want:    []string{"110 (100–120)"},
+			wantNot: []string{"500", "*"},
+		},
+		{
+			name: "types nobody ran are left out; missing results are '-'",
+			run: runOf(
+				entryRates{"gin", map[config.TestType][][]float64{config.JSON: samples([]float64{100}), config.Plaintext: samples([]float64{900})}},
+				entryRates{"echo", map[config.TestType][][]float64{config.JSON: samples([]float64{200})}},
+			),
+			want:    []string{"json", "plaintext", "-"},
+			wantNot: []string{"db", "fortune"},
+		},
+		{
+			name: "an entry that measured nothing keeps its row",
+			run: runOf(
+				entryRates{"gin", map[config.TestType][][]float64{config.JSON: samples([]float64{100})}},
+				entryRates{"broken", nil},
+			),
+			want: []string{"\nbroken     -\n"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := table.WriteText(&b, []table.Table{BestLevels(tt.run)}, false); err != nil {
+				t.Fatal(err)
+			}
+			got := b.String()
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("table lacks %q:\n%s", w, got)
+				}
+			}
+			for _, w := range tt.wantNot {
+				if strings.Contains(got, w) {
+					t.Errorf("table has %q:\n%s", w, got)
+				}
+			}
+		})
+	}
+}
+
+func TestBestLevelsWithoutResults(t *testing.T) {
+	var b bytes.Buffer
+	if err := table.WriteText(&b, []table.Table{BestLevels(runOf(entryRates{"gin", nil}))}, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.String(); got != "No benchmark results.\n" {
+		t.Errorf("got %q", got)
+	}
+}
