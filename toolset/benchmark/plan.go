@@ -8,6 +8,7 @@
 package benchmark
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -34,6 +35,12 @@ type Settings struct {
 	// NoPrimer and NoWarmup leave out the primer and the warmup, for quick
 	// iteration while developing; TFB always runs both.
 	NoPrimer, NoWarmup bool
+	// WarmupDuration is the warmup's length; 0 means Duration, as in TFB.
+	WarmupDuration time.Duration
+	// Threads, when positive, is wrk's thread count for the warmup and
+	// every level instead of TFB's rule (the client's cores, at most the
+	// level's connections); the primer keeps its own.
+	Threads int
 }
 
 // Round20 returns the settings TFB used for Round 20, still its defaults.
@@ -108,6 +115,13 @@ func Plan(s Settings, tt config.TestType, baseURL, path string, cores int) []Ste
 	if queryStyle {
 		primerURL = url + "2"
 	}
+	threads := func(connections int) int {
+		if s.Threads > 0 {
+			return min(s.Threads, connections)
+		}
+		return wrk.Threads(connections, cores)
+	}
+	warmup := cmp.Or(s.WarmupDuration, s.Duration)
 	var steps []Step
 	if !s.NoPrimer {
 		steps = append(steps, Step{Phase: Primer, Sleep: s.SleepAfterPrimer, Connections: s.PrimerConnections, Run: wrk.Run{
@@ -115,7 +129,7 @@ func Plan(s Settings, tt config.TestType, baseURL, path string, cores int) []Ste
 	}
 	if !s.NoWarmup {
 		steps = append(steps, Step{Phase: Warmup, Sleep: s.SleepAfterWarmup, Connections: maxConc, Run: wrk.Run{
-			URL: primerURL, Connections: maxConc, Threads: cores, Duration: s.Duration, Accept: accept}})
+			URL: primerURL, Connections: maxConc, Threads: threads(max(maxConc, cores)), Duration: warmup, Accept: accept}})
 	}
 	switch {
 	case queryStyle:
@@ -125,17 +139,17 @@ func Plan(s Settings, tt config.TestType, baseURL, path string, cores int) []Ste
 		}
 		for _, q := range levels {
 			steps = append(steps, Step{Phase: Measure, Sleep: s.SleepBetweenLevels, Connections: maxConc, Queries: q, Run: wrk.Run{
-				URL: url + strconv.Itoa(q), Connections: maxConc, Threads: cores, Duration: s.Duration, Accept: accept}})
+				URL: url + strconv.Itoa(q), Connections: maxConc, Threads: threads(max(maxConc, cores)), Duration: s.Duration, Accept: accept}})
 		}
 	case tt == config.Plaintext:
 		for _, c := range s.PipelineConcurrencyLevels {
 			steps = append(steps, Step{Phase: Measure, Sleep: s.SleepBetweenLevels, Connections: c, Run: wrk.Run{
-				URL: url, Connections: c, Threads: wrk.Threads(c, cores), Duration: s.Duration, Accept: accept, Pipeline: wrk.PipelineDepth}})
+				URL: url, Connections: c, Threads: threads(c), Duration: s.Duration, Accept: accept, Pipeline: wrk.PipelineDepth}})
 		}
 	default:
 		for _, c := range s.ConcurrencyLevels {
 			steps = append(steps, Step{Phase: Measure, Sleep: s.SleepBetweenLevels, Connections: c, Run: wrk.Run{
-				URL: url, Connections: c, Threads: wrk.Threads(c, cores), Duration: s.Duration, Accept: accept}})
+				URL: url, Connections: c, Threads: threads(c), Duration: s.Duration, Accept: accept}})
 		}
 	}
 	return steps

@@ -1,6 +1,7 @@
 package benchmark
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -119,5 +120,25 @@ func TestValidate(t *testing.T) {
 	}
 	if err := Round20().Validate(); err != nil {
 		t.Errorf("Round20 invalid: %v", err)
+	}
+}
+
+func TestPlanWithFixedThreadsAndWarmup(t *testing.T) {
+	s := Round20()
+	s.ConcurrencyLevels = []int{1, 256}
+	s.Threads = 3
+	s.WarmupDuration = 3 * time.Second
+	steps := Plan(s, config.JSON, "http://127.0.0.1:8080", "/json", 8)
+	var threads []int
+	for _, st := range steps {
+		threads = append(threads, st.Run.Threads)
+	}
+	// The primer keeps its 8 threads; the warmup and the 256 level take 3;
+	// one connection can use one thread only.
+	if want := []int{8, 3, 1, 3}; !slices.Equal(threads, want) {
+		t.Errorf("threads = %v, want %v", threads, want)
+	}
+	if steps[1].Phase != Warmup || steps[1].Run.Duration != 3*time.Second || steps[2].Run.Duration != s.Duration {
+		t.Errorf("warmup %s for %s, level %s; want a 3s warmup and %s levels", steps[1].Phase, steps[1].Run.Duration, steps[2].Run.Duration, s.Duration)
 	}
 }
