@@ -179,30 +179,28 @@ func (r *run) startAndLoad(ctx context.Context, pass int, test config.Test, type
 		slog.Debug("built", "entry", test.Name, "took", time.Since(start))
 	}
 	teardown := context.WithoutCancel(ctx)
-	db, err := r.Runtime.StartDatabase(ctx)
-	if err != nil {
-		return fmt.Errorf("database did not start: %w", err), ctx.Err()
+	var stop error // a consumer's error, which stops the run
+	started, err := backend.Start(ctx, r.Runtime, test, log, func(db backend.Database) error {
+		if stop = r.emit(DatabaseStarted{Entry: test.Name, Version: r.databaseVersion(ctx, db.URL())}); stop != nil {
+			return stop
+		}
+		stop = r.emit(StageStarted{Entry: test.Name, Stage: Starting})
+		return stop
+	})
+	switch {
+	case stop != nil:
+		return nil, stop
+	case errors.Is(err, backend.ErrDatabaseStart):
+		return err, ctx.Err()
+	case err != nil:
+		return fmt.Errorf("%w (log: %s)", err, logPath), ctx.Err()
 	}
 	defer func() {
-		if err := db.Close(teardown); err != nil {
-			slog.Warn("stop database", "err", err)
+		if err := started.Stop(teardown); err != nil {
+			slog.Warn("stop", "entry", test.Name, "err", err)
 		}
 	}()
-	if err := r.emit(DatabaseStarted{Entry: test.Name, Version: r.databaseVersion(ctx, db.URL())}); err != nil {
-		return nil, err
-	}
-	if err := r.emit(StageStarted{Entry: test.Name, Stage: Starting}); err != nil {
-		return nil, err
-	}
-	server, err := r.Runtime.StartServer(ctx, test, db, log)
-	if err != nil {
-		return fmt.Errorf("did not start: %w (log: %s)", err, logPath), ctx.Err()
-	}
-	defer func() {
-		if err := server.Stop(teardown); err != nil {
-			slog.Warn("stop server", "entry", test.Name, "err", err)
-		}
-	}()
+	server, db := started.Server, started.DB
 	if pass == 1 {
 		verdicts, err := r.Verify(ctx, server.BaseURL(), test, db.URL(), types)
 		if err != nil {

@@ -56,16 +56,12 @@ func (a *app) debug(ctx context.Context, test config.Test) error {
 	if err := rt.Build(ctx, test, os.Stderr); err != nil {
 		return err
 	}
-	db, err := rt.StartDatabase(ctx)
+	started, err := backend.Start(ctx, rt, test, os.Stderr, nil)
 	if err != nil {
 		return err
 	}
-	defer db.Close(context.WithoutCancel(ctx))
-	server, err := rt.StartServer(ctx, test, db, os.Stderr)
-	if err != nil {
-		return err
-	}
-	defer server.Stop(context.WithoutCancel(ctx))
+	defer started.Stop(context.WithoutCancel(ctx))
+	server, db := started.Server, started.DB
 	fmt.Fprintf(a.stdout, "\n%s is up on the %s runtime.\nDATABASE_URL=%s\n", test.Name, rt.Name(), db.URL())
 	for _, tt := range test.Types() {
 		u := test.URL(tt)
