@@ -11,19 +11,22 @@
 //
 //	1 / (1/json + 1/pgbench_best)
 //
-// and its ratio on /db or /fortunes is the measured rate over that ceiling.
+// and its ratio on /db or /fortunes is the measured rate over that ceiling
+// (runs.Ceiling). The entries are loaded through the benchmark runner with
+// Options.Settings, so that a ceiling run is a results directory like any
+// other, with PostgreSQL's side recorded in results.json's ceiling block.
 package ceiling
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"time"
 
 	"github.com/go-tfb/suite/toolset/backend"
-	"github.com/go-tfb/suite/toolset/config"
-	"github.com/go-tfb/suite/toolset/wrk"
+	"github.com/go-tfb/suite/toolset/benchmark"
+	"github.com/go-tfb/suite/toolset/results"
+	"github.com/go-tfb/suite/toolset/runs"
 )
 
 // Options sets how long and how hard each measurement runs.
@@ -55,147 +58,86 @@ func DefaultOptions() Options {
 	}
 }
 
+// Settings are the benchmark settings tfb ceiling loads each entry's
+// CeilingTypes with: no primer, a warmup of o.Warmup, one level of
+// o.Connections connections with o.Threads threads for o.Duration, and no
+// sleeps.
+func (o Options) Settings() benchmark.Settings {
+	s := benchmark.Round20()
+	s.Duration = o.Duration
+	s.ConcurrencyLevels = []int{o.Connections}
+	s.Threads = o.Threads
+	s.NoPrimer = true
+	s.WarmupDuration = o.Warmup
+	s.NoWarmup = o.Warmup <= 0
+	s.SleepAfterPrimer, s.SleepAfterWarmup, s.SleepBetweenLevels = 0, 0, 0
+	return s
+}
+
+// MeasureSweeps starts a database on rt, which must be prepared, and sweeps
+// pgbench over the world and the fortune select. log receives progress.
+func MeasureSweeps(ctx context.Context, rt backend.Runtime, opts Options, log io.Writer) (results.Ceiling, error) {
+	c := results.Ceiling{PgbenchSeconds: max(1, int(opts.PgbenchDuration.Seconds()))}
+	if len(opts.PgbenchDepths) == 0 || len(opts.PgbenchClients) == 0 {
+		return c, errors.New("ceiling: no pipeline depths or client counts to sweep")
+	}
+	pgbench, err := lookPgbench()
+	if err != nil {
+		return c, err
+	}
+	db, err := rt.StartDatabase(ctx)
+	if err != nil {
+		return c, err
+	}
+	defer db.Close(context.WithoutCancel(ctx))
+	for _, s := range []struct {
+		q   Query
+		dst *results.PgbenchSweep
+	}{{WorldQuery, &c.WorldSweep}, {FortuneQuery, &c.FortuneSweep}} {
+		sw, err := sweep(ctx, pgbench, db.URL(), s.q, opts, log)
+		if err != nil {
+			return c, err
+		}
+		*s.dst = sw
+	}
+	return c, nil
+}
+
+// Result is ceiling.json: the options, both sweeps and every entry with its
+// rates and ceilings.
+type Result struct {
+	Start        time.Time            `json:"start"`
+	Runtime      string               `json:"runtime"`
+	Options      Options              `json:"options"`
+	WorldSweep   results.PgbenchSweep `json:"worldSweep"`   // the db type's select
+	FortuneSweep results.PgbenchSweep `json:"fortuneSweep"` // the fortunes type's select
+	Entries      []Entry              `json:"entries"`
+}
+
 // Entry is what was measured for one entry.
 type Entry struct {
 	Name           string  `json:"name"`
 	JSON           float64 `json:"json"`           // requests per second
 	DB             float64 `json:"db"`             // requests per second
 	Fortune        float64 `json:"fortune"`        // requests per second
-	DBCeiling      float64 `json:"dbCeiling"`      // Ceiling(JSON, the world select's best)
-	FortuneCeiling float64 `json:"fortuneCeiling"` // Ceiling(JSON, the fortune select's best)
+	DBCeiling      float64 `json:"dbCeiling"`      // runs.Ceiling(JSON, the world select's best)
+	FortuneCeiling float64 `json:"fortuneCeiling"` // runs.Ceiling(JSON, the fortune select's best)
 	Error          string  `json:"error,omitempty"`
 }
 
-// Ceiling is the highest rate of a request that costs what /json costs plus
-// one query at PostgreSQL's best rate for it: 1 / (1/json + 1/queryBest),
-// json in requests and queryBest in queries per second. It is 0 when either
-// is not positive (not measured).
-func Ceiling(json, queryBest float64) float64 {
-	if json <= 0 || queryBest <= 0 {
-		return 0
+// ResultOf reads a tfb ceiling run back as ceiling.json's Result; false
+// when the run holds no ceiling.
+func ResultOf(run runs.Run, opts Options) (Result, bool) {
+	rows, ok := run.Ceilings()
+	if !ok {
+		return Result{}, false
 	}
-	return 1 / (1/json + 1/queryBest)
-}
-
-// DBRatio is the entry's /db rate over its /db ceiling.
-func (e Entry) DBRatio() float64 { return ratio(e.DB, e.DBCeiling) }
-
-// FortuneRatio is the entry's /fortunes rate over its /fortunes ceiling.
-func (e Entry) FortuneRatio() float64 { return ratio(e.Fortune, e.FortuneCeiling) }
-
-func ratio(rate, ceiling float64) float64 {
-	if ceiling == 0 {
-		return 0
+	d := run.Doc
+	res := Result{Start: time.UnixMilli(d.StartTime).UTC(), Runtime: d.Environment.Runtime, Options: opts,
+		WorldSweep: d.Ceiling.WorldSweep, FortuneSweep: d.Ceiling.FortuneSweep}
+	for _, r := range rows {
+		res.Entries = append(res.Entries, Entry{Name: r.Entry, JSON: r.JSON, DB: r.DB, Fortune: r.Fortune,
+			DBCeiling: r.DBCeiling, FortuneCeiling: r.FortuneCeiling, Error: r.Error})
 	}
-	return rate / ceiling
-}
-
-// Result is one whole measurement.
-type Result struct {
-	Start        time.Time `json:"start"`
-	Runtime      string    `json:"runtime"`
-	Options      Options   `json:"options"`
-	WorldSweep   Sweep     `json:"worldSweep"`   // the db type's select
-	FortuneSweep Sweep     `json:"fortuneSweep"` // the fortunes type's select
-	Entries      []Entry   `json:"entries"`
-}
-
-// Measure starts a database, sweeps pgbench over the world and the fortune
-// select, then for each test starts the entry and measures /json, /db and
-// /fortunes with wrk. log receives progress and the entries' output. When
-// ctx ends between entries, the entries measured so far are returned with
-// ctx's error.
-func Measure(ctx context.Context, rt backend.Runtime, tests []config.Test, opts Options, log io.Writer) (*Result, error) {
-	if len(opts.PgbenchDepths) == 0 || len(opts.PgbenchClients) == 0 {
-		return nil, errors.New("ceiling: no pipeline depths or client counts to sweep")
-	}
-	pgbench, err := lookPgbench()
-	if err != nil {
-		return nil, err
-	}
-	if err := rt.Prepare(ctx, true); err != nil {
-		return nil, err
-	}
-	res := &Result{Start: time.Now().UTC(), Runtime: rt.Name(), Options: opts}
-	db, err := rt.StartDatabase(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close(context.WithoutCancel(ctx))
-
-	for _, s := range []struct {
-		q   Query
-		dst *Sweep
-	}{{WorldQuery, &res.WorldSweep}, {FortuneQuery, &res.FortuneSweep}} {
-		sw, err := sweep(ctx, pgbench, db.URL(), s.q, opts, log)
-		if err != nil {
-			return nil, err
-		}
-		*s.dst = sw
-	}
-	for _, test := range tests {
-		e := measureEntry(ctx, rt, test, db, opts, log)
-		e.DBCeiling = Ceiling(e.JSON, res.WorldSweep.Best.QueriesPerSecond)
-		e.FortuneCeiling = Ceiling(e.JSON, res.FortuneSweep.Best.QueriesPerSecond)
-		res.Entries = append(res.Entries, e)
-		if ctx.Err() != nil {
-			return res, ctx.Err()
-		}
-	}
-	return res, nil
-}
-
-func measureEntry(ctx context.Context, rt backend.Runtime, test config.Test, db backend.Database, opts Options, log io.Writer) Entry {
-	e := Entry{Name: test.Name}
-	for _, tt := range []config.TestType{config.JSON, config.DB, config.Fortune} {
-		if test.URL(tt) == "" {
-			e.Error = fmt.Sprintf("declares no %s URL", tt)
-			return e
-		}
-	}
-	if err := rt.Build(ctx, test, log); err != nil {
-		e.Error = err.Error()
-		return e
-	}
-	srv, err := rt.StartServer(ctx, test, db, log)
-	if err != nil {
-		e.Error = err.Error()
-		return e
-	}
-	defer srv.Stop(context.WithoutCancel(ctx))
-	for _, m := range []struct {
-		tt  config.TestType
-		dst *float64
-	}{{config.JSON, &e.JSON}, {config.DB, &e.DB}, {config.Fortune, &e.Fortune}} {
-		run := wrk.Run{
-			URL:         srv.BaseURL() + test.URL(m.tt),
-			Connections: opts.Connections,
-			Threads:     opts.Threads,
-			Accept:      config.AcceptJSON,
-		}
-		if opts.Warmup > 0 {
-			run.Duration = opts.Warmup
-			if _, _, err := rt.RunLoad(ctx, run); err != nil {
-				e.Error = err.Error()
-				return e
-			}
-		}
-		run.Duration = opts.Duration
-		_, out, err := rt.RunLoad(ctx, run)
-		if err != nil {
-			e.Error = err.Error()
-			return e
-		}
-		rep, err := wrk.Parse(out)
-		if err != nil {
-			e.Error = fmt.Sprintf("%s: %v", m.tt, err)
-			return e
-		}
-		if bad := rep.Non2xx3xx + rep.SocketErrors.Total(); bad > 0 {
-			e.Error = fmt.Sprintf("%s: %d failed requests", m.tt, bad)
-		}
-		*m.dst = rep.RequestsPerSecond
-		fmt.Fprintf(log, "%s %s: %.0f req/s\n", test.Name, m.tt, rep.RequestsPerSecond)
-	}
-	return e
+	return res, true
 }

@@ -8,12 +8,17 @@ import (
 	"time"
 
 	"github.com/go-tfb/suite/toolset/backend"
+	"github.com/go-tfb/suite/toolset/benchmark"
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/fixture"
+	"github.com/go-tfb/suite/toolset/results"
+	"github.com/go-tfb/suite/toolset/runs"
+	"github.com/go-tfb/suite/toolset/verify"
 )
 
 // TestMeasure runs a short, real measurement: pgbench against a local
-// cluster and wrk against the net/http entry as a local process.
+// cluster, then the net/http entry as a local process through the
+// benchmark runner with the ceiling's settings, read back through runs.
 func TestMeasure(t *testing.T) {
 	for _, tool := range []string{"pgbench", "wrk"} {
 		if _, err := exec.LookPath(tool); err != nil {
@@ -38,13 +43,16 @@ func TestMeasure(t *testing.T) {
 	}
 	rt := backend.NewLocal(backend.LocalOptions{RepoDir: root, ServerPort: port})
 	t.Cleanup(func() { rt.Close(t.Context()) })
+	if err := rt.Prepare(t.Context(), true); err != nil {
+		t.Fatal(err)
+	}
 	opts := Options{Duration: time.Second, Connections: 16, Threads: 1,
 		PgbenchDuration: time.Second, PgbenchDepths: []int{1, 8}, PgbenchClients: []int{1, 2}, PgbenchThreads: 1}
-	res, err := Measure(t.Context(), rt, []config.Test{test}, opts, io.Discard)
+	sweeps, err := MeasureSweeps(t.Context(), rt, opts, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, sw := range []Sweep{res.WorldSweep, res.FortuneSweep} {
+	for _, sw := range []results.PgbenchSweep{sweeps.WorldSweep, sweeps.FortuneSweep} {
 		if len(sw.Points) != 4 {
 			t.Errorf("%s: %d points, want 2 depths x 2 client counts: %+v", sw.Query, len(sw.Points), sw.Points)
 		}
@@ -57,19 +65,42 @@ func TestMeasure(t *testing.T) {
 			t.Errorf("%s: best %+v is not the fastest of %+v", sw.Query, sw.Best, sw.Points)
 		}
 	}
-	e := res.Entries[0]
+
+	settings := opts.Settings()
+	w, err := results.Create(t.TempDir(), results.Meta{Frameworks: []string{test.Name}, Duration: 1,
+		ConcurrencyLevels: settings.ConcurrencyLevels, Threads: settings.Threads})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.SetCeiling(sweeps); err != nil {
+		t.Fatal(err)
+	}
+	runner := &benchmark.Runner{Runtime: rt, Verify: verify.RunWithDatabase, Settings: settings, Types: runs.CeilingTypes,
+		LogDir: w.Dir(), Consumers: []benchmark.Consumer{benchmark.NewRecorder(w)}}
+	if _, err := runner.Run(t.Context(), []config.Test{test}, true); err != nil {
+		t.Fatal(err)
+	}
+	rows, ok := runs.NewRun(w.File(), w.Document()).Ceilings()
+	if !ok || len(rows) != 1 {
+		t.Fatalf("ceilings = %+v, %v", rows, ok)
+	}
+	e := rows[0]
 	if e.Error != "" || e.JSON <= 0 || e.DB <= 0 || e.Fortune <= 0 {
 		t.Fatalf("entry: %+v", e)
 	}
 	for _, c := range []struct {
 		name             string
 		ceiling, queries float64
-	}{{"/db", e.DBCeiling, res.WorldSweep.Best.QueriesPerSecond}, {"/fortunes", e.FortuneCeiling, res.FortuneSweep.Best.QueriesPerSecond}} {
-		if c.ceiling != Ceiling(e.JSON, c.queries) {
+	}{{"/db", e.DBCeiling, sweeps.WorldSweep.Best.QueriesPerSecond}, {"/fortunes", e.FortuneCeiling, sweeps.FortuneSweep.Best.QueriesPerSecond}} {
+		if c.ceiling != runs.Ceiling(e.JSON, c.queries) {
 			t.Errorf("%s ceiling %.0f is not Ceiling(json %.0f, best %.0f)", c.name, c.ceiling, e.JSON, c.queries)
 		}
 		if c.ceiling <= 0 || c.ceiling >= e.JSON || c.ceiling >= c.queries {
 			t.Errorf("%s ceiling %.0f must be below both json %.0f and the select's best %.0f", c.name, c.ceiling, e.JSON, c.queries)
 		}
+	}
+	res, ok := ResultOf(runs.NewRun(w.File(), w.Document()), opts)
+	if !ok || len(res.Entries) != 1 || res.Entries[0].DB != e.DB || res.WorldSweep.Best != sweeps.WorldSweep.Best {
+		t.Errorf("ceiling.json's result = %+v, want the run's entry and sweeps", res)
 	}
 }

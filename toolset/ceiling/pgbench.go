@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/go-tfb/suite/toolset/results"
 )
 
 // Query is a select whose best rate PostgreSQL's side of the ceiling is.
@@ -50,25 +52,10 @@ func PipelineScript(q Query, depth int) string {
 	return b.String()
 }
 
-// Point is one pgbench run of a sweep.
-type Point struct {
-	Depth            int     `json:"depth"`            // statements per pipeline
-	Clients          int     `json:"clients"`          // pgbench -c
-	QueriesPerSecond float64 `json:"queriesPerSecond"` // pgbench's tps times Depth
-}
-
-// Sweep is the pgbench runs of one select over every depth and client
-// count, and the fastest of them.
-type Sweep struct {
-	Query  string  `json:"query"` // Query.SQL
-	Points []Point `json:"points"`
-	Best   Point   `json:"best"`
-}
-
 // Best is the point with the highest rate, the first of equals; the zero
-// Point when there is none.
-func Best(points []Point) Point {
-	var best Point
+// point when there is none.
+func Best(points []results.PgbenchPoint) results.PgbenchPoint {
+	var best results.PgbenchPoint
 	for _, p := range points {
 		if p.QueriesPerSecond > best.QueriesPerSecond {
 			best = p
@@ -86,8 +73,8 @@ func lookPgbench() (string, error) {
 }
 
 // sweep runs q through pgbench at every depth and client count of opts.
-func sweep(ctx context.Context, pgbench, url string, q Query, opts Options, log io.Writer) (Sweep, error) {
-	sw := Sweep{Query: q.SQL}
+func sweep(ctx context.Context, pgbench, url string, q Query, opts Options, log io.Writer) (results.PgbenchSweep, error) {
+	sw := results.PgbenchSweep{Query: q.SQL}
 	dir, err := os.MkdirTemp("", "tfb-pgbench-")
 	if err != nil {
 		return sw, fmt.Errorf("pgbench script directory: %w", err)
@@ -106,7 +93,7 @@ func sweep(ctx context.Context, pgbench, url string, q Query, opts Options, log 
 			if err != nil {
 				return sw, err
 			}
-			p := Point{Depth: depth, Clients: clients, QueriesPerSecond: tps * float64(depth)}
+			p := results.PgbenchPoint{Depth: depth, Clients: clients, QueriesPerSecond: tps * float64(depth)}
 			fmt.Fprintf(log, "pgbench %s select, depth %d, -c %d: %.0f queries/s\n", q.Name, depth, clients, p.QueriesPerSecond)
 			sw.Points = append(sw.Points, p)
 		}
@@ -134,9 +121,18 @@ func runPgbench(ctx context.Context, pgbench, url, script string, clients int, o
 	return parseTPS(out)
 }
 
-// parseTPS reads the rate from pgbench's "tps = " line.
+// noTransactions is pgbench's line for a run in which no transaction
+// finished (a deep pipeline of many clients on a loaded machine), after
+// which it prints no rate.
+var noTransactions = regexp.MustCompile(`(?m)^number of transactions actually processed: 0\b`)
+
+// parseTPS reads the rate from pgbench's "tps = " line: 0 when no
+// transaction finished in the run.
 func parseTPS(out []byte) (float64, error) {
 	m := tpsLine.FindSubmatch(out)
+	if m == nil && noTransactions.Match(out) {
+		return 0, nil
+	}
 	if m == nil {
 		return 0, fmt.Errorf("pgbench printed no tps line:\n%s", out)
 	}

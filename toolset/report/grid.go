@@ -3,7 +3,6 @@ package report
 import (
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/results"
@@ -41,10 +40,8 @@ func verificationGrid(rs []runs.Run, all []series, types []config.TestType) grid
 	for _, s := range all {
 		doc := rs[s.Run].Doc
 		row := gridRow{Name: s.Name}
-		if msg := doc.Completed[s.Entry]; msg != "" {
-			if _, err := time.Parse(results.TimestampFormat, msg); err != nil {
-				row.Note = msg
-			}
+		if msg, failed := results.CompletedError(doc.Completed[s.Entry]); failed {
+			row.Note = msg
 		}
 		for _, tt := range types {
 			c := gridCell{Status: strings.ToLower(doc.Verify[s.Entry][string(tt)]), Reasons: doc.VerifyProblems[s.Entry][string(tt)]}

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"time"
 )
 
 // TimestampFormat is how TFB names a run's directory (strftime %Y%m%d%H%M%S).
@@ -47,6 +48,18 @@ type Level struct {
 	// resident memory during the level. Absent when they could not be read.
 	ServerCPUSeconds      *float64 `json:"serverCpuSeconds,omitempty"`
 	ServerPeakMemoryBytes *int64   `json:"serverPeakMemoryBytes,omitempty"`
+}
+
+// CompletedError returns the error an entry's completed message records,
+// and false when the message is TFB's time of success (or empty).
+func CompletedError(message string) (string, bool) {
+	if message == "" {
+		return "", false
+	}
+	if _, err := time.Parse(TimestampFormat, message); err == nil {
+		return "", false
+	}
+	return message, true
 }
 
 // Errors is the number of requests of the level that failed: socket
@@ -99,7 +112,12 @@ type Document struct {
 	Repeats map[string]map[string][][]Level `json:"repeats,omitempty"`
 	// Interrupted is set when the run was stopped before it finished;
 	// completionTime then says when it stopped.
-	Interrupted bool        `json:"interrupted,omitempty"`
+	Interrupted bool `json:"interrupted,omitempty"`
+	// Threads is wrk's thread count for the warmups and levels when it was
+	// set (tfb ceiling's -t2) instead of TFB's rule.
+	Threads int `json:"threads,omitempty"`
+	// Ceiling holds PostgreSQL's best rates when the run is tfb ceiling's.
+	Ceiling     *Ceiling    `json:"ceiling,omitempty"`
 	Environment Environment `json:"environment"`
 }
 
@@ -170,6 +188,8 @@ type Meta struct {
 	// RepeatCount is how many times each level is measured (--repeat);
 	// 0 means once.
 	RepeatCount int
+	// Threads is wrk's fixed thread count, 0 for TFB's rule.
+	Threads int
 	// RepoDir is the checkout to read git details from; empty skips them.
 	RepoDir string
 }

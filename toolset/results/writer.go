@@ -57,6 +57,7 @@ func create(root string, meta Meta, now func() time.Time) (*Writer, error) {
 		Verify:                 map[string]map[string]string{},
 		Environment:            meta.Environment,
 		RepeatCount:            max(meta.RepeatCount, 1),
+		Threads:                meta.Threads,
 	}
 	for _, tt := range config.TestTypes {
 		doc.RawData[string(tt)] = map[string][]Level{}

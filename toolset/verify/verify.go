@@ -149,3 +149,23 @@ func Passed(results []Result) bool {
 	}
 	return true
 }
+
+// RunWithDatabase verifies the entry at baseURL as Run does, with a pool of
+// its own on the entry's database at databaseURL (empty for none) for the
+// checks that need it. It is the shape the benchmark runner calls.
+func RunWithDatabase(ctx context.Context, baseURL string, test config.Test, databaseURL string, types []config.TestType) ([]Result, error) {
+	target := Target{BaseURL: baseURL, Test: test}
+	if databaseURL != "" {
+		cfg, err := pgxpool.ParseConfig(databaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("database URL: %w", err)
+		}
+		pool, err := pgxpool.NewWithConfig(ctx, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("connect to the database: %w", err)
+		}
+		defer pool.Close()
+		target.DB = pool
+	}
+	return Run(ctx, target, types), nil
+}

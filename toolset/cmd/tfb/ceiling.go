@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,7 +12,11 @@ import (
 
 	"github.com/go-tfb/suite/toolset/ceiling"
 	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/report"
 	"github.com/go-tfb/suite/toolset/results"
+	"github.com/go-tfb/suite/toolset/runs"
+	"github.com/go-tfb/suite/toolset/summary"
+	"github.com/go-tfb/suite/toolset/table"
 )
 
 // ceilingOptions are ceiling.DefaultOptions with the duration from
@@ -27,9 +32,11 @@ func ceilingOptions(o options) ceiling.Options {
 }
 
 // ceiling measures how close each entry's /db and /fortunes come to the
-// machine's ceiling, prints the table on stdout and writes ceiling.md and
-// ceiling.json to DIR/<timestamp>/. An entry that could not be measured
-// makes the exit status 1; low ratios do not.
+// machine's ceiling: pgbench's sweeps, then each entry's /json, /db and
+// /fortunes through the benchmark runner into a results directory (with
+// report.html), whose ceiling tables go to stdout as Markdown and to
+// ceiling.md and ceiling.json beside results.json. An entry that could not
+// be measured makes the exit status 1; low ratios do not.
 func (a *app) ceiling(ctx context.Context, tests []config.Test) error {
 	opts := ceilingOptions(a.opts)
 	rt, err := a.newRuntime(ctx)
@@ -37,39 +44,54 @@ func (a *app) ceiling(ctx context.Context, tests []config.Test) error {
 		return err
 	}
 	defer a.closeRuntime(ctx, rt)
-	res, measureErr := ceiling.Measure(ctx, rt, tests, opts, a.stderr)
-	if res == nil {
-		return measureErr
+	if err := rt.Prepare(ctx, true); err != nil {
+		return err
 	}
+	sweeps, err := ceiling.MeasureSweeps(ctx, rt, opts, a.stderr)
+	if err != nil {
+		return err
+	}
+	rec := recording{settings: opts.Settings(), types: runs.CeilingTypes, bench: true, progress: a.stderr,
+		before: func(w *results.Writer) error { return w.SetCeiling(sweeps) }}
+	_, w, _, runErr := a.record(ctx, rt, tests, rec)
+	if w == nil {
+		return runErr
+	}
+	run := runs.NewRun(w.File(), w.Document())
+	tables, _ := summary.Ceiling(run)
+	var md bytes.Buffer
+	if err := table.WriteMarkdown(&md, tables); err != nil {
+		return err
+	}
+	res, _ := ceiling.ResultOf(run, opts)
 	for _, e := range res.Entries {
 		if e.Error != "" {
 			a.failed = true
 		}
 	}
-
-	var md bytes.Buffer
-	if err := res.WriteMarkdown(&md); err != nil {
-		return err
+	if runErr != nil {
+		fmt.Fprintf(&md, "\ninterrupted: %d of %d entries measured\n", measured(res), len(tests))
 	}
-	if measureErr != nil {
-		fmt.Fprintf(&md, "\ninterrupted: %d of %d entries measured\n", len(res.Entries), len(tests))
-	}
-	writeErr := a.writeCeiling(res, md.Bytes())
+	writeErr := a.writeCeiling(w.Dir(), res, md.Bytes())
 	a.stdout.Write(md.Bytes())
-	if measureErr != nil {
-		return measureErr
-	}
-	return writeErr
+	return errors.Join(runErr, writeErr)
 }
 
-// writeCeiling writes ceiling.md and ceiling.json to a new run directory
-// under --results-dir, named by the measurement's start (UTC).
-func (a *app) writeCeiling(res *ceiling.Result, md []byte) error {
-	js, err := json.MarshalIndent(res, "", "  ")
-	if err != nil {
-		return err
+// measured counts the entries of a ceiling result with a /json rate.
+func measured(res ceiling.Result) int {
+	n := 0
+	for _, e := range res.Entries {
+		if e.JSON > 0 {
+			n++
+		}
 	}
-	dir, err := results.MakeRunDir(a.opts.resultsDir, res.Start)
+	return n
+}
+
+// writeCeiling writes ceiling.md and ceiling.json into the run's directory,
+// beside results.json and report.html.
+func (a *app) writeCeiling(dir string, res ceiling.Result, md []byte) error {
+	js, err := json.MarshalIndent(res, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -80,6 +102,6 @@ func (a *app) writeCeiling(res *ceiling.Result, md []byte) error {
 	if err := os.WriteFile(jsonPath, append(js, '\n'), 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stderr, "Results: %s and %s\n", mdPath, jsonPath)
+	fmt.Fprintf(a.stderr, "Results: %s and %s (report: %s)\n", mdPath, jsonPath, filepath.Join(dir, report.FileName))
 	return nil
 }

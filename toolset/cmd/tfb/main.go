@@ -106,39 +106,72 @@ func (a *app) run(ctx context.Context, command string) error {
 	if bench {
 		repeat = a.opts.repeat
 	}
-	w, err := results.Create(a.opts.resultsDir, results.Meta{
+	rec := recording{settings: settings, types: types, repeat: repeat, bench: bench, progress: a.stdout}
+	outcomes, w, took, runErr := a.record(ctx, rt, tests, rec)
+	if w == nil {
+		return runErr
+	}
+	if err := a.summarize(outcomes, bench, took, w); err != nil {
+		return errors.Join(runErr, err)
+	}
+	return runErr
+}
+
+// recording says what a run of the benchmark runner measures and where it
+// reports progress.
+type recording struct {
+	settings benchmark.Settings
+	types    []config.TestType
+	repeat   int
+	bench    bool
+	progress io.Writer
+	// before, when set, records more into results.json before the runner
+	// starts (tfb ceiling's sweeps).
+	before func(*results.Writer) error
+}
+
+// record runs the benchmark runner on prepared runtime rt into a new
+// results directory: results.json, raw.txt and verification.txt through
+// the Recorder, progress lines, and report.html after every test type when
+// benchmarking. w is nil when the directory could not be made.
+func (a *app) record(ctx context.Context, rt backend.Runtime, tests []config.Test, rec recording) (outcomes []benchmark.Outcome, w *results.Writer, took time.Duration, err error) {
+	s := rec.settings
+	w, err = results.Create(a.opts.resultsDir, results.Meta{
 		Name:                      a.opts.resultsName,
 		EnvironmentDescription:    a.opts.resultsEnv,
 		Frameworks:                names(tests),
-		Duration:                  int(settings.Duration / time.Second),
-		ConcurrencyLevels:         settings.ConcurrencyLevels,
-		PipelineConcurrencyLevels: settings.PipelineConcurrencyLevels,
-		QueryLevels:               settings.QueryLevels,
-		CachedQueryLevels:         settings.CachedQueryLevels,
+		Duration:                  int(s.Duration / time.Second),
+		ConcurrencyLevels:         s.ConcurrencyLevels,
+		PipelineConcurrencyLevels: s.PipelineConcurrencyLevels,
+		QueryLevels:               s.QueryLevels,
+		CachedQueryLevels:         s.CachedQueryLevels,
+		Threads:                   s.Threads,
 		Environment:               a.environment(ctx, rt),
 		RepoDir:                   a.repoDir,
-		RepeatCount:               repeat,
+		RepeatCount:               rec.repeat,
 	})
 	if err != nil {
-		return err
+		return nil, nil, 0, err
+	}
+	if rec.before != nil {
+		if err := rec.before(w); err != nil {
+			return nil, nil, 0, err
+		}
 	}
 	// The run's views, in order: results.json first, so that views reading
 	// it (such as an HTML report through benchmark.AfterEachType) see what
 	// each event brought.
-	consumers := []benchmark.Consumer{benchmark.NewRecorder(w), benchmark.NewProgress(a.stdout, rt.Name())}
-	if bench {
+	consumers := []benchmark.Consumer{benchmark.NewRecorder(w), benchmark.NewProgress(rec.progress, rt.Name())}
+	if rec.bench {
 		consumers = append(consumers, benchmark.AfterEachType(func() error {
 			return report.WriteFile(reportFile(w), runs.NewRun(w.File(), w.Document()))
 		}))
 	}
-	runner := &benchmark.Runner{Runtime: rt, Verify: verifyWithRuleEngine, Settings: settings, Types: types,
-		Repeat: repeat, LogDir: w.Dir(), DatabaseVersion: databaseVersion, Consumers: consumers}
+	runner := &benchmark.Runner{Runtime: rt, Verify: verify.RunWithDatabase, Settings: s, Types: rec.types,
+		Repeat: rec.repeat, LogDir: w.Dir(), DatabaseVersion: databaseVersion, Consumers: consumers}
 	started := time.Now()
-	outcomes, runErr := runner.Run(ctx, tests, bench)
-	if err := a.summarize(outcomes, bench, time.Since(started), w); err != nil {
-		return errors.Join(runErr, err)
-	}
-	return runErr
+	outcomes, err = runner.Run(ctx, tests, rec.bench)
+	return outcomes, w, time.Since(started), err
 }
 
 func (a *app) summarize(outcomes []benchmark.Outcome, bench bool, took time.Duration, w *results.Writer) error {

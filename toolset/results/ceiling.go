@@ -1,0 +1,31 @@
+package results
+
+// Ceiling is what tfb ceiling measured of PostgreSQL beside the entries:
+// its best rate for the select of the db type and for that of the fortunes
+// type, each from a pgbench sweep in pipeline mode.
+type Ceiling struct {
+	// PgbenchSeconds is the length of each pgbench run of the sweeps.
+	PgbenchSeconds int          `json:"pgbenchSeconds"`
+	WorldSweep     PgbenchSweep `json:"worldSweep"`   // the db type's select
+	FortuneSweep   PgbenchSweep `json:"fortuneSweep"` // the fortunes type's select
+}
+
+// PgbenchSweep is the pgbench runs of one select over every pipeline depth
+// and client count, and the fastest of them.
+type PgbenchSweep struct {
+	Query  string         `json:"query"` // the statement, with pgbench's :name variables
+	Points []PgbenchPoint `json:"points"`
+	Best   PgbenchPoint   `json:"best"`
+}
+
+// PgbenchPoint is one pgbench run of a sweep.
+type PgbenchPoint struct {
+	Depth            int     `json:"depth"`            // statements per pipeline
+	Clients          int     `json:"clients"`          // pgbench -c
+	QueriesPerSecond float64 `json:"queriesPerSecond"` // pgbench's tps times Depth
+}
+
+// SetCeiling records PostgreSQL's side of tfb ceiling.
+func (w *Writer) SetCeiling(c Ceiling) error {
+	return w.update(func(d *Document) { d.Ceiling = &c })
+}

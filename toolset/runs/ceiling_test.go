@@ -1,0 +1,95 @@
+package runs
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/results"
+)
+
+func TestCeiling(t *testing.T) {
+	tests := []struct {
+		name            string
+		json, queryBest float64
+		want            float64
+	}{
+		{"json twice the query rate", 100000, 50000, 33333.33},
+		{"equal rates halve", 40000, 40000, 20000},
+		{"fast database: json bounds it", 10000, 1e9, 9999.9},
+		{"slow database bounds it", 1e9, 5000, 4999.97},
+		{"json not measured", 0, 50000, 0},
+		{"query rate not measured", 100000, 0, 0},
+		{"negative is not measured", -1, 50000, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Ceiling(tt.json, tt.queryBest); math.Abs(got-tt.want) > 0.01 {
+				t.Errorf("Ceiling(%v, %v) = %.2f, want %.2f", tt.json, tt.queryBest, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRatios(t *testing.T) {
+	tests := []struct {
+		name                string
+		e                   CeilingRow
+		wantDB, wantFortune float64
+	}{
+		{"each type over its own ceiling",
+			CeilingRow{JSON: 100000, DB: 25000, Fortune: 17000, DBCeiling: Ceiling(100000, 50000), FortuneCeiling: Ceiling(100000, 25000)},
+			0.75, 0.85},
+		{"no ceiling gives no ratio", CeilingRow{JSON: 100000, DB: 25000, Fortune: 17000}, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.e.DBRatio(); math.Abs(got-tt.wantDB) > 0.001 {
+				t.Errorf("DBRatio = %.4f, want %.4f", got, tt.wantDB)
+			}
+			if got := tt.e.FortuneRatio(); math.Abs(got-tt.wantFortune) > 0.001 {
+				t.Errorf("FortuneRatio = %.4f, want %.4f", got, tt.wantFortune)
+			}
+		})
+	}
+}
+
+func TestCeilings(t *testing.T) {
+	level := func(rps float64, errors int64) []results.Level {
+		return []results.Level{{Connections: 256, RequestsPerSecond: rps, Non2xx3xx: errors}}
+	}
+	doc := results.Document{
+		Frameworks: []string{"gin", "echo", "chi"},
+		RawData: map[string]map[string][]results.Level{
+			"json":    {"gin": level(40000, 0), "chi": level(30000, 0)},
+			"db":      {"gin": level(24000, 0), "chi": level(20000, 12)},
+			"fortune": {"gin": level(20000, 0)},
+		},
+		Completed: map[string]string{"gin": "20261126043000", "echo": "build failed: exit status 1\nmain.go:1: oops", "chi": "20261126043100"},
+		Verify:    map[string]map[string]string{"chi": {"fortune": "fail"}},
+		Ceiling: &results.Ceiling{
+			WorldSweep:   results.PgbenchSweep{Best: results.PgbenchPoint{Depth: 64, Clients: 8, QueriesPerSecond: 160000}},
+			FortuneSweep: results.PgbenchSweep{Best: results.PgbenchPoint{Depth: 64, Clients: 2, QueriesPerSecond: 60000}},
+		},
+	}
+	rows, ok := NewRun("results.json", doc).Ceilings()
+	if !ok || len(rows) != 3 {
+		t.Fatalf("Ceilings = %+v, %v; want three rows", rows, ok)
+	}
+	gin, echo, chi := rows[0], rows[1], rows[2]
+	if gin.Entry != "gin" || gin.JSON != 40000 || gin.DB != 24000 || gin.Fortune != 20000 || gin.Error != "" ||
+		gin.DBCeiling != Ceiling(40000, 160000) || gin.FortuneCeiling != Ceiling(40000, 60000) {
+		t.Errorf("gin = %+v", gin)
+	}
+	if echo.JSON != 0 || !strings.HasPrefix(echo.Error, "build failed") {
+		t.Errorf("echo = %+v, want its build error", echo)
+	}
+	if chi.DB != 20000 || chi.Error != "db: 12 failed requests; fortune: verification failed" {
+		t.Errorf("chi = %+v, want its failed requests and failed verification", chi)
+	}
+	if _, ok := NewRun("results.json", results.Document{}).Ceilings(); ok {
+		t.Error("a run without a ceiling block has ceilings")
+	}
+	_ = config.JSON
+}

@@ -1,0 +1,106 @@
+package summary
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-tfb/suite/toolset/results"
+	"github.com/go-tfb/suite/toolset/runs"
+	"github.com/go-tfb/suite/toolset/table"
+)
+
+// Ceiling is tfb ceiling's result as tables: a line on how it was
+// measured, each entry's /json, /db and /fortunes with both ceilings and
+// both ratios, then each select's pgbench sweep as a depth × clients grid
+// with its best point toned Good (bold in Markdown). false when the run is
+// not tfb ceiling's.
+func Ceiling(r runs.Run) ([]table.Table, bool) {
+	rows, ok := r.Ceilings()
+	if !ok {
+		return nil, false
+	}
+	c := r.Doc.Ceiling
+	entries := table.Table{
+		Caption: ceilingMethod(r.Doc),
+		Headers: []string{"entry", "/json", "/db", "/fortunes", "/db ceiling", "/fortunes ceiling", "/db ÷ ceiling", "/fortunes ÷ ceiling"},
+		Right:   []bool{false, true, true, true, true, true, true, true},
+	}
+	for _, row := range rows {
+		if row.JSON == 0 {
+			first, _, _ := strings.Cut(row.Error, "\n")
+			entries.Rows = append(entries.Rows, []table.Cell{{Text: row.Entry}, {Text: "failed: " + first}})
+			continue
+		}
+		entries.Rows = append(entries.Rows, []table.Cell{
+			{Text: row.Entry}, {Text: whole(row.JSON)}, {Text: whole(row.DB)}, {Text: whole(row.Fortune)},
+			{Text: whole(row.DBCeiling)}, {Text: whole(row.FortuneCeiling)},
+			{Text: fmt.Sprintf("%.2f", row.DBRatio())}, {Text: fmt.Sprintf("%.2f", row.FortuneRatio())},
+		})
+		if row.Error != "" {
+			entries.Notes = append(entries.Notes, row.Entry+": "+row.Error)
+		}
+	}
+	world := sweepGrid("world select", c.WorldSweep)
+	world.Caption = "pgbench sweep, queries per second (pipeline depth by clients; the best in bold):"
+	return []table.Table{entries, world, sweepGrid("fortune select", c.FortuneSweep)}, true
+}
+
+// ceilingMethod says in one line how a ceiling run was measured.
+func ceilingMethod(d results.Document) string {
+	c := d.Ceiling
+	connections := 0
+	if len(d.ConcurrencyLevels) > 0 {
+		connections = d.ConcurrencyLevels[0]
+	}
+	return fmt.Sprintf("PostgreSQL's best (pgbench pipeline mode, -M prepared, %ds per point): world select %.0f queries/s (%s), fortune select %.0f queries/s (%s); wrk -t%d -c%d, %ds per run; %s runtime, %s",
+		c.PgbenchSeconds, c.WorldSweep.Best.QueriesPerSecond, where(c.WorldSweep.Best),
+		c.FortuneSweep.Best.QueriesPerSecond, where(c.FortuneSweep.Best),
+		d.Threads, connections, d.Duration, d.Environment.Runtime,
+		time.UnixMilli(d.StartTime).UTC().Format("2006-01-02 15:04 MST"))
+}
+
+func where(p results.PgbenchPoint) string { return fmt.Sprintf("depth %d, -c %d", p.Depth, p.Clients) }
+
+// sweepGrid is a sweep as a table: a row per depth, a column per client
+// count, in the order they ran; the best point toned Good.
+func sweepGrid(name string, sw results.PgbenchSweep) table.Table {
+	var depths, clients []int
+	rate := map[[2]int]float64{}
+	for _, p := range sw.Points {
+		if !slices.Contains(depths, p.Depth) {
+			depths = append(depths, p.Depth)
+		}
+		if !slices.Contains(clients, p.Clients) {
+			clients = append(clients, p.Clients)
+		}
+		rate[[2]int{p.Depth, p.Clients}] = p.QueriesPerSecond
+	}
+	t := table.Table{Headers: []string{name}, Right: []bool{false}}
+	for _, c := range clients {
+		t.Headers = append(t.Headers, "-c "+strconv.Itoa(c))
+		t.Right = append(t.Right, true)
+	}
+	for _, d := range depths {
+		row := []table.Cell{{Text: "depth " + strconv.Itoa(d)}}
+		for _, c := range clients {
+			q, ok := rate[[2]int{d, c}]
+			switch {
+			case !ok:
+				row = append(row, table.Cell{})
+			case d == sw.Best.Depth && c == sw.Best.Clients:
+				row = append(row, table.Cell{Text: whole(q), Tone: table.Good})
+			default:
+				row = append(row, table.Cell{Text: whole(q)})
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t
+}
+
+// whole spells a rate without decimals or separators, as the ceiling's
+// Markdown always has.
+func whole(v float64) string { return strconv.FormatFloat(v, 'f', 0, 64) }
