@@ -120,67 +120,17 @@ func compareType(run runs.Run, data round20.Data, tt config.TestType) (Round20Ty
 	}
 	r20Name := round20.TypeName(tt)
 	t := Round20Type{Type: string(tt), Round20Level: data.Source.Levels[r20Name]}
-	want := round20.HeadlineLevel(tt)
-	if want == 0 {
+	if want := round20.HeadlineLevel(tt); want == 0 {
 		t.LocalLevel = "best connection count"
 	} else {
 		t.LocalLevel = levelName(tt, want) + " per request, the run's connection count"
 	}
 	for _, entry := range entries {
-		name, ok := round20.TestFor(entry, tt)
-		if !ok {
-			t.Notes = append(t.Notes, fmt.Sprintf("%s: no Round 20 test for %s.", entry, r20Name))
-			continue
+		row, notes, ok := compareEntry(run, data, tt, entry)
+		t.Notes = append(t.Notes, notes...)
+		if ok {
+			t.Rows = append(t.Rows, row)
 		}
-		test, ok := data.Tests[name]
-		res, hasResult := test.Result(tt)
-		if !ok || !hasResult {
-			t.Notes = append(t.Notes, fmt.Sprintf("%s: Round 20's %s has no %s result.", entry, name, r20Name))
-			continue
-		}
-		var m runs.Measurement
-		if want == 0 {
-			m, ok = run.Best(tt, entry)
-		} else {
-			m, ok = run.At(tt, entry, want)
-		}
-		if !ok {
-			t.Notes = append(t.Notes, fmt.Sprintf("%s: this run has no %s level to set beside Round 20's.", entry, levelName(tt, want)))
-			continue
-		}
-		row := Round20Row{
-			Entry:              entry,
-			Round20Test:        name,
-			LocalLevel:         m.Level,
-			LocalRPS:           m.Summary.Median,
-			LocalN:             m.Summary.N,
-			LocalMin:           m.Summary.Min,
-			LocalMax:           m.Summary.Max,
-			Round20Connections: res.Connections,
-			Round20RPS:         res.PublishedRPS,
-			Round20P50:         positive(res.LatencyMS.P50),
-			Round20P99:         positive(res.LatencyMS.P99),
-			Round20Database:    test.Database,
-		}
-		if res.PublishedRPS > 0 {
-			row.Ratio = m.Summary.Median / res.PublishedRPS
-		}
-		if v, ok := latencyMS(m.Median.LatencyP50); ok {
-			row.LocalP50 = &v
-		}
-		if v, ok := latencyMS(m.Median.LatencyP99); ok {
-			row.LocalP99 = &v
-		}
-		if row.Round20P99 == nil {
-			t.Notes = append(t.Notes, fmt.Sprintf("%s: Round 20's data records no p99 for %s %s (0 in the published figures).", entry, name, r20Name))
-		}
-		if top := maxConnections(run.Measurements(tt, entry)); top < res.Connections {
-			t.Notes = append(t.Notes, fmt.Sprintf("%s: Round 20's figure is at %s connections; this run measured up to %s.", entry, table.Rate(float64(res.Connections)), table.Rate(float64(top))))
-		}
-		if slices.Contains(databaseTypes, tt) && test.Database != "postgres" && test.Database != "none" {
-			t.Notes = append(t.Notes, fmt.Sprintf("%s: Round 20's %s used %s, not PostgreSQL.", entry, name, databaseName(test.Database)))
-		}
-		t.Rows = append(t.Rows, row)
 	}
 	rank(t.Rows)
 	if len(t.Rows) > 1 {
@@ -198,6 +148,64 @@ func compareType(run runs.Run, data round20.Data, tt config.TestType) (Round20Ty
 		t.Notes = append(t.Notes, "Round 20 pipelined plaintext 16 deep at up to 16,384 connections across a 10 GbE link; its figures are at the connection count shown. Best local levels: "+strings.Join(local, ", ")+".")
 	}
 	return t, true
+}
+
+// compareEntry sets one entry's level of tt beside its Round 20 test's
+// result; ok is false when there is nothing to set beside it, and notes say
+// why, or what differs in kind.
+func compareEntry(run runs.Run, data round20.Data, tt config.TestType, entry string) (row Round20Row, notes []string, ok bool) {
+	r20Name := round20.TypeName(tt)
+	name, ok := round20.TestFor(entry, tt)
+	if !ok {
+		return row, []string{fmt.Sprintf("%s: no Round 20 test for %s.", entry, r20Name)}, false
+	}
+	test, ok := data.Tests[name]
+	res, hasResult := test.Result(tt)
+	if !ok || !hasResult {
+		return row, []string{fmt.Sprintf("%s: Round 20's %s has no %s result.", entry, name, r20Name)}, false
+	}
+	var m runs.Measurement
+	if want := round20.HeadlineLevel(tt); want == 0 {
+		m, ok = run.Best(tt, entry)
+	} else if m, ok = run.At(tt, entry, want); !ok {
+		return row, []string{fmt.Sprintf("%s: this run has no %s level to set beside Round 20's.", entry, levelName(tt, want))}, false
+	}
+	if !ok {
+		return row, nil, false
+	}
+	row = Round20Row{
+		Entry:              entry,
+		Round20Test:        name,
+		LocalLevel:         m.Level,
+		LocalRPS:           m.Summary.Median,
+		LocalN:             m.Summary.N,
+		LocalMin:           m.Summary.Min,
+		LocalMax:           m.Summary.Max,
+		Round20Connections: res.Connections,
+		Round20RPS:         res.PublishedRPS,
+		Round20P50:         positive(res.LatencyMS.P50),
+		Round20P99:         positive(res.LatencyMS.P99),
+		Round20Database:    test.Database,
+	}
+	if res.PublishedRPS > 0 {
+		row.Ratio = m.Summary.Median / res.PublishedRPS
+	}
+	if v, ok := latencyMS(m.Median.LatencyP50); ok {
+		row.LocalP50 = &v
+	}
+	if v, ok := latencyMS(m.Median.LatencyP99); ok {
+		row.LocalP99 = &v
+	}
+	if row.Round20P99 == nil {
+		notes = append(notes, fmt.Sprintf("%s: Round 20's data records no p99 for %s %s (0 in the published figures).", entry, name, r20Name))
+	}
+	if top := maxConnections(run.Measurements(tt, entry)); top < res.Connections {
+		notes = append(notes, fmt.Sprintf("%s: Round 20's figure is at %s connections; this run measured up to %s.", entry, table.Rate(float64(res.Connections)), table.Rate(float64(top))))
+	}
+	if slices.Contains(databaseTypes, tt) && test.Database != "postgres" && test.Database != "none" {
+		notes = append(notes, fmt.Sprintf("%s: Round 20's %s used %s, not PostgreSQL.", entry, name, databaseName(test.Database)))
+	}
+	return row, notes, true
 }
 
 // positive returns a pointer to v, or nil when v is not above 0.

@@ -109,7 +109,7 @@ func buildPage(r Report) (page, error) {
 		TableStyle: template.CSS(table.HTMLStyle),
 		ECharts:    template.JS(echartsJS),
 	}
-	sections := r.Sections
+	sections := append(ceilingSections(r.Runs, names), r.Sections...)
 	if r.Round20 {
 		sec, ok, err := round20Section(r.Runs)
 		if err != nil {

@@ -213,3 +213,25 @@ func TestWriteEscapesNamesAndFindings(t *testing.T) {
 		t.Errorf("a run without a path got a link: %s", m)
 	}
 }
+
+func TestCeilingRunGetsItsSection(t *testing.T) {
+	doc := repeatedDoc()
+	doc.Ceiling = &results.Ceiling{PgbenchSeconds: 3,
+		WorldSweep:   results.PgbenchSweep{Points: []results.PgbenchPoint{{Depth: 64, Clients: 8, QueriesPerSecond: 160000}}, Best: results.PgbenchPoint{Depth: 64, Clients: 8, QueriesPerSecond: 160000}},
+		FortuneSweep: results.PgbenchSweep{Points: []results.PgbenchPoint{{Depth: 64, Clients: 2, QueriesPerSecond: 60000}}, Best: results.PgbenchPoint{Depth: 64, Clients: 2, QueriesPerSecond: 60000}}}
+	var withCeiling, without bytes.Buffer
+	if err := Write(&withCeiling, runs.NewRun("results.json", doc)); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(&without, runs.NewRun("results.json", repeatedDoc())); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{">Ceiling<", "/db ÷ ceiling", "world select", "160000"} {
+		if !strings.Contains(withCeiling.String(), want) {
+			t.Errorf("the ceiling run's page lacks %q", want)
+		}
+	}
+	if strings.Contains(without.String(), "/db ÷ ceiling") {
+		t.Error("a run without a ceiling block got a ceiling section")
+	}
+}

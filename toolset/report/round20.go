@@ -6,6 +6,7 @@ import (
 	"github.com/go-tfb/suite/toolset/compare"
 	"github.com/go-tfb/suite/toolset/round20"
 	"github.com/go-tfb/suite/toolset/runs"
+	"github.com/go-tfb/suite/toolset/summary"
 	"github.com/go-tfb/suite/toolset/table"
 )
 
@@ -42,4 +43,25 @@ func round20Section(rs []runs.Run) (sec Section, ok bool, err error) {
 		sec.Tables = append(sec.Tables, c.RunTables()...)
 	}
 	return sec, ok, nil
+}
+
+// ceilingSections gives each tfb ceiling run a section of its tables: the
+// entries beside the machine's ceiling and pgbench's sweeps, as tfb ceiling
+// prints them.
+func ceilingSections(rs []runs.Run, names []string) []Section {
+	var out []Section
+	for i, r := range rs {
+		tables, ok := summary.Ceiling(r)
+		if !ok {
+			continue
+		}
+		title := "Ceiling"
+		if len(rs) > 1 {
+			title += " of " + names[i]
+		}
+		out = append(out, Section{Title: title,
+			Intro:  "Each entry's /db and /fortunes over the most this machine allows them: 1 / (1/json + 1/the select's best rate in PostgreSQL), the best from pgbench's sweep in pipeline mode.",
+			Tables: tables})
+	}
+	return out
 }

@@ -49,95 +49,114 @@ var ErrNoReport = errors.New("no wrk report in output")
 // Parse reads one wrk report. Lines it does not know are ignored, so the
 // text may carry headers such as the command line before the report.
 func Parse(text string) (Report, error) {
-	var r Report
-	found := false
-	inDistribution := false
+	p := parser{}
 	sc := bufio.NewScanner(strings.NewReader(text))
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for sc.Scan() {
-		line := strings.TrimSpace(sc.Text())
-		fields := strings.Fields(line)
-		switch {
-		case len(fields) == 0:
-			continue
-		case strings.Contains(line, "threads and") && strings.HasSuffix(line, "connections"):
-			// "2 threads and 16 connections"
-			if len(fields) >= 4 {
-				r.Threads, _ = strconv.Atoi(fields[0])
-				r.Connections, _ = strconv.Atoi(fields[3])
-			}
-		case fields[0] == "Latency" && len(fields) >= 4:
-			r.LatencyAvg, r.LatencyStdev, r.LatencyMax = fields[1], fields[2], fields[3]
-		case line == "Latency Distribution":
-			inDistribution = true
-			continue
-		case inDistribution && len(fields) == 2 && strings.HasSuffix(fields[0], "%"):
-			if r.Percentiles == nil {
-				r.Percentiles = map[string]string{}
-			}
-			p := strings.TrimSuffix(fields[0], "%")
-			if f, err := strconv.ParseFloat(p, 64); err == nil {
-				p = strconv.FormatFloat(f, 'f', -1, 64)
-			}
-			r.Percentiles[p] = fields[1]
-			continue
-		case strings.Contains(line, " requests in "):
-			// "199234 requests in 2.00s, 25.08MB read"
-			n, err := strconv.ParseInt(fields[0], 10, 64)
-			if err != nil {
-				return r, fmt.Errorf("wrk output: bad request count in %q", line)
-			}
-			r.TotalRequests = n
-			found = true
-			if len(fields) >= 4 {
-				r.Elapsed, _ = ParseLatency(strings.TrimSuffix(fields[3], ","))
-			}
-			if len(fields) >= 6 && fields[5] == "read" {
-				r.BytesRead = fields[4]
-			}
-		case strings.HasPrefix(line, "Socket errors:"):
-			// "Socket errors: connect 0, read 12, write 0, timeout 3"
-			parts := strings.Split(strings.TrimPrefix(line, "Socket errors:"), ",")
-			for _, part := range parts {
-				kv := strings.Fields(part)
-				if len(kv) != 2 {
-					continue
-				}
-				n, err := strconv.ParseInt(kv[1], 10, 64)
-				if err != nil {
-					return r, fmt.Errorf("wrk output: bad socket error count in %q", line)
-				}
-				switch kv[0] {
-				case "connect":
-					r.SocketErrors.Connect = n
-				case "read":
-					r.SocketErrors.Read = n
-				case "write":
-					r.SocketErrors.Write = n
-				case "timeout":
-					r.SocketErrors.Timeout = n
-				}
-			}
-		case strings.HasPrefix(line, "Non-2xx or 3xx responses:"):
-			n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimPrefix(line, "Non-2xx or 3xx responses:")), 10, 64)
-			if err != nil {
-				return r, fmt.Errorf("wrk output: bad non-2xx count in %q", line)
-			}
-			r.Non2xx3xx = n
-		case strings.HasPrefix(line, "Requests/sec:") && len(fields) == 2:
-			r.RequestsPerSecond, _ = strconv.ParseFloat(fields[1], 64)
-		case strings.HasPrefix(line, "Transfer/sec:") && len(fields) == 2:
-			r.TransferPerSecond = fields[1]
+		if err := p.line(strings.TrimSpace(sc.Text())); err != nil {
+			return p.r, err
 		}
-		inDistribution = false
 	}
 	if err := sc.Err(); err != nil {
-		return r, fmt.Errorf("read wrk output: %w", err)
+		return p.r, fmt.Errorf("read wrk output: %w", err)
 	}
-	if !found {
-		return r, ErrNoReport
+	if !p.found {
+		return p.r, ErrNoReport
 	}
-	return r, nil
+	return p.r, nil
+}
+
+// parser is Parse's state between lines.
+type parser struct {
+	r              Report
+	found          bool // the "N requests in" line was seen
+	inDistribution bool // the lines after "Latency Distribution"
+}
+
+// line reads one trimmed line of wrk's output into the report.
+func (p *parser) line(line string) error {
+	fields := strings.Fields(line)
+	if len(fields) == 0 {
+		return nil
+	}
+	wasDistribution := p.inDistribution
+	p.inDistribution = false
+	r := &p.r
+	switch {
+	case strings.Contains(line, "threads and") && strings.HasSuffix(line, "connections"):
+		// "2 threads and 16 connections"
+		if len(fields) >= 4 {
+			r.Threads, _ = strconv.Atoi(fields[0])
+			r.Connections, _ = strconv.Atoi(fields[3])
+		}
+	case fields[0] == "Latency" && len(fields) >= 4:
+		r.LatencyAvg, r.LatencyStdev, r.LatencyMax = fields[1], fields[2], fields[3]
+	case line == "Latency Distribution":
+		p.inDistribution = true
+	case wasDistribution && len(fields) == 2 && strings.HasSuffix(fields[0], "%"):
+		if r.Percentiles == nil {
+			r.Percentiles = map[string]string{}
+		}
+		pct := strings.TrimSuffix(fields[0], "%")
+		if f, err := strconv.ParseFloat(pct, 64); err == nil {
+			pct = strconv.FormatFloat(f, 'f', -1, 64)
+		}
+		r.Percentiles[pct] = fields[1]
+		p.inDistribution = true
+	case strings.Contains(line, " requests in "):
+		// "199234 requests in 2.00s, 25.08MB read"
+		n, err := strconv.ParseInt(fields[0], 10, 64)
+		if err != nil {
+			return fmt.Errorf("wrk output: bad request count in %q", line)
+		}
+		r.TotalRequests = n
+		p.found = true
+		if len(fields) >= 4 {
+			r.Elapsed, _ = ParseLatency(strings.TrimSuffix(fields[3], ","))
+		}
+		if len(fields) >= 6 && fields[5] == "read" {
+			r.BytesRead = fields[4]
+		}
+	case strings.HasPrefix(line, "Socket errors:"):
+		return parseSocketErrors(line, &r.SocketErrors)
+	case strings.HasPrefix(line, "Non-2xx or 3xx responses:"):
+		n, err := strconv.ParseInt(strings.TrimSpace(strings.TrimPrefix(line, "Non-2xx or 3xx responses:")), 10, 64)
+		if err != nil {
+			return fmt.Errorf("wrk output: bad non-2xx count in %q", line)
+		}
+		r.Non2xx3xx = n
+	case strings.HasPrefix(line, "Requests/sec:") && len(fields) == 2:
+		r.RequestsPerSecond, _ = strconv.ParseFloat(fields[1], 64)
+	case strings.HasPrefix(line, "Transfer/sec:") && len(fields) == 2:
+		r.TransferPerSecond = fields[1]
+	}
+	return nil
+}
+
+// parseSocketErrors reads "Socket errors: connect 0, read 12, write 0,
+// timeout 3" into s.
+func parseSocketErrors(line string, s *SocketErrors) error {
+	for part := range strings.SplitSeq(strings.TrimPrefix(line, "Socket errors:"), ",") {
+		kv := strings.Fields(part)
+		if len(kv) != 2 {
+			continue
+		}
+		n, err := strconv.ParseInt(kv[1], 10, 64)
+		if err != nil {
+			return fmt.Errorf("wrk output: bad socket error count in %q", line)
+		}
+		switch kv[0] {
+		case "connect":
+			s.Connect = n
+		case "read":
+			s.Read = n
+		case "write":
+			s.Write = n
+		case "timeout":
+			s.Timeout = n
+		}
+	}
+	return nil
 }
 
 // ParseLatency parses wrk's spelling of a duration: a decimal number followed
