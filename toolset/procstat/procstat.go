@@ -1,0 +1,123 @@
+// Package procstat reads CPU time from Linux's /proc: of one process, of a
+// process and everything it started (a PostgreSQL cluster), and of the
+// whole machine, so that the cost of a measured level can be split by role.
+// Elsewhere every reader returns ErrUnsupported.
+package procstat
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ErrUnsupported is returned where /proc is not Linux's.
+var ErrUnsupported = errors.New("CPU times are read from Linux's /proc only")
+
+// clockTicks is USER_HZ, the unit of /proc's CPU times: 100 on every Linux
+// architecture's ABI.
+const clockTicks = 100
+
+func ticks(n int64) time.Duration { return time.Duration(n) * time.Second / clockTicks }
+
+// Stat is what a /proc/PID/stat line says of a process's CPU.
+type Stat struct {
+	PID, PPID int
+	// Own is the process's own user+system time; Children that of its
+	// children it has waited for (cutime+cstime).
+	Own, Children time.Duration
+}
+
+// Total is Own plus Children.
+func (s Stat) Total() time.Duration { return s.Own + s.Children }
+
+// ParseStat reads a /proc/PID/stat line. The command name (field 2) may
+// hold spaces and parentheses, so fields are counted after its last ')'.
+func ParseStat(data []byte) (Stat, error) {
+	open, close := bytes.IndexByte(data, '('), bytes.LastIndexByte(data, ')')
+	if open < 0 || close < open {
+		return Stat{}, errors.New("malformed /proc stat line")
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data[:open])))
+	if err != nil {
+		return Stat{}, fmt.Errorf("malformed /proc stat line: pid: %w", err)
+	}
+	fields := strings.Fields(string(data[close+1:]))
+	// fields[0] is field 3 (state), fields[1] field 4 (ppid); utime is
+	// field 14, i.e. fields[11], then stime, cutime, cstime.
+	if len(fields) < 15 {
+		return Stat{}, errors.New("malformed /proc stat line: too few fields")
+	}
+	var n [5]int64
+	for i, f := range []string{fields[1], fields[11], fields[12], fields[13], fields[14]} {
+		if n[i], err = strconv.ParseInt(f, 10, 64); err != nil {
+			return Stat{}, fmt.Errorf("malformed /proc stat line: %w", err)
+		}
+	}
+	return Stat{PID: pid, PPID: int(n[0]), Own: ticks(n[1] + n[2]), Children: ticks(n[3] + n[4])}, nil
+}
+
+// Machine is the whole machine's CPU time since boot, summed over its CPUs,
+// from the "cpu" line of /proc/stat.
+type Machine struct {
+	// Busy is user, nice, system, irq and softirq time (guest time is part
+	// of user); Idle is idle and iowait; Steal is time the hypervisor gave
+	// to other guests while this one wanted to run.
+	Busy, Idle, Steal time.Duration
+}
+
+// Sub returns m - o, the time spent between two readings.
+func (m Machine) Sub(o Machine) Machine {
+	return Machine{Busy: m.Busy - o.Busy, Idle: m.Idle - o.Idle, Steal: m.Steal - o.Steal}
+}
+
+// ParseMachine reads the "cpu" line of a /proc/stat text.
+func ParseMachine(data []byte) (Machine, error) {
+	for line := range strings.Lines(string(data)) {
+		fields := strings.Fields(line)
+		if len(fields) < 5 || fields[0] != "cpu" {
+			continue
+		}
+		var n [8]int64
+		for i := 1; i < len(fields) && i <= len(n); i++ {
+			v, err := strconv.ParseInt(fields[i], 10, 64)
+			if err != nil {
+				return Machine{}, fmt.Errorf("malformed /proc/stat cpu line: %w", err)
+			}
+			n[i-1] = v
+		}
+		// user nice system idle iowait irq softirq steal
+		return Machine{Busy: ticks(n[0] + n[1] + n[2] + n[5] + n[6]), Idle: ticks(n[3] + n[4]), Steal: ticks(n[7])}, nil
+	}
+	return Machine{}, errors.New("no cpu line in /proc/stat")
+}
+
+// TreeCPU sums the CPU time of the process root and of every process
+// descended from it, from stats of all processes: root's own and waited-for
+// children's time, and each live descendant's own and waited-for time. A
+// descendant that exits between two readings moves its time into its
+// parent's Children, so the sum only grows.
+func TreeCPU(root int, all []Stat) (time.Duration, bool) {
+	children := map[int][]Stat{}
+	var top *Stat
+	for i, s := range all {
+		children[s.PPID] = append(children[s.PPID], s)
+		if s.PID == root {
+			top = &all[i]
+		}
+	}
+	if top == nil {
+		return 0, false
+	}
+	total := time.Duration(0)
+	queue := []Stat{*top}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		total += s.Total()
+		queue = append(queue, children[s.PID]...)
+	}
+	return total, true
+}

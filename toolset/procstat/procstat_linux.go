@@ -1,0 +1,66 @@
+//go:build linux
+
+package procstat
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// ReadProcess returns the stat of process pid.
+func ReadProcess(pid int) (Stat, error) {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return Stat{}, fmt.Errorf("read CPU time of process %d: %w", pid, err)
+	}
+	return ParseStat(data)
+}
+
+// ReadAll returns the stat of every process it can read; a process that
+// exits while it reads is left out.
+func ReadAll() ([]Stat, error) {
+	dirs, err := filepath.Glob("/proc/[0-9]*")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Stat, 0, len(dirs))
+	for _, d := range dirs {
+		data, err := os.ReadFile(d + "/stat")
+		if err != nil {
+			continue
+		}
+		if s, err := ParseStat(data); err == nil {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no process readable under /proc")
+	}
+	return out, nil
+}
+
+// ReadTree returns the CPU time of process root and all its descendants
+// (TreeCPU over every process).
+func ReadTree(root int) (time.Duration, error) {
+	all, err := ReadAll()
+	if err != nil {
+		return 0, err
+	}
+	cpu, ok := TreeCPU(root, all)
+	if !ok {
+		return 0, fmt.Errorf("read CPU time of process %d and its children: no such process", root)
+	}
+	return cpu, nil
+}
+
+// ReadMachine returns the machine's CPU times from /proc/stat.
+func ReadMachine() (Machine, error) {
+	data, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return Machine{}, fmt.Errorf("read machine CPU time: %w", err)
+	}
+	return ParseMachine(data)
+}

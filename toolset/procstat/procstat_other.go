@@ -1,0 +1,17 @@
+//go:build !linux
+
+package procstat
+
+import "time"
+
+// ReadProcess is Linux only.
+func ReadProcess(pid int) (Stat, error) { return Stat{}, ErrUnsupported }
+
+// ReadAll is Linux only.
+func ReadAll() ([]Stat, error) { return nil, ErrUnsupported }
+
+// ReadTree is Linux only.
+func ReadTree(root int) (time.Duration, error) { return 0, ErrUnsupported }
+
+// ReadMachine is Linux only.
+func ReadMachine() (Machine, error) { return Machine{}, ErrUnsupported }

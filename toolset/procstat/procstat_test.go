@@ -1,0 +1,107 @@
+package procstat
+
+import (
+	"os"
+	"os/exec"
+	"runtime"
+	"testing"
+	"time"
+)
+
+func TestParseStat(t *testing.T) {
+	tests := []struct {
+		name    string
+		line    string
+		want    Stat
+		wantErr bool
+	}{
+		{"plain", "1234 (postgres) S 1200 1234 1234 0 -1 4194560 100 0 0 0 250 50 7 3 20 0 1 0 100 0 0",
+			Stat{PID: 1234, PPID: 1200, Own: 3 * time.Second, Children: 100 * time.Millisecond}, false},
+		{"name with spaces and parens", "77 (tfb (x) y) R 1 77 77 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 1 0 0",
+			Stat{PID: 77, PPID: 1, Own: 30 * time.Millisecond}, false},
+		{"too short", "5 (x) S 1 2 3", Stat{}, true},
+		{"no name", "garbage", Stat{}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseStat([]byte(tt.line))
+			if (err != nil) != tt.wantErr || got != tt.want {
+				t.Errorf("ParseStat = %+v, %v; want %+v (error %v)", got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestParseMachine(t *testing.T) {
+	text := "cpu  100 20 30 400 50 6 4 10 0 0\ncpu0 50 10 15 200 25 3 2 5 0 0\nintr 1\n"
+	got, err := ParseMachine([]byte(text))
+	want := Machine{Busy: 1600 * time.Millisecond, Idle: 4500 * time.Millisecond, Steal: 100 * time.Millisecond}
+	if err != nil || got != want {
+		t.Errorf("ParseMachine = %+v, %v; want %+v", got, err, want)
+	}
+	if _, err := ParseMachine([]byte("intr 1\n")); err == nil {
+		t.Error("no error without a cpu line")
+	}
+	if d := want.Sub(Machine{Busy: time.Second}); d.Busy != 600*time.Millisecond || d.Idle != want.Idle {
+		t.Errorf("Sub = %+v", d)
+	}
+}
+
+func TestTreeCPU(t *testing.T) {
+	all := []Stat{
+		{PID: 1, PPID: 0, Own: time.Hour},
+		{PID: 10, PPID: 1, Own: time.Second, Children: 2 * time.Second}, // the postmaster
+		{PID: 11, PPID: 10, Own: 3 * time.Second},                      // a backend
+		{PID: 12, PPID: 11, Own: 4 * time.Second},                      // its child
+		{PID: 20, PPID: 1, Own: time.Minute},                           // someone else
+	}
+	if got, ok := TreeCPU(10, all); !ok || got != 10*time.Second {
+		t.Errorf("TreeCPU(10) = %s, %v; want 10s", got, ok)
+	}
+	if _, ok := TreeCPU(99, all); ok {
+		t.Error("TreeCPU of a missing process is ok")
+	}
+}
+
+// TestReadsThisMachine reads real /proc: this process, a child's tree and
+// the machine, each of which must grow while a child burns CPU.
+func TestReadsThisMachine(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("Linux /proc only")
+	}
+	before, err := ReadMachine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("sh", "-c", "sh -c 'i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done' & wait")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	time.Sleep(300 * time.Millisecond)
+	tree, err := ReadTree(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, err := ReadProcess(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tree <= own.Total() {
+		t.Errorf("tree %s is not above the parent's own %s while its child burns CPU", tree, own.Total())
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	after, err := ReadMachine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := after.Sub(before); d.Busy <= 0 {
+		t.Errorf("machine busy time did not grow: %+v", d)
+	}
+	self, err := ReadProcess(os.Getpid())
+	if err != nil || self.PID != os.Getpid() || self.PPID != os.Getppid() {
+		t.Errorf("ReadProcess(self) = %+v, %v", self, err)
+	}
+}
