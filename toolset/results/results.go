@@ -48,6 +48,33 @@ type Level struct {
 	// resident memory during the level. Absent when they could not be read.
 	ServerCPUSeconds      *float64 `json:"serverCpuSeconds,omitempty"`
 	ServerPeakMemoryBytes *int64   `json:"serverPeakMemoryBytes,omitempty"`
+
+	// The cost of the level by role, each absent when it could not be read
+	// on this platform or runtime (never zero for unknown).
+	//
+	// MeasuredSeconds is the wall-clock time the CPU figures below were
+	// taken over: from just before wrk started to just after it ended.
+	MeasuredSeconds *float64 `json:"measuredSeconds,omitempty"`
+	// DatabaseCPUSeconds is the CPU time (user+system) of PostgreSQL's
+	// processes during the level.
+	DatabaseCPUSeconds *float64 `json:"databaseCpuSeconds,omitempty"`
+	// ClientCPUSeconds is wrk's CPU time during the level.
+	ClientCPUSeconds *float64 `json:"clientCpuSeconds,omitempty"`
+	// OtherCPUSeconds is the CPU time the machine spent on anything but the
+	// three roles during the level, steal time included (all roles on one
+	// machine only).
+	OtherCPUSeconds *float64 `json:"otherCpuSeconds,omitempty"`
+	// StealCPUSeconds is the part of OtherCPUSeconds the hypervisor gave to
+	// other guests, where the kernel reports it.
+	StealCPUSeconds *float64 `json:"stealCpuSeconds,omitempty"`
+	// DatabaseQueries is how many statements PostgreSQL executed for the
+	// entry during the level (pg_stat_statements' calls of the statements
+	// naming world or fortune).
+	DatabaseQueries *int64 `json:"databaseQueries,omitempty"`
+	// ClientBound is set when wrk's threads used at least 90% of the cores
+	// they could run on: the level's rate is then a bound on the client,
+	// not on the entry.
+	ClientBound *bool `json:"clientBound,omitempty"`
 }
 
 // CompletedError returns the error an entry's completed message records,

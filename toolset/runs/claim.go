@@ -2,7 +2,9 @@ package runs
 
 import (
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/stats"
@@ -22,8 +24,11 @@ type Claim struct {
 	// Verdict is stats.Faster when Entry's repeats lie above every other
 	// entry's, stats.WithinNoise when another entry's range overlaps them,
 	// stats.NoClaim when some entry has too few repeats (or only one entry
-	// measured the type).
+	// measured the type, or some entry's best level is in doubt).
 	Verdict stats.Verdict
+	// Doubts holds, per entry whose best level was bound by wrk or
+	// disturbed by other work, why; any makes the verdict NoClaim.
+	Doubts map[string]Doubt
 }
 
 // Fastest returns the claim about the fastest entry of tt in the run.
@@ -34,13 +39,31 @@ func (r Run) Fastest(tt config.TestType) Claim {
 	for _, e := range entries {
 		m, _ := r.Best(tt, e)
 		sets = append(sets, m.RPS)
+		if m.Doubt.Any() {
+			if c.Doubts == nil {
+				c.Doubts = map[string]Doubt{}
+			}
+			c.Doubts[e] = m.Doubt
+		}
 	}
 	c.Entries = len(entries)
 	i, v := stats.Fastest(sets)
 	if i >= 0 {
 		c.Entry, c.Verdict = entries[i], v
 	}
+	if len(c.Doubts) > 0 && c.Entries > 1 {
+		c.Verdict = stats.NoClaim
+	}
 	return c
+}
+
+// doubtText names the entries whose best level is in doubt, and why.
+func (c Claim) doubtText() string {
+	var parts []string
+	for _, e := range slices.Sorted(maps.Keys(c.Doubts)) {
+		parts = append(parts, e+": "+c.Doubts[e].Reason())
+	}
+	return strings.Join(parts, "; ")
 }
 
 // Marked reports whether Entry may be called the fastest.
@@ -51,6 +74,9 @@ func (c Claim) Marked() bool { return c.Verdict == stats.Faster }
 func (c Claim) Sentence() string {
 	if c.Entries < 2 || c.Marked() {
 		return ""
+	}
+	if len(c.Doubts) > 0 {
+		return fmt.Sprintf("no claim about the fastest (%s has the highest median): a best level is in doubt (%s)", c.Entry, c.doubtText())
 	}
 	if c.Verdict == stats.WithinNoise {
 		return fmt.Sprintf("no entry is fastest: %s has the highest median, but its range overlaps another entry's", c.Entry)
@@ -63,6 +89,9 @@ func (c Claim) Sentence() string {
 func (c Claim) Note(entry string) string {
 	if c.Entries < 2 || entry != c.Entry {
 		return ""
+	}
+	if len(c.Doubts) > 0 {
+		return "highest median; a best level is in doubt (client-bound or disturbed): no claim"
 	}
 	switch c.Verdict {
 	case stats.Faster:

@@ -22,6 +22,11 @@ type Measurement struct {
 	// Median is the repeat with the median requests per second (the lower
 	// of the two middle ones for an even count); its latencies are shown.
 	Median results.Level
+	// Cost is what one request cost, by role, in the median repeat.
+	Cost Cost
+	// Doubt says whether any repeat was bound by wrk or disturbed by other
+	// work on the machine.
+	Doubt Doubt
 }
 
 // LevelKey returns the key that identifies a level of test type tt.
@@ -45,6 +50,8 @@ func (r Run) Measurements(tt config.TestType, entry string) []Measurement {
 		}
 		m.Summary = stats.Summarize(m.RPS)
 		m.Median = reps[stats.MedianIndex(m.RPS)]
+		m.Cost = CostOf(m.Median, r.Doc.Environment.Cores)
+		m.Doubt = doubtOf(reps, r.Doc.Environment.Cores)
 		out = append(out, m)
 	}
 	slices.SortStableFunc(out, func(a, b Measurement) int { return cmp.Compare(a.Level, b.Level) })
