@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"strconv"
 	"time"
 
@@ -134,43 +133,4 @@ func ReadyURL(test config.Test) string {
 		return u
 	}
 	return "/"
-}
-
-// WaitReady polls baseURL+path until it answers 200, exited reports the
-// server died, or timeout passes.
-func WaitReady(ctx context.Context, baseURL, path string, timeout time.Duration, exited <-chan struct{}) error {
-	parent := ctx
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	client := &http.Client{Timeout: 2 * time.Second}
-	tick := time.NewTicker(200 * time.Millisecond)
-	defer tick.Stop()
-	var last error
-	for {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+path, nil)
-		if err != nil {
-			return fmt.Errorf("readiness URL: %w", err)
-		}
-		resp, err := client.Do(req)
-		if err == nil {
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-			last = fmt.Errorf("GET %s answered %s", path, resp.Status)
-		} else {
-			last = err
-		}
-		select {
-		case <-exited:
-			return errors.New("the server exited before it answered")
-		case <-ctx.Done():
-			if err := parent.Err(); err != nil {
-				return err
-			}
-			return fmt.Errorf("not answering GET %s within %s: %v", path, timeout, last)
-		case <-tick.C:
-		}
-	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/docker"
 	"github.com/go-tfb/suite/toolset/pgcluster"
+	"github.com/go-tfb/suite/toolset/ready"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 
@@ -229,7 +230,7 @@ func (d *Docker) StartServer(ctx context.Context, test config.Test, database Dat
 	}
 	s := &dockerServer{d: d, e: d.server, id: id, baseURL: "http://" + listenHost(listen) + ":" + strconv.Itoa(port), exited: make(chan struct{})}
 	go s.follow(context.WithoutCancel(ctx), log)
-	if err := WaitReady(ctx, s.baseURL, ReadyURL(test), ReadyTimeout, s.exited); err != nil {
+	if err := ready.Wait(ctx, s.baseURL, ReadyURL(test), ReadyTimeout, s.exited); err != nil {
 		_ = s.Stop(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("entry %s: %w", test.Name, err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/owner"
 	"github.com/go-tfb/suite/toolset/pgcluster"
+	"github.com/go-tfb/suite/toolset/ready"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 
@@ -225,7 +226,7 @@ func (l *Local) StartServer(ctx context.Context, test config.Test, db Database, 
 	l.servers[s] = true
 	l.mu.Unlock()
 	slog.Debug("entry started", "entry", test.Name, "pid", cmd.Process.Pid, "port", port)
-	if err := WaitReady(ctx, s.baseURL, ReadyURL(test), ReadyTimeout, s.exited); err != nil {
+	if err := ready.Wait(ctx, s.baseURL, ReadyURL(test), ReadyTimeout, s.exited); err != nil {
 		_ = s.Stop(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("entry %s: %w", test.Name, err)
 	}
