@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-tfb/suite/toolset/backend"
+	"github.com/go-tfb/suite/toolset/backend/local"
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/fixture"
 )
@@ -36,7 +36,7 @@ func TestMeasure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt := backend.NewLocal(backend.LocalOptions{RepoDir: root, ServerPort: port})
+	rt := local.New(local.Options{RepoDir: root, ServerPort: port})
 	t.Cleanup(func() { rt.Close(t.Context()) })
 	opts := Options{Duration: time.Second, Connections: 16, Threads: 1,
 		PgbenchDuration: time.Second, PgbenchDepths: []int{1, 8}, PgbenchClients: []int{1, 2}, PgbenchThreads: 1}
