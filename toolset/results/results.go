@@ -4,12 +4,6 @@
 // every change, so an interrupted run keeps everything it finished.
 package results
 
-import (
-	"encoding/json"
-	"fmt"
-	"os"
-)
-
 // TimestampFormat is how TFB names a run's directory (strftime %Y%m%d%H%M%S).
 const TimestampFormat = "20060102150405"
 
@@ -166,17 +160,4 @@ type Meta struct {
 	RepeatCount int
 	// RepoDir is the checkout to read git details from; empty skips them.
 	RepoDir string
-}
-
-// Load reads a results.json file.
-func Load(path string) (Document, error) {
-	var d Document
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return d, fmt.Errorf("read results: %w", err)
-	}
-	if err := json.Unmarshal(data, &d); err != nil {
-		return d, fmt.Errorf("%s: %w", path, err)
-	}
-	return d, nil
 }

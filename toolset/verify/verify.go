@@ -139,13 +139,3 @@ func Run(ctx context.Context, t Target, types []config.TestType) []Result {
 	}
 	return out
 }
-
-// Passed reports whether every result passed without warnings.
-func Passed(results []Result) bool {
-	for _, r := range results {
-		if r.Status() != Pass {
-			return false
-		}
-	}
-	return true
-}
