@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/go-tfb/suite/toolset/backend"
+	"github.com/go-tfb/suite/toolset/backend/local"
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/fixture"
 	"github.com/go-tfb/suite/toolset/verify"
@@ -144,11 +145,11 @@ var errNoAdmin = errors.New("the fixture has no superuser URL (DATABASE_URL is s
 // The local runtime builds each entry once and is shared by every test.
 var (
 	rtOnce sync.Once
-	rt     *backend.Local
+	rt     *local.Runtime
 	rtErr  error
 )
 
-func localRuntime(t *testing.T) *backend.Local {
+func localRuntime(t *testing.T) *local.Runtime {
 	t.Helper()
 	rtOnce.Do(func() {
 		root, err := filepath.Abs(repoRoot)
@@ -156,7 +157,7 @@ func localRuntime(t *testing.T) *backend.Local {
 			rtErr = err
 			return
 		}
-		rt = backend.NewLocal(backend.LocalOptions{RepoDir: root})
+		rt = local.New(local.Options{RepoDir: root})
 		rtErr = rt.Prepare(context.Background(), false)
 	})
 	if rtErr != nil {

@@ -1,7 +1,9 @@
-// Package backend starts what a verification or benchmark run needs — the
-// database, an entry's server and the load generator — either as Docker
-// containers or as local processes, measures the server's resource use, and
-// tears everything down again.
+// Package backend is what a verification or benchmark run asks of a
+// runtime — start the database, an entry's server and the load generator,
+// measure the server's resource use, tear everything down again — and what
+// the runtimes share. The runtimes themselves are packages of their own:
+// toolset/backend/docker runs everything as Docker containers,
+// toolset/backend/local as processes of this machine.
 package backend
 
 import (
@@ -10,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"strconv"
 	"time"
 
@@ -21,6 +22,10 @@ import (
 
 // ReadyTimeout is how long an entry has to answer after it starts, as in TFB.
 const ReadyTimeout = 60 * time.Second
+
+// StopGrace is how long a stopped server gets to exit on its own (SIGTERM)
+// before it is killed.
+const StopGrace = 5 * time.Second
 
 // Limits are the resource limits applied identically to every entry.
 type Limits struct {
@@ -54,6 +59,12 @@ type Runtime interface {
 	Describe() Description
 	// Close stops and removes everything the runtime started and still runs.
 	Close(ctx context.Context) error
+}
+
+// WrkVersioner is a runtime that can say which wrk its load runs with.
+type WrkVersioner interface {
+	// WrkVersion runs `wrk -v` where the load runs and returns its version.
+	WrkVersion(ctx context.Context) (string, error)
 }
 
 // Description is what a runtime tells about itself for the results'
@@ -92,6 +103,8 @@ type Server interface {
 
 // UsageProbe measures a server between StartUsage and Finish.
 type UsageProbe interface {
+	// Finish ends the measurement and returns what the server used since
+	// StartUsage.
 	Finish(ctx context.Context) (Usage, error)
 }
 
@@ -134,43 +147,4 @@ func ReadyURL(test config.Test) string {
 		return u
 	}
 	return "/"
-}
-
-// WaitReady polls baseURL+path until it answers 200, exited reports the
-// server died, or timeout passes.
-func WaitReady(ctx context.Context, baseURL, path string, timeout time.Duration, exited <-chan struct{}) error {
-	parent := ctx
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	client := &http.Client{Timeout: 2 * time.Second}
-	tick := time.NewTicker(200 * time.Millisecond)
-	defer tick.Stop()
-	var last error
-	for {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+path, nil)
-		if err != nil {
-			return fmt.Errorf("readiness URL: %w", err)
-		}
-		resp, err := client.Do(req)
-		if err == nil {
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-			last = fmt.Errorf("GET %s answered %s", path, resp.Status)
-		} else {
-			last = err
-		}
-		select {
-		case <-exited:
-			return errors.New("the server exited before it answered")
-		case <-ctx.Done():
-			if err := parent.Err(); err != nil {
-				return err
-			}
-			return fmt.Errorf("not answering GET %s within %s: %v", path, timeout, last)
-		case <-tick.C:
-		}
-	}
 }

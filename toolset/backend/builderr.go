@@ -30,10 +30,11 @@ func compilerMessages(output string, n int) []string {
 	return lines
 }
 
-// buildError wraps a failed build's error with the compiler's first
+// BuildError wraps a failed build's error with the compiler's first
 // messages found in its output, one per line, so that the user sees what
-// does not compile without opening the build log.
-func buildError(command string, err error, output string) error {
+// does not compile without opening the build log. command names the build
+// as the error's context.
+func BuildError(command string, err error, output string) error {
 	msgs := compilerMessages(output, compilerLines)
 	if len(msgs) == 0 {
 		return fmt.Errorf("%s: %w", command, err)

@@ -3,6 +3,7 @@ package benchmark
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -178,13 +179,27 @@ func newWriter(t *testing.T, repeats int, entries ...string) *results.Writer {
 	return w
 }
 
+// load reads back the results.json w wrote.
 func load(t *testing.T, w *results.Writer) results.Document {
 	t.Helper()
-	d, err := results.Load(w.File())
+	d, err := readResults(w.File())
 	if err != nil {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// readResults reads the results.json at path as a results.Document.
+func readResults(path string) (results.Document, error) {
+	var d results.Document
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return d, fmt.Errorf("read results: %w", err)
+	}
+	if err := json.Unmarshal(data, &d); err != nil {
+		return d, fmt.Errorf("%s: %w", path, err)
+	}
+	return d, nil
 }
 
 func TestRunnerGoesOnPastABrokenEntryAndWritesResults(t *testing.T) {
@@ -409,7 +424,7 @@ func TestAfterEachTypeRefreshesPerTypeAndAtTheEnd(t *testing.T) {
 	w := newWriter(t, 2, "a", "b")
 	var seen []int // levels in results.json at each refresh
 	refresh := AfterEachType(func() error {
-		d, err := results.Load(w.File())
+		d, err := readResults(w.File())
 		if err != nil {
 			return err
 		}

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-tfb/suite/toolset/backend"
+	"github.com/go-tfb/suite/toolset/backend/local"
 	"github.com/go-tfb/suite/toolset/benchmark"
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/fixture"
@@ -41,7 +41,7 @@ func TestMeasure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rt := backend.NewLocal(backend.LocalOptions{RepoDir: root, ServerPort: port})
+	rt := local.New(local.Options{RepoDir: root, ServerPort: port})
 	t.Cleanup(func() { rt.Close(t.Context()) })
 	if err := rt.Prepare(t.Context(), true); err != nil {
 		t.Fatal(err)

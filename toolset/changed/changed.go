@@ -32,8 +32,8 @@ var everyEntry = []string{
 
 // Affected returns the entries of cfg that a change to files affects, in
 // cfg's order. base is benchmark_config.json before the change, or nil when
-// it did not exist or could not be read; entries whose settings differ
-// from base (new ones included) are affected.
+// it did not exist (then every entry is affected by a change to it);
+// entries whose settings differ from base (new ones included) are affected.
 func Affected(cfg *config.Config, base *config.Config, files []string) []string {
 	hit := map[string]bool{}
 	all := false
@@ -72,13 +72,14 @@ func Affected(cfg *config.Config, base *config.Config, files []string) []string 
 // Change is what changed in the git repository at Dir since Base.
 type Change struct {
 	Files []string       // changed paths, relative to the repository root
-	Base  *config.Config // benchmark_config.json at the merge base; nil if absent or invalid
+	Base  *config.Config // benchmark_config.json at the merge base; nil if absent
 }
 
 // Since returns the change in the repository at dir between the merge base
 // of base and HEAD and the working tree: the commits since the branch left
 // base (git diff base...HEAD) and the changes not yet committed, staged or
-// not, new untracked files included. Renames count as both paths.
+// not, new untracked files included. Renames count as both paths. A
+// benchmark_config.json at the merge base that does not parse is an error.
 func Since(ctx context.Context, dir, base string) (Change, error) {
 	mergeBase, err := git(ctx, dir, "merge-base", base, "HEAD")
 	if err != nil {
@@ -106,7 +107,10 @@ func Since(ctx context.Context, dir, base string) (Change, error) {
 	slices.Sort(files)
 	c := Change{Files: files}
 	if old, err := git(ctx, dir, "show", mergeBase+":"+config.FileName); err == nil {
-		c.Base, _ = config.Parse([]byte(old))
+		c.Base, err = config.Parse([]byte(old))
+		if err != nil {
+			return Change{}, fmt.Errorf("--base %s: %s at the merge base %.12s: %w", base, config.FileName, mergeBase, err)
+		}
 	}
 	return c, nil
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -70,32 +71,33 @@ func newRepo(t *testing.T) string {
 func TestSince(t *testing.T) {
 	allEntries := []string{"nethttp", "gin", "echo", "fiber", "chi"}
 	tests := []struct {
-		name   string
-		change func(t *testing.T, root string)
-		want   []string
+		name    string
+		change  func(t *testing.T, root string)
+		want    []string
+		wantErr string // a pattern Since's error must match whole; "" for success
 	}{
-		{"nothing", func(t *testing.T, root string) {}, nil},
+		{"nothing", func(t *testing.T, root string) {}, nil, ""},
 		{"an entry's folder, committed", func(t *testing.T, root string) {
 			write(t, root, "frameworks/gin/main.go", "// changed\n")
 			run(t, root, "commit", "-q", "-am", "gin")
-		}, []string{"gin"}},
+		}, []string{"gin"}, ""},
 		{"a new file in an entry's folder, untracked", func(t *testing.T, root string) {
 			write(t, root, "frameworks/echo/extra.go", "package main\n")
-		}, []string{"echo"}},
+		}, []string{"echo"}, ""},
 		{"two entries, one staged, one not", func(t *testing.T, root string) {
 			write(t, root, "frameworks/chi/main.go", "// changed\n")
 			run(t, root, "add", "frameworks/chi/main.go")
 			write(t, root, "frameworks/nethttp/main.go", "// changed\n")
-		}, []string{"nethttp", "chi"}},
+		}, []string{"nethttp", "chi"}, ""},
 		{"shared code", func(t *testing.T, root string) {
 			write(t, root, "frameworks/internal/tfb/tfb.go", "// changed\n")
 			run(t, root, "commit", "-q", "-am", "tfb")
-		}, allEntries},
+		}, allEntries, ""},
 		{"database", func(t *testing.T, root string) {
 			write(t, root, "db/create-postgres.sql", "-- changed\n")
-		}, allEntries},
-		{"go.sum", func(t *testing.T, root string) { write(t, root, "go.sum", "changed\n") }, allEntries},
-		{"Dockerfile", func(t *testing.T, root string) { write(t, root, "frameworks/Dockerfile", "# changed\n") }, allEntries},
+		}, allEntries, ""},
+		{"go.sum", func(t *testing.T, root string) { write(t, root, "go.sum", "changed\n") }, allEntries, ""},
+		{"Dockerfile", func(t *testing.T, root string) { write(t, root, "frameworks/Dockerfile", "# changed\n") }, allEntries, ""},
 		{"docs, README, toolset, conformance test", func(t *testing.T, root string) {
 			write(t, root, "docs/spec.md", "changed\n")
 			write(t, root, "README.md", "changed\n")
@@ -103,7 +105,7 @@ func TestSince(t *testing.T) {
 			write(t, root, "toolset/verify/verify.go", "// changed\n")
 			write(t, root, "frameworks/conformance_test.go", "// changed\n")
 			run(t, root, "commit", "-q", "-am", "docs")
-		}, nil},
+		}, nil, ""},
 		{"one entry's settings in benchmark_config.json", func(t *testing.T, root string) {
 			data, _ := os.ReadFile(filepath.Join(root, config.FileName))
 			text := string(data)
@@ -111,11 +113,11 @@ func TestSince(t *testing.T) {
 			text = text[:i] + strings.Replace(text[i:], `"notes": ""`, `"notes": "changed"`, 1)
 			write(t, root, config.FileName, text)
 			run(t, root, "commit", "-q", "-am", "echo notes")
-		}, []string{"echo"}},
+		}, []string{"echo"}, ""},
 		{"a rename out of an entry's folder", func(t *testing.T, root string) {
 			run(t, root, "mv", "frameworks/fiber/main.go", "docs/fiber.go")
 			run(t, root, "commit", "-q", "-m", "move")
-		}, []string{"fiber"}},
+		}, []string{"fiber"}, ""},
 		{"main moved on: its own changes do not count", func(t *testing.T, root string) {
 			run(t, root, "checkout", "-q", "main")
 			write(t, root, "frameworks/gin/main.go", "// changed on main\n")
@@ -123,13 +125,24 @@ func TestSince(t *testing.T) {
 			run(t, root, "checkout", "-q", "work")
 			write(t, root, "frameworks/echo/main.go", "// changed on work\n")
 			run(t, root, "commit", "-q", "-am", "echo on work")
-		}, []string{"echo"}},
+		}, []string{"echo"}, ""},
+		{"a base whose benchmark_config.json does not parse", func(t *testing.T, root string) {
+			write(t, root, config.FileName, `{"framework": "go"}`)
+			run(t, root, "commit", "-q", "-am", "a config without entries")
+			run(t, root, "branch", "-f", "main") // the merge base now holds it
+		}, nil, `^--base main: benchmark_config\.json at the merge base [0-9a-f]{12}: field "tests": no entries$`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			root := newRepo(t)
 			tt.change(t, root)
 			change, err := Since(context.Background(), root, "main")
+			if tt.wantErr != "" {
+				if err == nil || !regexp.MustCompile(tt.wantErr).MatchString(err.Error()) {
+					t.Fatalf("Since: error %v, want one matching %s", err, tt.wantErr)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -159,6 +172,6 @@ func TestAffectedNewEntry(t *testing.T) {
 		t.Errorf("affected %v, want [demo]", got)
 	}
 	if got := Affected(cfg, nil, []string{config.FileName}); !slices.Equal(got, []string{"gin", "demo"}) {
-		t.Errorf("with no readable base: affected %v, want every entry", got)
+		t.Errorf("with no base: affected %v, want every entry", got)
 	}
 }

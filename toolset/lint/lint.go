@@ -39,17 +39,6 @@ func (p Problem) String() string {
 	return p.File + ": " + p.Field + ": " + p.Text
 }
 
-// Error is the problems Check found, as one error.
-type Error []Problem
-
-func (e Error) Error() string {
-	lines := make([]string, len(e))
-	for i, p := range e {
-		lines[i] = p.String()
-	}
-	return strings.Join(lines, "\n")
-}
-
 // Allowed values of the descriptive fields, as TFB's toolset lists them
 // (toolset/utils/metadata.py); "None" marks a field that may be left out.
 var (

@@ -5,9 +5,6 @@
 package results
 
 import (
-	"encoding/json"
-	"fmt"
-	"os"
 	"time"
 )
 
@@ -219,17 +216,4 @@ type Meta struct {
 	Threads int
 	// RepoDir is the checkout to read git details from; empty skips them.
 	RepoDir string
-}
-
-// Load reads a results.json file.
-func Load(path string) (Document, error) {
-	var d Document
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return d, fmt.Errorf("read results: %w", err)
-	}
-	if err := json.Unmarshal(data, &d); err != nil {
-		return d, fmt.Errorf("%s: %w", path, err)
-	}
-	return d, nil
 }

@@ -41,6 +41,20 @@ func readRaw(t *testing.T, path string) map[string]any {
 	return m
 }
 
+// readDocument reads the results.json at path as a Document.
+func readDocument(t *testing.T, path string) Document {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d Document
+	if err := json.Unmarshal(data, &d); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return d
+}
+
 func TestCreateWritesTFBSkeleton(t *testing.T) {
 	root := t.TempDir()
 	w, err := create(root, testMeta(), fixedClock())
@@ -191,10 +205,7 @@ func TestWriterKeepsFileCurrent(t *testing.T) {
 				t.Fatal(err)
 			}
 			// Read from disk: what an interrupted run would leave behind.
-			d, err := Load(w.File())
-			if err != nil {
-				t.Fatal(err)
-			}
+			d := readDocument(t, w.File())
 			step.check(t, d)
 		})
 	}
@@ -265,10 +276,7 @@ func TestRepeatsKeepEveryMeasurementAndTheMedianInRawData(t *testing.T) {
 			}
 		}
 	}
-	d, err := Load(w.File())
-	if err != nil {
-		t.Fatal(err)
-	}
+	d := readDocument(t, w.File())
 	if d.RepeatCount != 3 {
 		t.Errorf("repeatCount = %d, want 3", d.RepeatCount)
 	}

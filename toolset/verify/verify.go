@@ -140,16 +140,6 @@ func Run(ctx context.Context, t Target, types []config.TestType) []Result {
 	return out
 }
 
-// Passed reports whether every result passed without warnings.
-func Passed(results []Result) bool {
-	for _, r := range results {
-		if r.Status() != Pass {
-			return false
-		}
-	}
-	return true
-}
-
 // RunWithDatabase verifies the entry at baseURL as Run does, with a pool of
 // its own on the entry's database at databaseURL (empty for none) for the
 // checks that need it. It is the shape the benchmark runner calls.

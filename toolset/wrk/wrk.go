@@ -6,7 +6,6 @@ package wrk
 
 import (
 	"errors"
-	"fmt"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -107,17 +106,4 @@ func LookPath() (string, error) {
 // connection up to the number of cores.
 func Threads(connections, cores int) int {
 	return max(1, min(connections, cores))
-}
-
-// FormatDuration renders d the way wrk prints latencies ("812.00us", "1.25ms", "2.10s").
-func FormatDuration(d time.Duration) string {
-	switch {
-	case d < time.Millisecond:
-		return fmt.Sprintf("%.2fus", float64(d)/float64(time.Microsecond))
-	case d < time.Second:
-		return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond))
-	case d < time.Minute:
-		return fmt.Sprintf("%.2fs", d.Seconds())
-	}
-	return fmt.Sprintf("%.2fm", d.Minutes())
 }

@@ -2,7 +2,9 @@
 // handlers of the http.HandlerFunc shape that write through
 // http.ResponseWriter. The entries whose framework routes to plain net/http
 // handlers (net/http's ServeMux, chi) route to these, so that what differs
-// between them is the router alone.
+// between them is the router alone. A new entry made by `tfb new` starts by
+// routing to them too, and its ADAPT comments point here as the model of
+// what each handler sends.
 package stdhttp
 
 import (

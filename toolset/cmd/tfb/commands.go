@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/go-tfb/suite/toolset/backend"
+	"github.com/go-tfb/suite/toolset/backend/docker"
+	"github.com/go-tfb/suite/toolset/backend/local"
 	"github.com/go-tfb/suite/toolset/config"
 )
 
@@ -17,25 +19,25 @@ func (a *app) newRuntime(ctx context.Context) (backend.Runtime, error) {
 		return nil, err
 	}
 	name := a.opts.runtime
-	hosts := backend.DockerHosts{Server: a.opts.serverHost, Database: a.opts.databaseHost, Client: a.opts.clientHost}
+	hosts := docker.Hosts{Server: a.opts.serverHost, Database: a.opts.databaseHost, Client: a.opts.clientHost}
 	if name == "" {
 		name = "local"
-		if backend.DockerReachable(ctx, hosts) == nil {
+		if docker.Reachable(ctx, hosts) == nil {
 			name = "docker"
 		}
 		fmt.Fprintf(a.notes, "Runtime: %s (choose with --runtime docker|local)\n", name)
 	}
 	switch name {
 	case "local":
-		if hosts != (backend.DockerHosts{}) {
+		if hosts != (docker.Hosts{}) {
 			return nil, usageError{fmt.Errorf("--server-host, --database-host and --client-host need --runtime docker")}
 		}
 		if a.opts.noBuild {
 			return nil, usageError{fmt.Errorf("--no-build needs --runtime docker (the local runtime always builds, which Go's build cache makes quick)")}
 		}
-		return backend.NewLocal(backend.LocalOptions{RepoDir: a.repoDir, Limits: limits, ServerPort: a.opts.serverPort}), nil
+		return local.New(local.Options{RepoDir: a.repoDir, Limits: limits, ServerPort: a.opts.serverPort}), nil
 	case "docker":
-		return backend.NewDocker(ctx, backend.DockerOptions{
+		return docker.New(ctx, docker.Options{
 			RepoDir: a.repoDir, Limits: limits, ServerPort: a.opts.serverPort, Hosts: hosts, UseExistingImages: a.opts.noBuild,
 		})
 	}

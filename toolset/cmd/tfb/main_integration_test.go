@@ -19,6 +19,7 @@ import (
 
 	"github.com/go-tfb/suite/toolset/fixture"
 	"github.com/go-tfb/suite/toolset/results"
+	"github.com/go-tfb/suite/toolset/runs"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 
@@ -315,10 +316,11 @@ func TestBenchmarkSIGTERMMidLoadRemovesEverything(t *testing.T) {
 	if len(files) != 1 {
 		t.Fatalf("want one results.json, got %v", files)
 	}
-	d, err := results.Load(files[0])
+	loaded, err := runs.Load(files[0])
 	if err != nil {
 		t.Fatalf("interrupted run left an unreadable results.json: %v", err)
 	}
+	d := loaded.Doc
 	if d.Verify["nethttp"]["json"] != "pass" {
 		t.Errorf("verification before the interrupt not kept: %v", d.Verify)
 	}
@@ -345,10 +347,11 @@ func TestShortBenchmarkWritesTFBResults(t *testing.T) {
 	if len(files) != 1 {
 		t.Fatalf("want one results.json, got %v", files)
 	}
-	d, err := results.Load(files[0])
+	loaded, err := runs.Load(files[0])
 	if err != nil {
 		t.Fatal(err)
 	}
+	d := loaded.Doc
 	levels := d.RawData["json"]["gin"]
 	if len(levels) != 2 || levels[0].Connections != 8 || levels[1].Connections != 16 {
 		t.Fatalf("rawData.json.gin = %+v, want levels 8 and 16", levels)

@@ -22,6 +22,7 @@ import (
 	"github.com/go-tfb/suite/toolset/docker/enginelab"
 	"github.com/go-tfb/suite/toolset/fixture"
 	"github.com/go-tfb/suite/toolset/results"
+	"github.com/go-tfb/suite/toolset/runs"
 )
 
 // threeEnginesFlag turns on TestThreeEngines: it builds every image on three
@@ -330,11 +331,11 @@ func loadRun(t *testing.T, dir string) (results.Document, string) {
 	if len(files) != 1 {
 		t.Fatalf("want one results.json under %s, got %v", dir, files)
 	}
-	d, err := results.Load(files[0])
+	loaded, err := runs.Load(files[0])
 	if err != nil {
 		t.Fatal(err)
 	}
-	return d, files[0]
+	return loaded.Doc, files[0]
 }
 
 // fieldPaths lists the object keys of the results.json at path as paths,

@@ -35,7 +35,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/go-tfb/suite/toolset/backend"
+	"github.com/go-tfb/suite/toolset/ready"
 )
 
 // DefaultRoles are TFB's three machines.
@@ -310,7 +310,7 @@ func (e *Engine) LogTail(lines int) string {
 // waitReady waits until the engine answers on its TCP endpoint.
 func (e *Engine) waitReady(ctx context.Context, timeout time.Duration) error {
 	base := "http://" + net.JoinHostPort(e.Addr.String(), "2375")
-	if err := backend.WaitReady(ctx, base, "/_ping", timeout, e.exited); err != nil {
+	if err := ready.Wait(ctx, base, "/_ping", timeout, e.exited); err != nil {
 		return fmt.Errorf("engine %s at %s: %w\n%s", e.Role, e.Endpoint, err, e.LogTail(15))
 	}
 	return nil

@@ -1,4 +1,4 @@
-package backend
+package docker
 
 import (
 	"archive/tar"
@@ -18,20 +18,23 @@ import (
 	"github.com/moby/moby/client"
 
 	"github.com/go-tfb/suite/db"
+	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/config"
-	"github.com/go-tfb/suite/toolset/docker"
+	dockerlib "github.com/go-tfb/suite/toolset/docker"
 	"github.com/go-tfb/suite/toolset/pgcluster"
+	"github.com/go-tfb/suite/toolset/ready"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 
-func (d *Docker) track(id string, e *engine) {
+// track records a container the runtime created, for Close.
+func (d *Runtime) track(id string, e *engine) {
 	d.mu.Lock()
 	d.containers[id] = e
 	d.mu.Unlock()
 }
 
 // remove force-removes a container and forgets it.
-func (d *Docker) remove(ctx context.Context, id string) error {
+func (d *Runtime) remove(ctx context.Context, id string) error {
 	d.mu.Lock()
 	e := d.containers[id]
 	delete(d.containers, id)
@@ -48,9 +51,9 @@ func (d *Docker) remove(ctx context.Context, id string) error {
 
 // run creates a container with host networking and the owner labels, copies
 // files (path in the container -> content) into it, and starts it.
-func (d *Docker) run(ctx context.Context, e *engine, cfg *container.Config, host *container.HostConfig, name string, files map[string]string) (string, error) {
+func (d *Runtime) run(ctx context.Context, e *engine, cfg *container.Config, host *container.HostConfig, name string, files map[string]string) (string, error) {
 	host.NetworkMode = "host"
-	cfg.Labels = docker.OwnerLabels(cfg.Labels)
+	cfg.Labels = dockerlib.OwnerLabels(cfg.Labels)
 	created, err := e.cli.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: host, Name: name})
 	if err != nil {
 		if cerrdefs.IsNotFound(err) {
@@ -90,25 +93,29 @@ func copyFile(ctx context.Context, cli *client.Client, id, path, content string)
 	return nil
 }
 
-type dockerDatabase struct {
-	d   *Docker
+// databaseContainer is a database the runtime started; it implements
+// backend.Database.
+type databaseContainer struct {
+	d   *Runtime
 	id  string
 	url string
 }
 
-func (db *dockerDatabase) URL() string { return db.url }
+// URL implements backend.Database.
+func (db *databaseContainer) URL() string { return db.url }
 
-func (db *dockerDatabase) Close(ctx context.Context) error { return db.d.remove(ctx, db.id) }
+// Close implements backend.Database: it removes the container.
+func (db *databaseContainer) Close(ctx context.Context) error { return db.d.remove(ctx, db.id) }
 
 // hbaPath is where the database container gets the access rules tfb writes.
 const hbaPath = "/var/lib/postgresql/tfb_hba.conf"
 
-// StartDatabase implements Runtime: a container of the database image on the
-// database engine, on a free port when that engine is local. It listens on
-// 127.0.0.1 when the server and this process share its machine, else on the
-// address they reach it at, and admits password logins from loopback and
-// from those machines only.
-func (d *Docker) StartDatabase(ctx context.Context) (Database, error) {
+// StartDatabase implements backend.Runtime: a container of the database image
+// on the database engine, on a free port when that engine is local. It
+// listens on 127.0.0.1 when the server and this process share its machine,
+// else on the address they reach it at, and admits password logins from
+// loopback and from those machines only.
+func (d *Runtime) StartDatabase(ctx context.Context) (backend.Database, error) {
 	port := db.Port
 	if d.database.local {
 		p, err := pgcluster.FreePort()
@@ -127,7 +134,7 @@ func (d *Docker) StartDatabase(ctx context.Context) (Database, error) {
 		listenAddresses += "," + listen
 	}
 	id, err := d.run(ctx, d.database, &container.Config{
-		Image: docker.DatabaseImage,
+		Image: dockerlib.DatabaseImage,
 		// PGPORT is the port the image's health check probes.
 		Env: []string{"PGPORT=" + strconv.Itoa(port)},
 		Cmd: []string{"postgres", "-D", "/var/lib/postgresql/data", "-p", strconv.Itoa(port),
@@ -136,9 +143,9 @@ func (d *Docker) StartDatabase(ctx context.Context) (Database, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start database: %w", err)
 	}
-	dbase := &dockerDatabase{d: d, id: id, url: db.URL(listen, port)}
-	if err := docker.WaitDatabase(ctx, dbase.url, ReadyTimeout); err != nil {
-		logs := docker.LogTail(context.WithoutCancel(ctx), d.database.cli, id, 20)
+	dbase := &databaseContainer{d: d, id: id, url: db.URL(listen, port)}
+	if err := dockerlib.WaitDatabase(ctx, dbase.url, backend.ReadyTimeout); err != nil {
+		logs := dockerlib.LogTail(context.WithoutCancel(ctx), d.database.cli, id, 20)
 		_ = dbase.Close(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("database container: %w\ncontainer log (end):\n%s", err, logs)
 	}
@@ -149,7 +156,7 @@ func (d *Docker) StartDatabase(ctx context.Context) (Database, error) {
 // the local socket trusted (for the image's own tools), password logins from
 // loopback, and from the server's and this process's machines when the
 // database lives elsewhere.
-func (d *Docker) databaseAccess() (listen, hba string, err error) {
+func (d *Runtime) databaseAccess() (listen, hba string, err error) {
 	listen, err = d.database.addressFor(d.server)
 	if err != nil {
 		return "", "", err
@@ -184,8 +191,10 @@ func hostCIDR(ip string) string {
 	return ip + "/32"
 }
 
-type dockerServer struct {
-	d       *Docker
+// serverContainer is an entry the runtime started; it implements
+// backend.Server.
+type serverContainer struct {
+	d       *Runtime
 	e       *engine
 	id      string
 	baseURL string
@@ -194,18 +203,18 @@ type dockerServer struct {
 	stopErr error
 }
 
-// StartServer implements Runtime: the entry's image on the server engine with
-// the CPU set and memory limit, PORT, TFB_LISTEN_HOST and DATABASE_URL set,
-// its output copied to log, and readiness polled. The entry listens on
-// 127.0.0.1 when the client and this process share its machine, else on the
-// address the client reaches it at.
-func (d *Docker) StartServer(ctx context.Context, test config.Test, database Database, log io.Writer) (Server, error) {
+// StartServer implements backend.Runtime: the entry's image on the server
+// engine with the CPU set and memory limit, PORT, TFB_LISTEN_HOST and
+// DATABASE_URL set, its output copied to log, and readiness polled. The entry
+// listens on 127.0.0.1 when the client and this process share its machine,
+// else on the address the client reaches it at.
+func (d *Runtime) StartServer(ctx context.Context, test config.Test, database backend.Database, log io.Writer) (backend.Server, error) {
 	port := test.Port
 	if d.opts.ServerPort != 0 {
 		port = d.opts.ServerPort
 	}
 	if d.server.local {
-		if err := CheckPortFree(port, "entry "+test.Name); err != nil {
+		if err := backend.CheckPortFree(port, "entry "+test.Name); err != nil {
 			return nil, err
 		}
 	}
@@ -223,13 +232,13 @@ func (d *Docker) StartServer(ctx context.Context, test config.Test, database Dat
 		host.Memory = d.opts.Limits.MemoryBytes
 		host.MemorySwap = d.opts.Limits.MemoryBytes // no swap beyond the limit
 	}
-	id, err := d.run(ctx, d.server, &container.Config{Image: docker.EntryImage(test.Name), Env: env}, host, "tfb-server-"+test.Name, nil)
+	id, err := d.run(ctx, d.server, &container.Config{Image: dockerlib.EntryImage(test.Name), Env: env}, host, "tfb-server-"+test.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("entry %s: %w", test.Name, err)
 	}
-	s := &dockerServer{d: d, e: d.server, id: id, baseURL: "http://" + listenHost(listen) + ":" + strconv.Itoa(port), exited: make(chan struct{})}
+	s := &serverContainer{d: d, e: d.server, id: id, baseURL: "http://" + listenHost(listen) + ":" + strconv.Itoa(port), exited: make(chan struct{})}
 	go s.follow(context.WithoutCancel(ctx), log)
-	if err := WaitReady(ctx, s.baseURL, ReadyURL(test), ReadyTimeout, s.exited); err != nil {
+	if err := ready.Wait(ctx, s.baseURL, backend.ReadyURL(test), backend.ReadyTimeout, s.exited); err != nil {
 		_ = s.Stop(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("entry %s: %w", test.Name, err)
 	}
@@ -237,7 +246,7 @@ func (d *Docker) StartServer(ctx context.Context, test config.Test, database Dat
 }
 
 // follow copies the container's output to log until it exits, then closes exited.
-func (s *dockerServer) follow(ctx context.Context, log io.Writer) {
+func (s *serverContainer) follow(ctx context.Context, log io.Writer) {
 	defer close(s.exited)
 	logs, err := s.e.cli.ContainerLogs(ctx, s.id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Follow: true})
 	if err != nil {
@@ -253,22 +262,24 @@ func (s *dockerServer) follow(ctx context.Context, log io.Writer) {
 	_, _ = stdcopy.StdCopy(log, log, logs)
 }
 
-func (s *dockerServer) BaseURL() string { return s.baseURL }
+// BaseURL implements backend.Server.
+func (s *serverContainer) BaseURL() string { return s.baseURL }
 
-// Stop removes the container (stopping it first, with a grace period).
-func (s *dockerServer) Stop(ctx context.Context) error {
+// Stop implements backend.Server: it removes the container (stopping it
+// first, with a grace period).
+func (s *serverContainer) Stop(ctx context.Context) error {
 	s.stop.Do(func() {
-		grace := int(stopGrace / time.Second)
+		grace := int(backend.StopGrace / time.Second)
 		_, _ = s.e.cli.ContainerStop(ctx, s.id, client.ContainerStopOptions{Timeout: &grace})
 		s.stopErr = s.d.remove(ctx, s.id)
 	})
 	return s.stopErr
 }
 
-// RunLoad implements Runtime: wrk in a container of the wrk image on the
-// client engine, with host networking; its output is read from the
+// RunLoad implements backend.Runtime: wrk in a container of the wrk image on
+// the client engine, with host networking; its output is read from the
 // container's log.
-func (d *Docker) RunLoad(ctx context.Context, run wrk.Run) (string, string, error) {
+func (d *Runtime) RunLoad(ctx context.Context, run wrk.Run) (string, string, error) {
 	if run.Pipeline > 0 {
 		run.ScriptPath = "/" + wrk.PipelineScriptName
 	}
@@ -287,9 +298,9 @@ func (d *Docker) RunLoad(ctx context.Context, run wrk.Run) (string, string, erro
 
 // runWrk runs wrk with args in a container of the wrk image on the client
 // engine, removes the container, and returns wrk's exit status and output.
-func (d *Docker) runWrk(ctx context.Context, args []string) (exitCode int64, out string, err error) {
+func (d *Runtime) runWrk(ctx context.Context, args []string) (exitCode int64, out string, err error) {
 	id, err := d.run(ctx, d.client, &container.Config{
-		Image: docker.WrkImage, Cmd: append([]string{"wrk"}, args...), Tty: true,
+		Image: dockerlib.WrkImage, Cmd: append([]string{"wrk"}, args...), Tty: true,
 	}, &container.HostConfig{}, "", nil)
 	if err != nil {
 		return 0, "", err

@@ -1,4 +1,8 @@
-package backend
+// Package local is the local runtime of tfb: it builds each entry with
+// `go build`, runs it as a process of this machine, starts the database as
+// a throwaway cluster from the local PostgreSQL binaries (toolset/pgcluster)
+// and runs wrk on the host, all on 127.0.0.1.
+package local
 
 import (
 	"bytes"
@@ -16,71 +20,70 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/owner"
 	"github.com/go-tfb/suite/toolset/pgcluster"
+	"github.com/go-tfb/suite/toolset/ready"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
-
-// stopGrace is how long a stopped process gets between SIGTERM and SIGKILL.
-const stopGrace = 5 * time.Second
 
 // workDirPattern names the local runtime's work directories under the
 // system's temporary directory.
 const workDirPattern = "tfb-local-*"
 
-// LocalOptions configure the local runtime.
-type LocalOptions struct {
+// Options configure the local runtime.
+type Options struct {
 	// RepoDir is the repository root holding frameworks/<entry>.
 	RepoDir string
 	// Limits apply to every entry: CPUSet through sched_setaffinity (taskset),
 	// MemoryBytes as GOMEMLIMIT, the Go runtime's soft limit.
-	Limits Limits
+	Limits backend.Limits
 	// ServerPort, when non-zero, replaces every entry's configured port.
 	ServerPort int
 }
 
-// Local runs entries as local processes built with `go build`, the database
-// as a throwaway cluster from local PostgreSQL binaries, and wrk on the host,
-// all on 127.0.0.1.
-type Local struct {
-	opts LocalOptions
+// Runtime runs entries as local processes built with `go build`, the
+// database as a throwaway cluster from local PostgreSQL binaries, and wrk on
+// the host, all on 127.0.0.1. It implements backend.Runtime.
+type Runtime struct {
+	opts Options
 
 	mu       sync.Mutex
 	workDir  string
-	servers  map[*localServer]bool
-	dbs      map[*localDatabase]bool
+	servers  map[*server]bool
+	dbs      map[*database]bool
 	wrkPath  string
 	script   string
 	closed   bool
 	binaries map[string]string // entry name -> built binary
 }
 
-// NewLocal returns a local runtime.
-func NewLocal(opts LocalOptions) *Local {
-	return &Local{opts: opts,
-		servers: map[*localServer]bool{}, dbs: map[*localDatabase]bool{}, binaries: map[string]string{}}
+// New returns a local runtime.
+func New(opts Options) *Runtime {
+	return &Runtime{opts: opts,
+		servers: map[*server]bool{}, dbs: map[*database]bool{}, binaries: map[string]string{}}
 }
 
-// Name implements Runtime.
-func (l *Local) Name() string { return "local" }
+// Name implements backend.Runtime.
+func (l *Runtime) Name() string { return "local" }
 
-// ClientCores implements Runtime: wrk runs on this machine.
-func (l *Local) ClientCores() int { return runtime.NumCPU() }
+// ClientCores implements backend.Runtime: wrk runs on this machine.
+func (l *Runtime) ClientCores() int { return runtime.NumCPU() }
 
-// Describe implements Runtime.
-func (l *Local) Describe() Description {
-	return Description{
+// Describe implements backend.Runtime.
+func (l *Runtime) Describe() backend.Description {
+	return backend.Description{
 		Name:      l.Name(),
 		UsageNote: "local runtime: serverCpuSeconds from /proc/PID/stat, serverPeakMemoryBytes from VmHWM (reset per level); Linux only",
 	}
 }
 
-// Prepare implements Runtime: it removes the work directories and database
-// clusters that earlier, killed runs left, makes a work directory, raises
-// the open-file limit (wrk and the entries hold thousands of sockets) and
-// finds wrk.
-func (l *Local) Prepare(ctx context.Context, needLoad bool) error {
+// Prepare implements backend.Runtime: it removes the work directories and
+// database clusters that earlier, killed runs left, makes a work directory,
+// raises the open-file limit (wrk and the entries hold thousands of sockets)
+// and finds wrk.
+func (l *Runtime) Prepare(ctx context.Context, needLoad bool) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.workDir == "" {
@@ -112,10 +115,10 @@ func (l *Local) Prepare(ctx context.Context, needLoad bool) error {
 	return nil
 }
 
-// Build implements Runtime with `go build -o WORKDIR/<entry> ./frameworks/<entry>`.
-// When the entry does not compile, the error shows the compiler's first
-// messages.
-func (l *Local) Build(ctx context.Context, test config.Test, log io.Writer) error {
+// Build implements backend.Runtime with `go build -o WORKDIR/<entry>
+// ./frameworks/<entry>`. When the entry does not compile, the error shows the
+// compiler's first messages.
+func (l *Runtime) Build(ctx context.Context, test config.Test, log io.Writer) error {
 	if l.workDir == "" {
 		return errors.New("local runtime: Build before Prepare")
 	}
@@ -129,7 +132,7 @@ func (l *Local) Build(ctx context.Context, test config.Test, log io.Writer) erro
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return buildError("go build ./frameworks/"+test.Name, err, out.String())
+		return backend.BuildError("go build ./frameworks/"+test.Name, err, out.String())
 	}
 	l.mu.Lock()
 	l.binaries[test.Name] = bin
@@ -137,14 +140,19 @@ func (l *Local) Build(ctx context.Context, test config.Test, log io.Writer) erro
 	return nil
 }
 
-type localDatabase struct {
-	rt *Local
+// database is a throwaway cluster the runtime started; it implements
+// backend.Database.
+type database struct {
+	rt *Runtime
 	db *pgcluster.Cluster
 }
 
-func (d *localDatabase) URL() string { return d.db.URL }
+// URL implements backend.Database: the cluster's URL on 127.0.0.1.
+func (d *database) URL() string { return d.db.URL }
 
-func (d *localDatabase) Close(ctx context.Context) error {
+// Close implements backend.Database: it stops the cluster and removes its
+// files.
+func (d *database) Close(ctx context.Context) error {
 	d.rt.mu.Lock()
 	delete(d.rt.dbs, d)
 	d.rt.mu.Unlock()
@@ -154,13 +162,14 @@ func (d *localDatabase) Close(ctx context.Context) error {
 	return nil
 }
 
-// StartDatabase implements Runtime with a throwaway local PostgreSQL cluster.
-func (l *Local) StartDatabase(ctx context.Context) (Database, error) {
+// StartDatabase implements backend.Runtime with a throwaway local PostgreSQL
+// cluster.
+func (l *Runtime) StartDatabase(ctx context.Context) (backend.Database, error) {
 	db, err := pgcluster.Start(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("start local database: %w", err)
 	}
-	d := &localDatabase{rt: l, db: db}
+	d := &database{rt: l, db: db}
 	l.mu.Lock()
 	l.dbs[d] = true
 	closed := l.closed
@@ -172,8 +181,10 @@ func (l *Local) StartDatabase(ctx context.Context) (Database, error) {
 	return d, nil
 }
 
-type localServer struct {
-	rt      *Local
+// server is an entry running as a process of this machine; it implements
+// backend.Server.
+type server struct {
+	rt      *Runtime
 	name    string
 	baseURL string
 	cmd     *exec.Cmd
@@ -182,10 +193,10 @@ type localServer struct {
 	stopErr error
 }
 
-// StartServer implements Runtime: it runs the entry's binary with PORT,
+// StartServer implements backend.Runtime: it runs the entry's binary with PORT,
 // TFB_LISTEN_HOST=127.0.0.1 and DATABASE_URL set, in its own process group,
 // and waits until it answers.
-func (l *Local) StartServer(ctx context.Context, test config.Test, db Database, log io.Writer) (Server, error) {
+func (l *Runtime) StartServer(ctx context.Context, test config.Test, db backend.Database, log io.Writer) (backend.Server, error) {
 	l.mu.Lock()
 	bin := l.binaries[test.Name]
 	l.mu.Unlock()
@@ -196,7 +207,7 @@ func (l *Local) StartServer(ctx context.Context, test config.Test, db Database, 
 	if l.opts.ServerPort != 0 {
 		port = l.opts.ServerPort
 	}
-	if err := CheckPortFree(port, "entry "+test.Name); err != nil {
+	if err := backend.CheckPortFree(port, "entry "+test.Name); err != nil {
 		return nil, err
 	}
 	args := []string{bin}
@@ -216,7 +227,7 @@ func (l *Local) StartServer(ctx context.Context, test config.Test, db Database, 
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start entry %s: %w", test.Name, err)
 	}
-	s := &localServer{rt: l, name: test.Name, baseURL: "http://127.0.0.1:" + strconv.Itoa(port), cmd: cmd, exited: make(chan struct{})}
+	s := &server{rt: l, name: test.Name, baseURL: "http://127.0.0.1:" + strconv.Itoa(port), cmd: cmd, exited: make(chan struct{})}
 	go func() {
 		_ = cmd.Wait()
 		close(s.exited)
@@ -225,17 +236,18 @@ func (l *Local) StartServer(ctx context.Context, test config.Test, db Database, 
 	l.servers[s] = true
 	l.mu.Unlock()
 	slog.Debug("entry started", "entry", test.Name, "pid", cmd.Process.Pid, "port", port)
-	if err := WaitReady(ctx, s.baseURL, ReadyURL(test), ReadyTimeout, s.exited); err != nil {
+	if err := ready.Wait(ctx, s.baseURL, backend.ReadyURL(test), backend.ReadyTimeout, s.exited); err != nil {
 		_ = s.Stop(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("entry %s: %w", test.Name, err)
 	}
 	return s, nil
 }
 
-func (s *localServer) BaseURL() string { return s.baseURL }
+// BaseURL implements backend.Server.
+func (s *server) BaseURL() string { return s.baseURL }
 
 // Stop sends SIGTERM to the entry's process group, then SIGKILL after a grace period.
-func (s *localServer) Stop(ctx context.Context) error {
+func (s *server) Stop(ctx context.Context) error {
 	s.stopped.Do(func() {
 		s.stopErr = stopProcessGroup(ctx, s.cmd.Process.Pid, s.exited)
 		s.rt.mu.Lock()
@@ -249,7 +261,7 @@ func (s *localServer) Stop(ctx context.Context) error {
 // leader to exit.
 func stopProcessGroup(ctx context.Context, pid int, exited <-chan struct{}) error {
 	_ = syscall.Kill(-pid, syscall.SIGTERM)
-	timer := time.NewTimer(stopGrace)
+	timer := time.NewTimer(backend.StopGrace)
 	defer timer.Stop()
 	select {
 	case <-exited:
@@ -262,20 +274,20 @@ func stopProcessGroup(ctx context.Context, pid int, exited <-chan struct{}) erro
 	select {
 	case <-exited:
 		return nil
-	case <-time.After(stopGrace):
+	case <-time.After(backend.StopGrace):
 		return fmt.Errorf("process %d did not exit after SIGKILL", pid)
 	}
 }
 
-// StartUsage implements Server from /proc: CPU time from /proc/PID/stat, peak
-// memory from VmHWM in /proc/PID/status after resetting it (clear_refs 5).
-// Linux only.
-func (s *localServer) StartUsage(ctx context.Context) (UsageProbe, error) {
+// StartUsage implements backend.Server from /proc: CPU time from
+// /proc/PID/stat, peak memory from VmHWM in /proc/PID/status after resetting
+// it (clear_refs 5). Linux only.
+func (s *server) StartUsage(ctx context.Context) (backend.UsageProbe, error) {
 	return startProcUsage(s.cmd.Process.Pid)
 }
 
-// RunLoad implements Runtime by running wrk on this machine.
-func (l *Local) RunLoad(ctx context.Context, run wrk.Run) (string, string, error) {
+// RunLoad implements backend.Runtime by running wrk on this machine.
+func (l *Runtime) RunLoad(ctx context.Context, run wrk.Run) (string, string, error) {
 	if l.wrkPath == "" {
 		return "", "", errors.New("local runtime: RunLoad before Prepare(needLoad)")
 	}
@@ -295,16 +307,16 @@ func (l *Local) RunLoad(ctx context.Context, run wrk.Run) (string, string, error
 	return run.CommandLine(), string(out), nil
 }
 
-// Close implements Runtime: it stops every server and database still running
-// and removes the work directory.
-func (l *Local) Close(ctx context.Context) error {
+// Close implements backend.Runtime: it stops every server and database still
+// running and removes the work directory.
+func (l *Runtime) Close(ctx context.Context) error {
 	l.mu.Lock()
 	l.closed = true
-	var servers []*localServer
+	var servers []*server
 	for s := range l.servers {
 		servers = append(servers, s)
 	}
-	var dbs []*localDatabase
+	var dbs []*database
 	for d := range l.dbs {
 		dbs = append(dbs, d)
 	}

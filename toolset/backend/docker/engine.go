@@ -1,4 +1,4 @@
-package backend
+package docker
 
 import (
 	"context"
@@ -10,20 +10,20 @@ import (
 
 	"github.com/moby/moby/client"
 
-	"github.com/go-tfb/suite/toolset/docker"
+	dockerlib "github.com/go-tfb/suite/toolset/docker"
 )
 
-// DockerHosts are the Docker endpoints of TFB's three roles; empty means
+// Hosts are the Docker endpoints of TFB's three roles; empty means
 // DOCKER_HOST or the local socket.
-type DockerHosts struct {
+type Hosts struct {
 	Server, Database, Client string
 }
 
-// DockerReachable pings every engine the hosts name and reports the first
-// that does not answer.
-func DockerReachable(ctx context.Context, hosts DockerHosts) error {
+// Reachable pings every engine the hosts name and reports the first that
+// does not answer.
+func Reachable(ctx context.Context, hosts Hosts) error {
 	for _, h := range []string{hosts.Server, hosts.Database, hosts.Client} {
-		if err := docker.Available(ctx, h); err != nil {
+		if err := dockerlib.Available(ctx, h); err != nil {
 			return err
 		}
 	}
@@ -45,13 +45,15 @@ type engine struct {
 // here is this process's machine, as a peer of the engines.
 var here = &engine{addr: "127.0.0.1", local: true}
 
+// newEngine connects to the engine at host (empty: DOCKER_HOST or the local
+// socket) and checks that it answers.
 func newEngine(ctx context.Context, host string) (*engine, error) {
-	cli, err := docker.NewClient(host)
+	cli, err := dockerlib.NewClient(host)
 	if err != nil {
 		return nil, err
 	}
-	endpoint := docker.Endpoint(host)
-	if err := docker.Ping(ctx, cli, endpoint); err != nil {
+	endpoint := dockerlib.Endpoint(host)
+	if err := dockerlib.Ping(ctx, cli, endpoint); err != nil {
 		cli.Close()
 		return nil, err
 	}
@@ -60,7 +62,7 @@ func newEngine(ctx context.Context, host string) (*engine, error) {
 }
 
 // engines returns the roles' engines, one per endpoint.
-func (d *Docker) engines() []*engine {
+func (d *Runtime) engines() []*engine {
 	var list []*engine
 	seen := map[string]bool{}
 	for _, e := range []*engine{d.server, d.database, d.client} {

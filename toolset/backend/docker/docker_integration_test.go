@@ -1,4 +1,4 @@
-package backend
+package docker
 
 import (
 	"context"
@@ -12,21 +12,22 @@ import (
 
 	"github.com/moby/moby/client"
 
+	"github.com/go-tfb/suite/toolset/backend/backendtest"
 	"github.com/go-tfb/suite/toolset/config"
-	"github.com/go-tfb/suite/toolset/docker"
+	dockerlib "github.com/go-tfb/suite/toolset/docker"
 	"github.com/go-tfb/suite/toolset/fixture"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 
 // dockerRuntime returns a docker runtime on the default engine, closed when
 // the test ends. Without an engine the test skips, and fails under CI=true.
-func dockerRuntime(t *testing.T, opts DockerOptions) *Docker {
+func dockerRuntime(t *testing.T, opts Options) *Runtime {
 	t.Helper()
 	ctx := t.Context()
-	if err := docker.Available(ctx, ""); err != nil {
+	if err := dockerlib.Available(ctx, ""); err != nil {
 		fixture.Unavailable(t, err)
 	}
-	d, err := NewDocker(ctx, opts)
+	d, err := New(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,11 +39,11 @@ func dockerRuntime(t *testing.T, opts DockerOptions) *Docker {
 	return d
 }
 
-// TestDockerDatabase starts the database as tfb does and checks that it
+// TestDatabase starts the database as tfb does and checks that it
 // listens on 127.0.0.1 only, on the port tfb chose, and that the image's
 // health check probes that port (the container turns healthy).
-func TestDockerDatabase(t *testing.T) {
-	d := dockerRuntime(t, DockerOptions{RepoDir: absRepoRoot(t)})
+func TestDatabase(t *testing.T) {
+	d := dockerRuntime(t, Options{RepoDir: backendtest.RepoRoot(t)})
 	ctx := t.Context()
 	if err := d.Prepare(ctx, false); err != nil {
 		t.Fatal(err)
@@ -63,9 +64,9 @@ func TestDockerDatabase(t *testing.T) {
 	if port == 5432 {
 		t.Errorf("the database runs on 5432; tfb picks a free port on a local engine")
 	}
-	requireLoopbackOnly(t, "the database container", port)
+	backendtest.RequireLoopbackOnly(t, "the database container", port)
 
-	id := database.(*dockerDatabase).id
+	id := database.(*databaseContainer).id
 	deadline := time.Now().Add(90 * time.Second)
 	for {
 		info, err := d.database.cli.ContainerInspect(ctx, id, client.ContainerInspectOptions{})
@@ -83,41 +84,41 @@ func TestDockerDatabase(t *testing.T) {
 	}
 }
 
-// TestDockerBuildShowsCompilerMessages builds an entry that does not
+// TestBuildShowsCompilerMessages builds an entry that does not
 // compile, from a temporary repository whose frameworks/Dockerfile compiles
 // it in the Go image, and checks that the error shows the compiler's
 // messages.
-func TestDockerBuildShowsCompilerMessages(t *testing.T) {
-	goImage := docker.EntryBuild("x").Args["GO_IMAGE"]
+func TestBuildShowsCompilerMessages(t *testing.T) {
+	goImage := dockerlib.EntryBuild("x").Args["GO_IMAGE"]
 	if goImage == "" {
 		goImage = "golang:1.26-bookworm"
 	}
-	repo := brokenRepo(t, map[string]string{
+	repo := backendtest.BrokenRepo(t, map[string]string{
 		"frameworks/Dockerfile": "FROM " + goImage + "\nENV GOTOOLCHAIN=local GOPROXY=off CGO_ENABLED=0\nARG ENTRY\nWORKDIR /src\nCOPY . .\nRUN go build -o /entry ./frameworks/${ENTRY}\n",
 	})
-	d := dockerRuntime(t, DockerOptions{RepoDir: repo})
-	if err := docker.RequireImage(t.Context(), d.server.cli, goImage); err != nil {
+	d := dockerRuntime(t, Options{RepoDir: repo})
+	if err := dockerlib.RequireImage(t.Context(), d.server.cli, goImage); err != nil {
 		fixture.Unavailable(t, err)
 	}
 	var log strings.Builder
 	err := d.Build(t.Context(), config.Test{Name: "broken"}, &log)
-	requireCompilerMessages(t, err)
+	backendtest.RequireCompilerMessages(t, err)
 }
 
-// TestDockerWrk builds the wrk image, checks that it runs unprivileged, and
+// TestWrk builds the wrk image, checks that it runs unprivileged, and
 // runs it against a server on 127.0.0.1 of this machine.
-func TestDockerWrk(t *testing.T) {
-	d := dockerRuntime(t, DockerOptions{RepoDir: absRepoRoot(t)})
+func TestWrk(t *testing.T) {
+	d := dockerRuntime(t, Options{RepoDir: backendtest.RepoRoot(t)})
 	ctx := t.Context()
 	if err := d.Prepare(ctx, true); err != nil {
 		t.Fatal(err)
 	}
-	img, err := d.client.cli.ImageInspect(ctx, docker.WrkImage)
+	img, err := d.client.cli.ImageInspect(ctx, dockerlib.WrkImage)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if u := img.Config.User; u == "" || u == "root" || strings.HasPrefix(u, "0") {
-		t.Errorf("%s runs as %q, want an unprivileged user", docker.WrkImage, u)
+		t.Errorf("%s runs as %q, want an unprivileged user", dockerlib.WrkImage, u)
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

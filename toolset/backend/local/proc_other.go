@@ -1,10 +1,12 @@
 //go:build !linux
 
-package backend
+package local
 
 import (
 	"errors"
 	"syscall"
+
+	"github.com/go-tfb/suite/toolset/backend"
 )
 
 // childProcAttr puts a child in its own process group.
@@ -13,6 +15,6 @@ func childProcAttr() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setpgid:
 func raiseFileLimit() {}
 
 // startProcUsage is Linux only: elsewhere the local runtime reports no usage.
-func startProcUsage(pid int) (UsageProbe, error) {
+func startProcUsage(pid int) (backend.UsageProbe, error) {
 	return nil, errors.New("server CPU and memory are measured on Linux only")
 }

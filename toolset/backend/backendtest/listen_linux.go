@@ -1,4 +1,4 @@
-package backend
+package backendtest
 
 import (
 	"encoding/hex"
@@ -9,9 +9,9 @@ import (
 	"testing"
 )
 
-// listeningAddrs returns the addresses on which a TCP socket of this network
+// ListeningAddrs returns the addresses on which a TCP socket of this network
 // namespace listens at port, read from /proc/net/tcp and /proc/net/tcp6.
-func listeningAddrs(t *testing.T, port int) []string {
+func ListeningAddrs(t testing.TB, port int) []string {
 	t.Helper()
 	var addrs []string
 	for _, file := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
@@ -43,31 +43,17 @@ func listeningAddrs(t *testing.T, port int) []string {
 	return addrs
 }
 
-// requireLoopbackOnly fails unless something listens at port and only on 127.0.0.1.
-func requireLoopbackOnly(t *testing.T, what string, port int) {
+// RequireLoopbackOnly fails unless something listens at port and only on
+// 127.0.0.1; what names the listener in the failure.
+func RequireLoopbackOnly(t testing.TB, what string, port int) {
 	t.Helper()
-	addrs := listeningAddrs(t, port)
+	addrs := ListeningAddrs(t, port)
 	if len(addrs) == 0 {
 		t.Fatalf("%s: nothing listens on port %d", what, port)
 	}
 	for _, a := range addrs {
 		if a != "127.0.0.1" {
 			t.Errorf("%s listens on %s:%d, want 127.0.0.1 only (all: %v)", what, a, port, addrs)
-		}
-	}
-}
-
-func TestListeningAddrs(t *testing.T) {
-	for _, addr := range []string{"127.0.0.1:0", "[::1]:0"} {
-		l, err := net.Listen("tcp", addr)
-		if err != nil {
-			t.Skipf("listen %s: %v", addr, err)
-		}
-		defer l.Close()
-		tcp := l.Addr().(*net.TCPAddr)
-		got := listeningAddrs(t, tcp.Port)
-		if len(got) != 1 || got[0] != tcp.IP.String() {
-			t.Errorf("listeningAddrs(%d) = %v, want [%s]", tcp.Port, got, tcp.IP)
 		}
 	}
 }

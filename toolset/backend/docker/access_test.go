@@ -1,4 +1,4 @@
-package backend
+package docker
 
 import (
 	"net"
@@ -35,7 +35,7 @@ func TestDatabaseAccess(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := &Docker{server: tt.server, database: tt.db, client: local}
+			d := &Runtime{server: tt.server, database: tt.db, client: local}
 			listen, hba, err := d.databaseAccess()
 			if err != nil {
 				t.Fatal(err)

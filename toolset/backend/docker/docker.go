@@ -1,4 +1,9 @@
-package backend
+// Package docker is the docker runtime of tfb: it runs the database, each
+// entry and wrk as containers with host networking, each role on a Docker
+// engine of its own if asked (TFB's three machines), through the toolset's
+// Docker library (toolset/docker). Containers carry owner labels, so that
+// the next run removes what a killed one left.
+package docker
 
 import (
 	"bytes"
@@ -11,8 +16,9 @@ import (
 
 	"github.com/moby/moby/client"
 
+	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/config"
-	"github.com/go-tfb/suite/toolset/docker"
+	dockerlib "github.com/go-tfb/suite/toolset/docker"
 	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
@@ -20,29 +26,30 @@ import (
 //go:embed wrk.Dockerfile
 var wrkDockerfile []byte
 
-// DockerOptions configure the docker runtime.
-type DockerOptions struct {
+// Options configure the docker runtime.
+type Options struct {
 	// RepoDir is the repository root holding db/ and frameworks/.
 	RepoDir string
 	// Limits apply to every entry's container.
-	Limits Limits
+	Limits backend.Limits
 	// ServerPort, when non-zero, replaces every entry's configured port.
 	ServerPort int
 	// Hosts are the engines of the three roles; empty ones are the default
 	// engine.
-	Hosts DockerHosts
+	Hosts Hosts
 	// UseExistingImages skips the image builds and uses the images already
 	// on the engines (an error names any that is missing).
 	UseExistingImages bool
 }
 
-// Docker runs the database, the entries and wrk as containers with host
+// Runtime runs the database, the entries and wrk as containers with host
 // networking, each role on its own engine if asked. On one machine everything
 // listens on 127.0.0.1 only; when roles live on other machines, the database
 // and the entries listen on the address the other roles reach them at and
-// the database admits only the machines that use it.
-type Docker struct {
-	opts                     DockerOptions
+// the database admits only the machines that use it. It implements
+// backend.Runtime.
+type Runtime struct {
+	opts                     Options
 	server, database, client *engine
 	clientCores              int
 	facts                    map[string]results.EngineFacts // by role
@@ -56,9 +63,9 @@ type Docker struct {
 	vendoredFrom []byte             // go.mod+go.sum when .docker-vendor was last refreshed
 }
 
-// NewDocker connects to the engines of the three roles.
-func NewDocker(ctx context.Context, opts DockerOptions) (*Docker, error) {
-	d := &Docker{opts: opts, containers: map[string]*engine{}}
+// New connects to the engines of the three roles.
+func New(ctx context.Context, opts Options) (*Runtime, error) {
+	d := &Runtime{opts: opts, containers: map[string]*engine{}}
 	var err error
 	if d.server, err = newEngine(ctx, opts.Hosts.Server); err != nil {
 		return nil, err
@@ -90,15 +97,15 @@ func NewDocker(ctx context.Context, opts DockerOptions) (*Docker, error) {
 	return d, nil
 }
 
-// Name implements Runtime.
-func (d *Docker) Name() string { return "docker" }
+// Name implements backend.Runtime.
+func (d *Runtime) Name() string { return "docker" }
 
-// ClientCores implements Runtime: the client engine's CPU count.
-func (d *Docker) ClientCores() int { return d.clientCores }
+// ClientCores implements backend.Runtime: the client engine's CPU count.
+func (d *Runtime) ClientCores() int { return d.clientCores }
 
-// Describe implements Runtime.
-func (d *Docker) Describe() Description {
-	return Description{
+// Describe implements backend.Runtime.
+func (d *Runtime) Describe() backend.Description {
+	return backend.Description{
 		Name:         d.Name(),
 		ServerHost:   d.server.endpoint,
 		DatabaseHost: d.database.endpoint,
@@ -108,18 +115,19 @@ func (d *Docker) Describe() Description {
 	}
 }
 
-// Prepare implements Runtime: it removes what a killed earlier run left, and
-// builds the database image, and the wrk image when load will be generated.
-func (d *Docker) Prepare(ctx context.Context, needLoad bool) error {
+// Prepare implements backend.Runtime: it removes what a killed earlier run
+// left, and builds the database image, and the wrk image when load will be
+// generated.
+func (d *Runtime) Prepare(ctx context.Context, needLoad bool) error {
 	for _, e := range d.engines() {
-		docker.Reap(ctx, e.cli)
+		dockerlib.Reap(ctx, e.cli)
 	}
 	if d.opts.UseExistingImages {
-		if err := docker.RequireImage(ctx, d.database.cli, docker.DatabaseImage); err != nil {
+		if err := dockerlib.RequireImage(ctx, d.database.cli, dockerlib.DatabaseImage); err != nil {
 			return err
 		}
 		if needLoad {
-			return docker.RequireImage(ctx, d.client.cli, docker.WrkImage)
+			return dockerlib.RequireImage(ctx, d.client.cli, dockerlib.WrkImage)
 		}
 		return nil
 	}
@@ -127,37 +135,37 @@ func (d *Docker) Prepare(ctx context.Context, needLoad bool) error {
 		return err
 	}
 	var log bytes.Buffer
-	if err := d.build(ctx, d.database, docker.DatabaseBuild(), &log); err != nil {
-		return fmt.Errorf("build the database image from db/Dockerfile: %w\n%s", err, docker.Tail(log.String(), 20))
+	if err := d.build(ctx, d.database, dockerlib.DatabaseBuild(), &log); err != nil {
+		return fmt.Errorf("build the database image from db/Dockerfile: %w\n%s", err, dockerlib.Tail(log.String(), 20))
 	}
 	if needLoad {
 		log.Reset()
-		wrkBuild := docker.Build{
+		wrkBuild := dockerlib.Build{
 			Files:      map[string][]byte{"Dockerfile": wrkDockerfile, wrk.PipelineScriptName: []byte(wrk.PipelineScript)},
 			Dockerfile: "Dockerfile",
-			Image:      docker.WrkImage,
+			Image:      dockerlib.WrkImage,
 		}
 		if err := d.build(ctx, d.client, wrkBuild, &log); err != nil {
-			return fmt.Errorf("build the wrk image (Debian's wrk package): %w\n%s", err, docker.Tail(log.String(), 20))
+			return fmt.Errorf("build the wrk image (Debian's wrk package): %w\n%s", err, dockerlib.Tail(log.String(), 20))
 		}
 	}
 	return nil
 }
 
-// Build implements Runtime by building frameworks/Dockerfile with ENTRY set.
-// When the entry does not compile, the error shows the compiler's first
-// messages.
-func (d *Docker) Build(ctx context.Context, test config.Test, log io.Writer) error {
+// Build implements backend.Runtime by building frameworks/Dockerfile with
+// ENTRY set. When the entry does not compile, the error shows the compiler's
+// first messages.
+func (d *Runtime) Build(ctx context.Context, test config.Test, log io.Writer) error {
 	if d.opts.UseExistingImages {
-		return docker.RequireImage(ctx, d.server.cli, docker.EntryImage(test.Name))
+		return dockerlib.RequireImage(ctx, d.server.cli, dockerlib.EntryImage(test.Name))
 	}
 	if err := d.refreshVendor(ctx); err != nil {
 		return err
 	}
 	var out bytes.Buffer
-	err := d.build(ctx, d.server, docker.EntryBuild(test.Name), io.MultiWriter(log, &out))
+	err := d.build(ctx, d.server, dockerlib.EntryBuild(test.Name), io.MultiWriter(log, &out))
 	if err != nil {
-		return buildError(fmt.Sprintf("docker build -f frameworks/Dockerfile --build-arg ENTRY=%s", test.Name), err, out.String())
+		return backend.BuildError(fmt.Sprintf("docker build -f frameworks/Dockerfile --build-arg ENTRY=%s", test.Name), err, out.String())
 	}
 	return nil
 }
@@ -165,34 +173,34 @@ func (d *Docker) Build(ctx context.Context, test config.Test, log io.Writer) err
 // build builds b on e, as the docker CLI would there (with the proxies its
 // configuration names for e), after giving e the base images it lacks from
 // this machine's engine: there may be no registry to pull them from.
-func (d *Docker) build(ctx context.Context, e *engine, b docker.Build, log io.Writer) error {
-	b, err := docker.WithProxies(b, e.endpoint)
+func (d *Runtime) build(ctx context.Context, e *engine, b dockerlib.Build, log io.Writer) error {
+	b, err := dockerlib.WithProxies(b, e.endpoint)
 	if err != nil {
 		return err
 	}
 	if source := d.imageSource(ctx); source != nil && source.endpoint != e.endpoint {
-		bases, err := docker.BaseImages(d.opts.RepoDir, b)
+		bases, err := dockerlib.BaseImages(d.opts.RepoDir, b)
 		if err != nil {
 			return err
 		}
-		if err := docker.CopyMissingImages(ctx, source.cli, e.cli, e.endpoint, bases); err != nil {
+		if err := dockerlib.CopyMissingImages(ctx, source.cli, e.cli, e.endpoint, bases); err != nil {
 			return err
 		}
 	}
-	return docker.BuildImage(ctx, e.cli, d.opts.RepoDir, b, log)
+	return dockerlib.BuildImage(ctx, e.cli, d.opts.RepoDir, b, log)
 }
 
 // imageSource is this machine's own engine, where .ci/docker-setup puts the
 // base images, when one answers; nil otherwise.
-func (d *Docker) imageSource(ctx context.Context) *engine {
+func (d *Runtime) imageSource(ctx context.Context) *engine {
 	d.sourceOnce.Do(func() {
 		for _, e := range d.engines() {
-			if e.endpoint == docker.DefaultEndpoint {
+			if e.endpoint == dockerlib.DefaultEndpoint {
 				d.source = e
 				return
 			}
 		}
-		if e, err := newEngine(ctx, docker.DefaultEndpoint); err == nil {
+		if e, err := newEngine(ctx, dockerlib.DefaultEndpoint); err == nil {
 			d.source = e
 			d.ownSource = true
 		}
@@ -202,7 +210,7 @@ func (d *Docker) imageSource(ctx context.Context) *engine {
 
 // refreshVendor re-vendors when go.mod or go.sum changed since the last
 // time (or on first use), so a long run survives module changes.
-func (d *Docker) refreshVendor(ctx context.Context) error {
+func (d *Runtime) refreshVendor(ctx context.Context) error {
 	sums := moduleFiles(d.opts.RepoDir)
 	d.mu.Lock()
 	same := d.vendoredFrom != nil && bytes.Equal(d.vendoredFrom, sums)
@@ -210,7 +218,7 @@ func (d *Docker) refreshVendor(ctx context.Context) error {
 	if same {
 		return nil
 	}
-	if err := docker.Vendor(ctx, d.opts.RepoDir); err != nil {
+	if err := dockerlib.Vendor(ctx, d.opts.RepoDir); err != nil {
 		return err
 	}
 	d.mu.Lock()
@@ -219,8 +227,9 @@ func (d *Docker) refreshVendor(ctx context.Context) error {
 	return nil
 }
 
-// Close implements Runtime: it force-removes every container still tracked.
-func (d *Docker) Close(ctx context.Context) error {
+// Close implements backend.Runtime: it force-removes every container still
+// tracked.
+func (d *Runtime) Close(ctx context.Context) error {
 	d.mu.Lock()
 	ids := make([]string, 0, len(d.containers))
 	for id := range d.containers {

@@ -1,4 +1,4 @@
-package backend
+package local
 
 import (
 	"bufio"
@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/go-tfb/suite/toolset/backend"
 )
 
 // clockTicks is USER_HZ, the unit of /proc/PID/stat times; 100 on every
@@ -33,12 +35,16 @@ func raiseFileLimit() {
 	_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
 }
 
+// procUsage measures a process from /proc; it implements
+// backend.UsageProbe.
 type procUsage struct {
 	pid      int
 	startCPU time.Duration
 }
 
-func startProcUsage(pid int) (UsageProbe, error) {
+// startProcUsage reads the process's CPU time so far and resets its peak
+// memory, the start of a measurement.
+func startProcUsage(pid int) (backend.UsageProbe, error) {
 	cpu, err := procCPU(pid)
 	if err != nil {
 		return nil, err
@@ -50,16 +56,18 @@ func startProcUsage(pid int) (UsageProbe, error) {
 	return &procUsage{pid: pid, startCPU: cpu}, nil
 }
 
-func (p *procUsage) Finish(ctx context.Context) (Usage, error) {
+// Finish implements backend.UsageProbe: the CPU time since the start and
+// the peak resident memory (VmHWM) since the reset.
+func (p *procUsage) Finish(ctx context.Context) (backend.Usage, error) {
 	cpu, err := procCPU(p.pid)
 	if err != nil {
-		return Usage{}, err
+		return backend.Usage{}, err
 	}
 	peak, err := procPeakRSS(p.pid)
 	if err != nil {
-		return Usage{}, err
+		return backend.Usage{}, err
 	}
-	return Usage{CPU: cpu - p.startCPU, PeakMemory: peak}, nil
+	return backend.Usage{CPU: cpu - p.startCPU, PeakMemory: peak}, nil
 }
 
 // procCPU reads utime+stime (plus waited-for children) of a process.

@@ -1,4 +1,4 @@
-package backend
+package docker
 
 import (
 	"bufio"
@@ -10,18 +10,20 @@ import (
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
+
+	"github.com/go-tfb/suite/toolset/backend"
 )
 
-// StartUsage implements Server from the container's stats: CPU time from two
-// one-shot samples, peak memory as the highest usage (less inactive file
-// cache, as `docker stats` shows) seen in the stats stream meanwhile.
-func (s *dockerServer) StartUsage(ctx context.Context) (UsageProbe, error) {
+// StartUsage implements backend.Server from the container's stats: CPU time
+// from two one-shot samples, peak memory as the highest usage (less inactive
+// file cache, as `docker stats` shows) seen in the stats stream meanwhile.
+func (s *serverContainer) StartUsage(ctx context.Context) (backend.UsageProbe, error) {
 	first, err := s.stats(ctx)
 	if err != nil {
 		return nil, err
 	}
 	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	p := &dockerUsage{s: s, startCPU: first.CPUStats.CPUUsage.TotalUsage, cancel: cancel, done: make(chan struct{}), peak: memoryInUse(first)}
+	p := &containerUsage{s: s, startCPU: first.CPUStats.CPUUsage.TotalUsage, cancel: cancel, done: make(chan struct{}), peak: memoryInUse(first)}
 	stream, err := s.e.cli.ContainerStats(sctx, s.id, client.ContainerStatsOptions{Stream: true})
 	if err != nil {
 		cancel()
@@ -44,7 +46,8 @@ func (s *dockerServer) StartUsage(ctx context.Context) (UsageProbe, error) {
 	return p, nil
 }
 
-func (s *dockerServer) stats(ctx context.Context) (container.StatsResponse, error) {
+// stats reads one sample of the container's stats.
+func (s *serverContainer) stats(ctx context.Context) (container.StatsResponse, error) {
 	var st container.StatsResponse
 	res, err := s.e.cli.ContainerStats(ctx, s.id, client.ContainerStatsOptions{Stream: false})
 	if err != nil {
@@ -71,8 +74,10 @@ func memoryInUse(st container.StatsResponse) int64 {
 	return int64(m.Usage - inactive)
 }
 
-type dockerUsage struct {
-	s        *dockerServer
+// containerUsage measures a container from its stats; it implements
+// backend.UsageProbe.
+type containerUsage struct {
+	s        *serverContainer
 	startCPU uint64
 	cancel   context.CancelFunc
 	done     chan struct{}
@@ -80,15 +85,17 @@ type dockerUsage struct {
 	peak     int64
 }
 
-func (p *dockerUsage) Finish(ctx context.Context) (Usage, error) {
+// Finish implements backend.UsageProbe: the CPU time since StartUsage and
+// the highest memory usage seen meanwhile.
+func (p *containerUsage) Finish(ctx context.Context) (backend.Usage, error) {
 	last, err := p.s.stats(ctx)
 	p.cancel()
 	<-p.done
 	if err != nil {
-		return Usage{}, err
+		return backend.Usage{}, err
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	peak := max(p.peak, memoryInUse(last))
-	return Usage{CPU: time.Duration(last.CPUStats.CPUUsage.TotalUsage - p.startCPU), PeakMemory: peak}, nil
+	return backend.Usage{CPU: time.Duration(last.CPUStats.CPUUsage.TotalUsage - p.startCPU), PeakMemory: peak}, nil
 }
