@@ -77,7 +77,7 @@ func (a *app) run(ctx context.Context, command string) error {
 		return nil
 	case "debug":
 		if len(tests) != 1 {
-			return usageError{fmt.Errorf("debug runs one entry: name it with --test (entries: %s)", strings.Join(names(tests), ", "))}
+			return usageError{fmt.Errorf("debug runs one entry: name it with --test (entries: %s)", strings.Join(config.Names(tests), ", "))}
 		}
 		return a.debug(ctx, tests[0])
 	case "ceiling":
@@ -107,7 +107,7 @@ func (a *app) run(ctx context.Context, command string) error {
 	w, err := results.Create(a.opts.resultsDir, results.Meta{
 		Name:                      a.opts.resultsName,
 		EnvironmentDescription:    a.opts.resultsEnv,
-		Frameworks:                names(tests),
+		Frameworks:                config.Names(tests),
 		Duration:                  int(settings.Duration / time.Second),
 		ConcurrencyLevels:         settings.ConcurrencyLevels,
 		PipelineConcurrencyLevels: settings.PipelineConcurrencyLevels,
@@ -336,14 +336,6 @@ func (a *app) environment(ctx context.Context, rt backend.Runtime) results.Envir
 		}
 	}
 	return env
-}
-
-func names(tests []config.Test) []string {
-	n := make([]string, len(tests))
-	for i, t := range tests {
-		n[i] = t.Name
-	}
-	return n
 }
 
 func printList(w io.Writer, tests []config.Test, types []config.TestType) {
