@@ -6,10 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 
 	"github.com/go-tfb/suite/toolset/changed"
-	"github.com/go-tfb/suite/toolset/config"
 )
 
 const changedHelp = `Usage: tfb changed --base REF [--json] [--config PATH]
@@ -52,12 +50,7 @@ func cmdChanged(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprint(stderr, "tfb changed: missing --base REF, the branch or commit to compare with (e.g. --base origin/main)\n")
 		return exitUsage
 	}
-	root, err := repoRootFor(*configPath)
-	if err != nil {
-		fmt.Fprintf(stderr, "tfb changed: %v\n", err)
-		return exitFailed
-	}
-	cfg, err := config.Load(filepath.Join(root, config.FileName))
+	root, cfg, err := loadRepository(*configPath)
 	if err != nil {
 		fmt.Fprintf(stderr, "tfb changed: %v\n", err)
 		return exitFailed

@@ -42,7 +42,7 @@ func cmdLint(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tfb lint: unexpected argument %q (usage: tfb lint [--config PATH])\n", rest[0])
 		return exitUsage
 	}
-	root, err := repoRootFor(*configPath)
+	root, err := findRepository(*configPath)
 	if err != nil {
 		fmt.Fprintf(stderr, "tfb lint: %v\n", err)
 		return exitFailed

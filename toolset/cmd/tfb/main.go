@@ -191,40 +191,11 @@ func (a *app) closeRuntime(ctx context.Context, rt backend.Runtime) {
 	}
 }
 
+// loadConfig finds the repository and reads its benchmark_config.json.
 func (a *app) loadConfig() (*config.Config, error) {
-	path := a.opts.configPath
-	if path == "" {
-		root, err := findRepoRoot()
-		if err != nil {
-			return nil, err
-		}
-		path = filepath.Join(root, config.FileName)
-	}
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, err
-	}
-	a.repoDir = filepath.Dir(abs)
-	return config.Load(abs)
-}
-
-// findRepoRoot walks up from the working directory to the directory holding
-// benchmark_config.json.
-func findRepoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, config.FileName)); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no %s in this directory or above: run tfb inside the repository, or pass --config", config.FileName)
-		}
-		dir = parent
-	}
+	root, cfg, err := loadRepository(a.opts.configPath)
+	a.repoDir = root
+	return cfg, err
 }
 
 func selectTests(cfg *config.Config, include, exclude []string) ([]config.Test, error) {

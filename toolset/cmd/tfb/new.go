@@ -57,7 +57,7 @@ func cmdNew(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, "tfb new: usage: tfb new NAME --framework MODULE[@VERSION] (see tfb new --help)\n")
 		return exitUsage
 	}
-	root, err := repoRootFor(*configPath)
+	root, err := findRepository(*configPath)
 	if err != nil {
 		fmt.Fprintf(stderr, "tfb new: %v\n", err)
 		return exitFailed
