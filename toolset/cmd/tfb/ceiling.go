@@ -10,18 +10,33 @@ import (
 	"time"
 
 	"github.com/go-tfb/suite/toolset/ceiling"
-	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
 	"github.com/go-tfb/suite/toolset/results"
 )
+
+// newCeilingCommand is `tfb ceiling`. Its stdout is the table alone:
+// remarks such as the runtime chosen go to stderr.
+func newCeilingCommand() *entryCommand {
+	e := newEntryCommand("ceiling", "measure /db and /fortunes against this machine's ceiling", ceilingHelp)
+	e.cmd.StartsProcesses = true
+	addTestFlag(&e.cmd.Flags, &e.sel)
+	addExcludeFlag(&e.cmd.Flags, &e.sel)
+	addDurationFlag(&e.cmd.Flags, &e.method)
+	addRuntimeFlags(&e.cmd.Flags, &e.rt)
+	addResultsDirFlag(&e.cmd.Flags, &e.out)
+	addConfigFlags(&e.cmd.Flags, &e.conf)
+	e.cmd.Run = e.ceiling
+	return e
+}
 
 // ceilingOptions are ceiling.DefaultOptions with the duration from
 // --duration only when it was given: benchmark's default (15 s) does not
 // apply here. The benchmark-only flags are not among ceiling's, so the
 // command line refuses them.
-func ceilingOptions(o options) ceiling.Options {
+func ceilingOptions(m methodology) ceiling.Options {
 	opts := ceiling.DefaultOptions()
-	if o.set["duration"] {
-		opts.Duration = time.Duration(o.duration) * time.Second
+	if m.duration.given {
+		opts.Duration = time.Duration(m.duration.seconds) * time.Second
 	}
 	return opts
 }
@@ -30,20 +45,26 @@ func ceilingOptions(o options) ceiling.Options {
 // machine's ceiling, prints the table on stdout and writes ceiling.md and
 // ceiling.json to DIR/<timestamp>/. An entry that could not be measured
 // makes the exit status 1; low ratios do not.
-func (a *app) ceiling(ctx context.Context, tests []config.Test) error {
-	opts := ceilingOptions(a.opts)
-	rt, err := a.newRuntime(ctx)
+func (e *entryCommand) ceiling(ctx context.Context, args []string) error {
+	e.notes = e.cmd.Stderr()
+	tests, _, err := e.selectEntries(args)
 	if err != nil {
 		return err
 	}
-	defer a.closeRuntime(ctx, rt)
-	res, measureErr := ceiling.Measure(ctx, rt, tests, opts, a.stderr)
+	opts := ceilingOptions(e.method)
+	rt, err := e.newRuntime(ctx)
+	if err != nil {
+		return err
+	}
+	defer e.closeRuntime(ctx, rt)
+	res, measureErr := ceiling.Measure(ctx, rt, tests, opts, e.cmd.Stderr())
 	if res == nil {
 		return measureErr
 	}
-	for _, e := range res.Entries {
-		if e.Error != "" {
-			a.failed = true
+	failed := false
+	for _, entry := range res.Entries {
+		if entry.Error != "" {
+			failed = true
 		}
 	}
 
@@ -54,22 +75,27 @@ func (a *app) ceiling(ctx context.Context, tests []config.Test) error {
 	if measureErr != nil {
 		fmt.Fprintf(&md, "\ninterrupted: %d of %d entries measured\n", len(res.Entries), len(tests))
 	}
-	writeErr := a.writeCeiling(res, md.Bytes())
-	a.stdout.Write(md.Bytes())
-	if measureErr != nil {
+	writeErr := e.writeCeiling(res, md.Bytes())
+	e.cmd.Stdout().Write(md.Bytes())
+	switch {
+	case measureErr != nil:
 		return measureErr
+	case writeErr != nil:
+		return writeErr
+	case failed:
+		return base.ErrAlreadyReported
 	}
-	return writeErr
+	return nil
 }
 
 // writeCeiling writes ceiling.md and ceiling.json to a new run directory
 // under --results-dir, named by the measurement's start (UTC).
-func (a *app) writeCeiling(res *ceiling.Result, md []byte) error {
+func (e *entryCommand) writeCeiling(res *ceiling.Result, md []byte) error {
 	js, err := json.MarshalIndent(res, "", "  ")
 	if err != nil {
 		return err
 	}
-	dir, err := results.MakeRunDir(a.opts.resultsDir, res.Start)
+	dir, err := results.MakeRunDir(e.out.resultsDir, res.Start)
 	if err != nil {
 		return err
 	}
@@ -80,6 +106,6 @@ func (a *app) writeCeiling(res *ceiling.Result, md []byte) error {
 	if err := os.WriteFile(jsonPath, append(js, '\n'), 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stderr, "Results: %s and %s\n", mdPath, jsonPath)
+	fmt.Fprintf(e.cmd.Stderr(), "Results: %s and %s\n", mdPath, jsonPath)
 	return nil
 }

@@ -28,7 +28,7 @@ type Command struct {
 	// help lists it under.
 	Flags FlagSet
 	// Layout places the flags' help lines in the command's help; the zero
-	// value is DefaultLayout.
+	// value puts their text at column 34 and wraps it before column 100.
 	Layout Layout
 	// StartsProcesses tells that Run starts databases, entries or
 	// containers, which it removes when stopped: Ctrl-C says so.

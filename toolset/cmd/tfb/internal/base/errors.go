@@ -18,7 +18,10 @@ const (
 // with status 2.
 type UsageError struct{ Err error }
 
+// Error returns the mistake's message.
 func (e *UsageError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the mistake, for errors.Is and errors.As.
 func (e *UsageError) Unwrap() error { return e.Err }
 
 // Usagef returns a UsageError with the message fmt.Sprintf(format, args...).

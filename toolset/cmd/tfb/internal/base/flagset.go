@@ -115,8 +115,8 @@ func (fs *FlagSet) lookup(name string) (flagDoc, bool) {
 	return flagDoc{}, false
 }
 
-// names returns the long names of the flags, in the order they were added.
-func (fs *FlagSet) names() []string {
+// Names returns the long names of the flags, in the order they were added.
+func (fs *FlagSet) Names() []string {
 	names := make([]string, len(fs.docs))
 	for i, d := range fs.docs {
 		names[i] = d.name
@@ -142,14 +142,14 @@ type Layout struct {
 	Column, Width int
 }
 
-// DefaultLayout is the layout of a Command whose Layout is zero.
-var DefaultLayout = Layout{Column: 34, Width: 100}
+// defaultLayout is the layout of a Command whose Layout is zero.
+var defaultLayout = Layout{Column: 34, Width: 100}
 
 // writeHelp writes the flags under their headings, each heading after a
 // blank line: "\nHEADING:\n" and one line or more per flag.
 func (fs *FlagSet) writeHelp(b *strings.Builder, layout Layout) {
 	if layout == (Layout{}) {
-		layout = DefaultLayout
+		layout = defaultLayout
 	}
 	var headings []string
 	for _, d := range fs.docs {

@@ -83,7 +83,7 @@ func (p *Program) explainFlagError(c *Command, err error) error {
 		if d, elsewhere := p.lookupFlag(name); elsewhere {
 			return fmt.Errorf("--%s does not apply to tfb %s (its flags: tfb help %s)", d.name, c.Name, c.Name)
 		}
-		if s := closestFlag(name, c.Flags.names()); s != "" {
+		if s := closestFlag(name, c.Flags.Names()); s != "" {
 			return fmt.Errorf("unknown flag %s; did you mean %s?", dashed(name), dashed(s))
 		}
 		return fmt.Errorf("unknown flag %s (its flags: tfb help %s)", dashed(name), c.Name)
