@@ -65,7 +65,7 @@ func (r *Runner) Run(ctx context.Context, tests []config.Test, benchmark bool) (
 		err = errors.Join(err, rn.emit(RunFinished{Interrupted: err != nil || ctx.Err() != nil}))
 		outcomes = tally.Outcomes()
 	}()
-	started := RunStarted{Entries: names(tests), Benchmark: benchmark, Passes: rn.passes}
+	started := RunStarted{Entries: config.Names(tests), Benchmark: benchmark, Passes: rn.passes}
 	if benchmark {
 		for _, test := range tests {
 			for _, tt := range r.typesOf(test) {
@@ -257,14 +257,6 @@ func openLog(path string, truncate bool) (*os.File, error) {
 		return nil, fmt.Errorf("create log: %w", err)
 	}
 	return f, nil
-}
-
-func names(tests []config.Test) []string {
-	n := make([]string, len(tests))
-	for i, t := range tests {
-		n[i] = t.Name
-	}
-	return n
 }
 
 // syncWriter serialises writes from a server's stdout and stderr.
