@@ -121,7 +121,8 @@ func (e *entryCommand) record(ctx context.Context, rt backend.Runtime, tests []c
 		}
 	}
 	runner := &benchmark.Runner{Runtime: rt, Verify: verify.RunWithDatabase, Settings: rec.settings, Types: rec.types,
-		Repeat: rec.repeat, LogDir: w.Dir(), DatabaseVersion: databaseVersion, Consumers: e.consumers(w, rt, rec.bench, rec.progress)}
+		Repeat: rec.repeat, LogDir: w.Dir(), DatabaseVersion: databaseVersion, CountQueries: countStatements,
+		Consumers: e.consumers(w, rt, rec.bench, rec.progress)}
 	started := time.Now()
 	outcomes, err = runner.Run(ctx, tests, rec.bench)
 	return outcomes, w, time.Since(started), err
