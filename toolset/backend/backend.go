@@ -85,7 +85,7 @@ type Description struct {
 	// its /proc/stat accounts for all of them and for anything else.
 	OneMachine bool
 	// Partition holds the CPUs each role runs on, when they are kept apart.
-	Partition *Partition
+	Partition *results.Partition
 }
 
 // Load is one wrk run as the client role ran it.

@@ -5,16 +5,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-)
 
-// Partition holds the CPUs each role may run on, in cpuset syntax ("0-3",
-// "4,5"), so that the entry, PostgreSQL and wrk do not take each other's
-// cores. An empty field leaves that role unrestricted.
-type Partition struct {
-	Server   string `json:"server"`
-	Database string `json:"database"`
-	Client   string `json:"client"`
-}
+	"github.com/go-tfb/suite/toolset/results"
+)
 
 // MinPartitionCores is the fewest cores AutoPartition splits: with fewer,
 // a role would have a core or less and the roles share the cores.
@@ -24,13 +17,13 @@ const MinPartitionCores = 4
 // rule: wrk and PostgreSQL a quarter each (at least one core), the entry
 // the rest, which is at least half: on 4 cores 0-1 / 2 / 3, on 8 0-3 / 4-5 /
 // 6-7, on 28 0-13 / 14-20 / 21-27. It fails below MinPartitionCores.
-func AutoPartition(cores int) (Partition, error) {
+func AutoPartition(cores int) (results.Partition, error) {
 	if cores < MinPartitionCores {
-		return Partition{}, fmt.Errorf("a partition needs at least %d cores; this machine has %d", MinPartitionCores, cores)
+		return results.Partition{}, fmt.Errorf("a partition needs at least %d cores; this machine has %d", MinPartitionCores, cores)
 	}
 	quarter := max(1, cores/4)
 	server := cores - 2*quarter
-	return Partition{
+	return results.Partition{
 		Server:   cpuRange(0, server),
 		Database: cpuRange(server, quarter),
 		Client:   cpuRange(server+quarter, quarter),

@@ -42,7 +42,7 @@ type Options struct {
 	UseExistingImages bool
 	// Partition, when set, gives the database, the entries and wrk CPU sets
 	// of their own (--cpuset-cpus); Limits.CPUSet overrides the entries'.
-	Partition *backend.Partition
+	Partition *results.Partition
 }
 
 // Runtime runs the database, the entries and wrk as containers with host
@@ -122,9 +122,9 @@ func (d *Runtime) Describe() backend.Description {
 }
 
 // partition is the roles' CPU sets; the zero Partition leaves them free.
-func (d *Runtime) partition() backend.Partition {
+func (d *Runtime) partition() results.Partition {
 	if d.opts.Partition == nil {
-		return backend.Partition{}
+		return results.Partition{}
 	}
 	return *d.opts.Partition
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/go-tfb/suite/toolset/pgcluster"
 	"github.com/go-tfb/suite/toolset/procstat"
 	"github.com/go-tfb/suite/toolset/ready"
+	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 
@@ -46,7 +47,7 @@ type Options struct {
 	// their own (sched_setaffinity: taskset for the entry and wrk, the
 	// cluster's processes once started); Limits.CPUSet overrides the
 	// entry's.
-	Partition *backend.Partition
+	Partition *results.Partition
 }
 
 // Runtime runs entries as local processes built with `go build`, the

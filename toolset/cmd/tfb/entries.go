@@ -28,6 +28,8 @@ type entryCommand struct {
 
 	repoDir string    // the repository, once Run has found it
 	notes   io.Writer // where side remarks such as the runtime chosen go; stdout when nil
+	// partitionNote says why the roles were not kept apart, for results.json.
+	partitionNote string
 }
 
 // newEntryCommand returns the command called name, its flags not added yet

@@ -95,6 +95,7 @@ type runtimeFlags struct {
 	serverPort                           portValue
 	noBuild                              bool
 	serverHost, databaseHost, clientHost dockerHostValue
+	partition                            partitionValue
 }
 
 // addRuntimeFlags adds the runtime flags.
@@ -102,6 +103,7 @@ func addRuntimeFlags(fs *base.FlagSet, r *runtimeFlags) {
 	g := fs.Group(headingRuntime)
 	g.StringVar(&r.runtime, "runtime", "docker|local", "where entries run (default: docker when a Docker engine answers, else local)")
 	g.StringVar(&r.cpuset, "cpuset", "CPUS", "CPUs every entry may use, e.g. 0-1 (docker: --cpuset-cpus; local: taskset); default: no restriction")
+	g.Var(&r.partition, "partition", "auto|none", "auto: the entry, PostgreSQL and wrk each on CPUs of their own (the entry half the cores, the others a quarter each; the default on 4 cores or more); none: they share every core (the default below 4 cores); --cpuset overrides the entry's")
 	g.Var(&r.memory, "memory", "SIZE", "memory limit for every entry, e.g. 2g or 512m (docker: the container's limit; local: GOMEMLIMIT, a soft limit); default: none")
 	g.Var(&r.serverPort, "server-port", "PORT", "run entries on this port instead of their configured one")
 	g.BoolVar(&r.noBuild, "no-build", "docker: use the images a previous run built (go-tfb/<entry>, go-tfb/database, go-tfb/wrk) instead of building them")

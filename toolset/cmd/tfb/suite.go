@@ -245,7 +245,7 @@ func (e *entryCommand) environment(ctx context.Context, rt backend.Runtime) resu
 		GoVersion: runtime.Version(), CPUSet: e.rt.cpuset, MemoryLimit: string(e.rt.memory),
 		ServerHost: d.ServerHost, DatabaseHost: d.DatabaseHost, ClientHost: d.ClientHost, Engines: d.Engines,
 		ServerCPUNote: d.UsageNote, CPUModel: host.CPUModel, MemoryBytes: host.MemoryBytes, Kernel: host.Kernel,
-		CommandLine: e.cmd.CommandLine(),
+		CommandLine: e.cmd.CommandLine(), Partition: d.Partition, PartitionNote: e.partitionNote,
 	}
 	if v, ok := rt.(backend.WrkVersioner); ok {
 		if version, err := v.WrkVersion(ctx); err == nil {

@@ -77,6 +77,19 @@ func (p *portValue) Set(v string) error {
 	return nil
 }
 
+// partitionValue is --partition: auto or none.
+type partitionValue string
+
+func (p *partitionValue) String() string { return string(*p) }
+
+func (p *partitionValue) Set(v string) error {
+	if v != "auto" && v != "none" {
+		return fmt.Errorf("%q is not auto or none", v)
+	}
+	*p = partitionValue(v)
+	return nil
+}
+
 // sizeValue is a memory size such as 512m or 2g, checked when given and kept
 // as written (results.json records it so).
 type sizeValue string
