@@ -32,6 +32,9 @@ func (e *entryCommand) newRuntime(ctx context.Context) (backend.Runtime, error) 
 		}
 		fmt.Fprintf(e.notesTo(), "Runtime: %s (choose with --runtime docker|local)\n", name)
 	}
+	if name != "local" && name != "docker" {
+		return nil, base.Usagef("--runtime: unknown runtime %q (docker or local)", name)
+	}
 	partition, err := e.partition(hosts != (docker.Hosts{}))
 	if err != nil {
 		return nil, err
