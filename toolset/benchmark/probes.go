@@ -11,11 +11,6 @@ import (
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 
-// ClientBoundShare is the share of its cores wrk's threads must use for a
-// level to count as bound by the client: its rate then says how fast wrk
-// is, not how fast the entry is.
-const ClientBoundShare = 0.9
-
 // probes measure one level: the entry's and the database's CPU (and the
 // entry's peak memory), the machine's CPU when every role runs on this
 // machine, and the statements the database executed. A probe that could
@@ -79,7 +74,7 @@ func (p *probes) finish(ctx context.Context, l *results.Level, load backend.Load
 	if load.ClientCPU != nil {
 		client = seconds(*load.ClientCPU)
 		if cores := min(threads, load.ClientCores); cores > 0 && report.Elapsed > 0 {
-			bound := load.ClientCPU.Seconds() >= ClientBoundShare*report.Elapsed.Seconds()*float64(cores)
+			bound := load.ClientCPU.Seconds() >= results.ClientBoundShare*report.Elapsed.Seconds()*float64(cores)
 			l.ClientBound = &bound
 		}
 	}

@@ -247,7 +247,7 @@ func (c Comparison) Tables() []table.Table {
 				}
 				if level == bestLevel {
 					// Each run's best level is its own.
-					row[2] = table.Cell{Text: "best: " + levelName(tt, f.Level)}
+					row[2] = table.Cell{Text: "best: " + runs.LevelName(tt, f.Level)}
 				}
 				spread := ""
 				if f.N > 1 {
@@ -271,7 +271,7 @@ func (c Comparison) Tables() []table.Table {
 		}
 		add(bestLevel, g.Best)
 		for _, l := range g.Levels {
-			add(levelName(tt, l.Level), l.Figures)
+			add(runs.LevelName(tt, l.Level), l.Figures)
 		}
 	}
 	t.Notes = append(t.Notes, "Verdict rule: "+c.Rule+".")
@@ -289,21 +289,6 @@ func verdictTone(v string) table.Tone {
 		return table.Bad
 	}
 	return table.Muted
-}
-
-// levelName spells a level with its unit: connections, queries or items.
-func levelName(tt config.TestType, level int) string {
-	switch {
-	case (tt == config.Query || tt == config.Update) && level == 1:
-		return "1 query"
-	case tt == config.Query || tt == config.Update:
-		return fmt.Sprintf("%d queries", level)
-	case tt == config.CachedQuery && level == 1:
-		return "1 item"
-	case tt == config.CachedQuery:
-		return fmt.Sprintf("%d items", level)
-	}
-	return fmt.Sprintf("%d conn", level)
 }
 
 func dash(s string) string {

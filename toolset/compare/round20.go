@@ -123,7 +123,7 @@ func compareType(run runs.Run, data round20.Data, tt config.TestType) (Round20Ty
 	if want := round20.HeadlineLevel(tt); want == 0 {
 		t.LocalLevel = "best connection count"
 	} else {
-		t.LocalLevel = levelName(tt, want) + " per request, the run's connection count"
+		t.LocalLevel = runs.LevelName(tt, want) + " per request, the run's connection count"
 	}
 	for _, entry := range entries {
 		row, notes, ok := compareEntry(run, data, tt, entry)
@@ -168,7 +168,7 @@ func compareEntry(run runs.Run, data round20.Data, tt config.TestType, entry str
 	if want := round20.HeadlineLevel(tt); want == 0 {
 		m, ok = run.Best(tt, entry)
 	} else if m, ok = run.At(tt, entry, want); !ok {
-		return row, []string{fmt.Sprintf("%s: this run has no %s level to set beside Round 20's.", entry, levelName(tt, want))}, false
+		return row, []string{fmt.Sprintf("%s: this run has no %s level to set beside Round 20's.", entry, runs.LevelName(tt, want))}, false
 	}
 	if !ok {
 		return row, nil, false
@@ -312,7 +312,7 @@ func (c Round20Comparison) RunTables() []table.Table {
 				rankCell.Tone = table.Bad
 			}
 			tab.Rows = append(tab.Rows, []table.Cell{
-				{Text: r.Entry}, {Text: r.Round20Test}, {Text: levelName(tt, r.LocalLevel)},
+				{Text: r.Entry}, {Text: r.Round20Test}, {Text: runs.LevelName(tt, r.LocalLevel)},
 				{Text: localRPS(r)}, {Text: fmt.Sprintf("%s (%d conn)", table.Rate(r.Round20RPS), r.Round20Connections)},
 				{Text: ratio(r.Ratio)},
 				{Text: fmt.Sprintf("%.0f%% / %.0f%%", 100*r.LocalShare, 100*r.Round20Share)},

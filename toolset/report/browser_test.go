@@ -289,8 +289,8 @@ func TestReportRendersInChromium(t *testing.T) {
 			for _, f := range chartFailures(check.Charts) {
 				t.Error(f)
 			}
-			if want := 5 * len(typesOf(rs)); len(check.Charts) != want {
-				t.Errorf("%d charts on the page, want %d (5 per test type)", len(check.Charts), want)
+			if want := 6 * len(typesOf(rs)); len(check.Charts) != want {
+				t.Errorf("%d charts on the page, want %d (6 per test type: rate, best level, latency, server CPU, CPU per request by role, memory)", len(check.Charts), want)
 			}
 			// Every run has gin and fiber in json and db: a Round 20 row each.
 			if want := 4 * len(rs); check.TableRows != want {

@@ -167,3 +167,18 @@ func roundTo(v float64, digits int) float64 {
 	f, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'f', digits, 64), 64)
 	return f
 }
+
+// stackedBarOption draws one bar per category, stacked from the lines'
+// values (one line per part), labelled under it.
+func stackedBarOption(cats []string, unit string, parts []lineSeries) map[string]any {
+	o := baseOption()
+	o["xAxis"] = map[string]any{"type": "category", "data": cats, "axisLabel": map[string]any{"interval": 0, "margin": 12, "lineHeight": 16}}
+	o["yAxis"] = valueAxis(unit)
+	o["tooltip"] = map[string]any{"trigger": "axis", "axisPointer": map[string]any{"type": "shadow"}}
+	ss := make([]map[string]any, 0, len(parts))
+	for _, p := range parts {
+		ss = append(ss, map[string]any{"type": "bar", "name": p.Name, "data": p.Values, "color": p.Color, "stack": "cost", "barMaxWidth": 64})
+	}
+	o["series"] = ss
+	return o
+}

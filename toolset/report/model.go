@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -344,4 +345,39 @@ func typesOf(rs []runs.Run) []config.TestType {
 		}
 	}
 	return out
+}
+
+// roles are the parts of a request's cost, in the order the CPU chart
+// stacks them, each with its colour.
+var roles = []struct {
+	Name  string
+	Color string
+	Get   func(runs.Cost) *float64
+}{
+	{"server (the entry)", "#5470c6", func(c runs.Cost) *float64 { return c.Server }},
+	{"database (PostgreSQL)", "#fac858", func(c runs.Cost) *float64 { return c.Database }},
+	{"client (wrk)", "#91cc75", func(c runs.Cost) *float64 { return c.Client }},
+	{"other", "#9aa3b2", func(c runs.Cost) *float64 { return c.Other }},
+}
+
+// costBars gives, per role, the CPU microseconds per request at each
+// series' best level (parallel to td.Series), and the category names:
+// "entry (level)". ok is false when no series recorded any role's CPU.
+func costBars(td typeData) (cats []string, bars []lineSeries, ok bool) {
+	bests := bestLevels(td)
+	for _, b := range bests {
+		cats = append(cats, fmt.Sprintf("%s\n(%s %d)", b.Name, levelAbbrev(td.Type), b.Level))
+	}
+	for _, role := range roles {
+		l := lineSeries{Name: role.Name, Color: role.Color, Values: make([]*float64, len(bests))}
+		for i, s := range td.Series {
+			m, _ := td.runs[s.Run].Best(td.Type, s.Entry)
+			if v := role.Get(m.Cost); v != nil {
+				l.Values[i] = v
+				ok = true
+			}
+		}
+		bars = append(bars, l)
+	}
+	return cats, bars, ok
 }

@@ -91,7 +91,8 @@ type typeSection struct {
 	Anchor  string
 	Unit    string
 	Charts  []chart
-	Best    template.HTML // the table of each series' best level
+	Best    template.HTML   // the table of each series' best level
+	Costs   []template.HTML // per run, the cost of every level
 	Links   []fileLinks
 	Missing string // set when no run measured the type
 }
@@ -188,6 +189,20 @@ func buildTypeSection(rs []runs.Run, all []series, tt config.TestType, base stri
 		return ts, err
 	}
 	ts.Best = best
+	for i, r := range rs {
+		t, ok := summary.Costs(r, tt)
+		if !ok {
+			continue
+		}
+		if len(rs) > 1 {
+			t.Title = fmt.Sprintf("%s: cost per request, run %s", tt, labels(rs)[i])
+		}
+		h, err := table.RenderHTML(t)
+		if err != nil {
+			return ts, err
+		}
+		ts.Costs = append(ts.Costs, h)
+	}
 	ts.Links = typeLinks(rs, all, tt, base)
 	return ts, nil
 }
@@ -226,6 +241,13 @@ func typeCharts(td typeData, n int) []chart {
 			ID: id("cpu"), Title: "Server CPU time by level",
 			Note:   "CPU seconds (user + system) the entry used during the level.",
 			Option: barOption(cats, xName, "CPU s", lines),
+		})
+	}
+	if cats, bars, ok := costBars(td); ok {
+		charts = append(charts, chart{
+			ID: id("cost"), Title: "CPU per request by role, at the best level",
+			Note:   "CPU microseconds (user + system) one request cost the entry, PostgreSQL, wrk and everything else on the machine, at each entry's best level (its median repeat). A part the runtime could not read is left out.",
+			Option: stackedBarOption(cats, "µs/request", bars),
 		})
 	}
 	if lines := memoryLines(td); len(lines) > 0 {

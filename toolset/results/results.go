@@ -68,11 +68,16 @@ type Level struct {
 	// entry during the level (pg_stat_statements' calls of the statements
 	// naming world or fortune).
 	DatabaseQueries *int64 `json:"databaseQueries,omitempty"`
-	// ClientBound is set when wrk's threads used at least 90% of the cores
-	// they could run on: the level's rate is then a bound on the client,
+	// ClientBound is set when wrk's threads used at least ClientBoundShare
+	// of the cores they could run on: the level's rate is then a bound on the client,
 	// not on the entry.
 	ClientBound *bool `json:"clientBound,omitempty"`
 }
+
+// ClientBoundShare is the share of its cores wrk's threads must use for a
+// level to count as bound by the client (Level.ClientBound): its rate then
+// says how fast wrk is, not how fast the entry is.
+const ClientBoundShare = 0.9
 
 // CompletedError returns the error an entry's completed message records,
 // and false when the message is TFB's time of success (or empty).

@@ -18,8 +18,9 @@ const DisturbedShare = 0.10
 // median repeat. A figure is nil when its inputs were not recorded.
 type Cost struct {
 	// Server, Database and Client are CPU microseconds per request of the
-	// entry, PostgreSQL and wrk.
-	Server, Database, Client *float64
+	// entry, PostgreSQL and wrk; Other is that of everything else on the
+	// machine.
+	Server, Database, Client, Other *float64
 	// Queries is the statements PostgreSQL executed per request.
 	Queries *float64
 	// RequestsPerServerCPUSecond is requests over the entry's CPU seconds:
@@ -46,6 +47,7 @@ func CostOf(l results.Level, cores int) Cost {
 		return &v
 	}
 	c.Server, c.Database, c.Client = perRequest(l.ServerCPUSeconds), perRequest(l.DatabaseCPUSeconds), perRequest(l.ClientCPUSeconds)
+	c.Other = perRequest(l.OtherCPUSeconds)
 	if l.DatabaseQueries != nil {
 		v := float64(*l.DatabaseQueries) / n
 		c.Queries = &v
@@ -98,7 +100,7 @@ func (d Doubt) Mark() string {
 func (d Doubt) Reason() string {
 	var parts []string
 	if d.ClientBound > 0 {
-		parts = append(parts, fmt.Sprintf("wrk used at least 90%% of its cores in %d of %d repeats (the rate is a bound on the client)", d.ClientBound, d.Repeats))
+		parts = append(parts, fmt.Sprintf("wrk used at least %.0f%% of its cores in %d of %d repeats (the rate is a bound on the client)", 100*results.ClientBoundShare, d.ClientBound, d.Repeats))
 	}
 	if d.Disturbed > 0 {
 		parts = append(parts, fmt.Sprintf("other work took up to %.0f%% of the machine in %d of %d repeats (more than %.0f%%)", 100*d.MaxOtherShare, d.Disturbed, d.Repeats, 100*DisturbedShare))

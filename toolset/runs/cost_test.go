@@ -14,7 +14,9 @@ func f(v float64) *float64 { return &v }
 func n(v int64) *int64     { return &v }
 func b(v bool) *bool       { return &v }
 
-func near(p *float64, want float64) bool { return p != nil && math.Abs(*p-want) < 1e-6*math.Max(1, math.Abs(want)) }
+func near(p *float64, want float64) bool {
+	return p != nil && math.Abs(*p-want) < 1e-6*math.Max(1, math.Abs(want))
+}
 
 func TestCostOf(t *testing.T) {
 	l := results.Level{TotalRequests: 100000, ServerCPUSeconds: f(2), DatabaseCPUSeconds: f(1.5), ClientCPUSeconds: f(0.5),
@@ -28,6 +30,7 @@ func TestCostOf(t *testing.T) {
 		{"server µs per request", c.Server, 20},
 		{"database µs per request", c.Database, 15},
 		{"client µs per request", c.Client, 5},
+		{"other µs per request", c.Other, 3},
 		{"queries per request", c.Queries, 20},
 		{"requests per server CPU-second", c.RequestsPerServerCPUSecond, 50000},
 		{"other share of 2 cores over 10 s", c.OtherShare, 0.015},

@@ -2,6 +2,7 @@ package runs
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 
 	"github.com/go-tfb/suite/toolset/config"
@@ -99,4 +100,20 @@ func (r Run) Entries(tt config.TestType) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// LevelName spells a level of tt with its unit: "16 conn", "20 queries",
+// "1 item".
+func LevelName(tt config.TestType, level int) string {
+	switch {
+	case (tt == config.Query || tt == config.Update) && level == 1:
+		return "1 query"
+	case tt == config.Query || tt == config.Update:
+		return fmt.Sprintf("%d queries", level)
+	case tt == config.CachedQuery && level == 1:
+		return "1 item"
+	case tt == config.CachedQuery:
+		return fmt.Sprintf("%d items", level)
+	}
+	return fmt.Sprintf("%d conn", level)
 }

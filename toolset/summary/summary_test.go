@@ -139,3 +139,35 @@ func TestBestLevelsWithoutResults(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestCosts(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	n := func(v int64) *int64 { return &v }
+	bound := true
+	doc := results.Document{Frameworks: []string{"gin"}, Environment: results.Environment{Cores: 2},
+		RawData: map[string]map[string][]results.Level{"query": {"gin": {
+			{Connections: 512, Queries: 20, RequestsPerSecond: 1000, TotalRequests: 10000, ServerCPUSeconds: f(2), DatabaseCPUSeconds: f(3),
+				ClientCPUSeconds: f(0.5), DatabaseQueries: n(200000), OtherCPUSeconds: f(0.1), MeasuredSeconds: f(10)},
+			{Connections: 512, Queries: 1, RequestsPerSecond: 9000, TotalRequests: 90000, ClientBound: &bound},
+		}}}}
+	tab, ok := Costs(runs.NewRun("results.json", doc), config.Query)
+	if !ok {
+		t.Fatal("no cost table")
+	}
+	var b bytes.Buffer
+	if err := table.WriteText(&b, []table.Table{tab}, false); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	for _, want := range []string{"1 query", "20 queries", "200.0", "300.0", "50.0", "20.00", "5,000", "client-bound", "—"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("cost table lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Index(got, "1 query") > strings.Index(got, "20 queries") {
+		t.Errorf("levels not in ascending order:\n%s", got)
+	}
+	if _, ok := Costs(runs.NewRun("results.json", doc), config.JSON); ok {
+		t.Error("a cost table for a type nobody measured")
+	}
+}

@@ -168,8 +168,15 @@ func summarize(stdout io.Writer, outcomes []benchmark.Outcome, bench bool, took 
 	if bench {
 		fmt.Fprintf(&b, "\n== Best requests per second\n")
 		doc := w.Document()
-		if err := table.WriteText(&b, []table.Table{summary.BestLevels(runs.NewRun(w.File(), doc))}, false); err != nil {
+		run := runs.NewRun(w.File(), doc)
+		if err := table.WriteText(&b, []table.Table{summary.BestLevels(run)}, false); err != nil {
 			return failed, err
+		}
+		if costs := costTables(run); len(costs) > 0 {
+			fmt.Fprintf(&b, "\n== Cost per request\n\n")
+			if err := table.WriteText(&b, costs, false); err != nil {
+				return failed, err
+			}
 		}
 		for _, tt := range config.TestTypes {
 			if entries := doc.Failed[string(tt)]; len(entries) > 0 {
@@ -186,6 +193,22 @@ func summarize(stdout io.Writer, outcomes []benchmark.Outcome, bench bool, took 
 		return failed, fmt.Errorf("write summary: %w", err)
 	}
 	return failed, nil
+}
+
+// costTables are the cost tables of every type the run measured, their
+// notes under the last one only.
+func costTables(run runs.Run) []table.Table {
+	var out []table.Table
+	for _, tt := range config.TestTypes {
+		if t, ok := summary.Costs(run, tt); ok {
+			t.Notes = nil
+			out = append(out, t)
+		}
+	}
+	if len(out) > 0 {
+		out[len(out)-1].Notes = summary.CostNotes
+	}
+	return out
 }
 
 // writeVerificationSummary writes each entry's verdict per test type, or
