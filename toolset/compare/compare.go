@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/runs"
 	"github.com/go-tfb/suite/toolset/stats"
 	"github.com/go-tfb/suite/toolset/table"
@@ -72,11 +73,19 @@ type Figure struct {
 	// P99 is wrk's 99th percentile latency of the median repeat, in wrk's
 	// spelling; empty when the file has none (TFB's files).
 	P99 string `json:"p99,omitempty"`
+	// RequestsPerServerCPUSecond is the median repeat's requests over the
+	// entry's CPU seconds; 0 when the run recorded no server CPU.
+	RequestsPerServerCPUSecond float64 `json:"requestsPerServerCpuSecond,omitempty"`
 	// Verdict compares this run with the base by stats.Compare: "faster",
 	// "slower", "within noise" or "no claim"; empty for the base run itself.
 	Verdict string `json:"verdict,omitempty"`
+	// Doubt says why this level's rate may not be the entry's own: wrk
+	// bound it, or other work disturbed the machine (runs.Doubt). A figure
+	// in doubt, or compared with one, gets "no claim".
+	Doubt string `json:"doubt,omitempty"`
 
 	samples []float64
+	mark    string // the doubt as a short mark
 }
 
 // Compare puts runs side by side. It needs at least two runs and at least
@@ -175,7 +184,7 @@ func figure(m runs.Measurement, ok bool) Figure {
 	if !ok {
 		return Figure{}
 	}
-	return Figure{
+	f := Figure{
 		Present: true,
 		Level:   m.Level,
 		N:       m.Summary.N,
@@ -183,8 +192,14 @@ func figure(m runs.Measurement, ok bool) Figure {
 		Min:     m.Summary.Min,
 		Max:     m.Summary.Max,
 		P99:     m.Median.LatencyP99,
+		Doubt:   m.Doubt.Reason(),
 		samples: m.RPS,
+		mark:    m.Doubt.Mark(),
 	}
+	if e := m.Cost.RequestsPerServerCPUSecond; e != nil {
+		f.RequestsPerServerCPUSecond = *e
+	}
+	return f
 }
 
 // judge fills the ratio and verdict of every figure against the first.
@@ -200,6 +215,9 @@ func judge(fs []Figure) {
 		}
 		if i > 0 {
 			f.Verdict = stats.Compare(base.samples, f.samples).String()
+			if f.Doubt != "" || base.Doubt != "" {
+				f.Verdict = stats.NoClaim.String()
+			}
 		}
 	}
 }
@@ -223,10 +241,10 @@ func (c Comparison) Tables() []table.Table {
 	t := table.Table{
 		Title:   "Requests per second",
 		Caption: fmt.Sprintf("Median of the repeats at each run's best level and at every level; ratio to the first run (%s).", c.Runs[0].Label),
-		Headers: []string{"type", "entry", "level", "run", "req/s", "min–max", "n", "ratio", "p99", "verdict"},
-		Right:   []bool{false, false, false, false, true, true, true, true, true},
+		Headers: []string{"type", "entry", "level", "run", "req/s", "min–max", "n", "ratio", "p99", "req/CPU-s", "verdict"},
+		Right:   []bool{false, false, false, false, true, true, true, true, true, true},
 	}
-	noClaim := false
+	noClaim, doubted := false, false
 	for _, g := range c.Groups {
 		tt := config.TestType(g.Type)
 		first := true
@@ -241,7 +259,7 @@ func (c Comparison) Tables() []table.Table {
 					row[2] = table.Cell{Text: level}
 				}
 				if !f.Present {
-					row = append(row, table.Cell{Text: "—"}, table.Cell{}, table.Cell{}, table.Cell{}, table.Cell{}, table.Cell{Text: "not measured", Tone: table.Muted})
+					row = append(row, table.Cell{Text: "—"}, table.Cell{}, table.Cell{}, table.Cell{}, table.Cell{}, table.Cell{}, table.Cell{Text: "not measured", Tone: table.Muted})
 					t.Rows = append(t.Rows, row)
 					continue
 				}
@@ -264,8 +282,16 @@ func (c Comparison) Tables() []table.Table {
 						noClaim = true
 					}
 				}
+				if f.mark != "" {
+					verdict.Text += " (" + f.mark + ")"
+					doubted = true
+				}
+				efficiency := "—"
+				if f.RequestsPerServerCPUSecond > 0 {
+					efficiency = table.Rate(f.RequestsPerServerCPUSecond)
+				}
 				row = append(row, table.Cell{Text: table.Rate(f.Median)}, table.Cell{Text: spread}, table.Cell{Text: strconv.Itoa(f.N)},
-					table.Cell{Text: ratioText}, table.Cell{Text: dash(f.P99)}, verdict)
+					table.Cell{Text: ratioText}, table.Cell{Text: dash(f.P99)}, table.Cell{Text: efficiency}, verdict)
 				t.Rows = append(t.Rows, row)
 			}
 		}
@@ -278,6 +304,10 @@ func (c Comparison) Tables() []table.Table {
 	if noClaim {
 		t.Notes = append(t.Notes, fmt.Sprintf("\"no claim\": a set has fewer than %d repeats, so no difference can be told from noise; measure with tfb benchmark --repeat N.", stats.MinSamples))
 	}
+	if doubted {
+		t.Notes = append(t.Notes, fmt.Sprintf("(client-bound): wrk's threads used %.0f%% or more of their cores, so the rate is wrk's bound; (disturbed): other work took more than %.0f%% of the machine. Either makes \"no claim\", whatever the ranges; the JSON output says why per figure.", 100*results.ClientBoundShare, 100*runs.DisturbedShare))
+	}
+	t.Notes = append(t.Notes, "req/CPU-s: requests per second of the entry's own CPU (user+system), at the median repeat; it depends on the machine's cores less than req/s does.")
 	return []table.Table{runTable, t}
 }
 

@@ -190,3 +190,40 @@ func TestCompareBadRuns(t *testing.T) {
 		t.Errorf("error %q: want one line naming both files", msg)
 	}
 }
+
+func TestDoubtfulLevelsMakeNoClaim(t *testing.T) {
+	run := func(label string, rps []float64, bound bool) runs.Run {
+		cpu := 2.0
+		doc := results.Document{RawData: map[string]map[string][]results.Level{"json": {}}, Repeats: map[string]map[string][][]results.Level{"json": {}}, RepeatCount: 3}
+		var reps []results.Level
+		for _, r := range rps {
+			reps = append(reps, results.Level{Connections: 16, RequestsPerSecond: r, TotalRequests: int64(r * 10), ServerCPUSeconds: &cpu, ClientBound: &bound})
+		}
+		doc.Repeats["json"]["gin"] = [][]results.Level{reps}
+		doc.RawData["json"]["gin"] = reps[:1]
+		return runs.NewRun(label+"/results.json", doc)
+	}
+	c, err := Compare([]runs.Run{run("a", []float64{100, 101, 102}, false), run("b", []float64{200, 201, 202}, true)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := c.Groups[0].Best[1]
+	if f.Verdict != stats.NoClaim.String() || !strings.Contains(f.Doubt, "wrk used at least 90% of its cores") {
+		t.Errorf("figure = %+v, want no claim for a client-bound level beyond the base's range", f)
+	}
+	if f.RequestsPerServerCPUSecond != 1005 {
+		t.Errorf("requests per server CPU-second = %v, want 2010 requests / 2 s", f.RequestsPerServerCPUSecond)
+	}
+	var b strings.Builder
+	for _, tab := range c.Tables() {
+		for _, row := range tab.Rows {
+			for _, cell := range row {
+				b.WriteString(cell.Text + "|")
+			}
+		}
+		b.WriteString(strings.Join(tab.Notes, "\n"))
+	}
+	if !strings.Contains(b.String(), "no claim (client-bound)") || !strings.Contains(b.String(), "(client-bound): wrk's threads") {
+		t.Errorf("the tables do not say why there is no claim:\n%s", b.String())
+	}
+}

@@ -73,6 +73,12 @@ type Round20Row struct {
 	Round20P99 *float64 `json:"round20P99Ms,omitempty"`
 	// Round20Database is the database Round 20's test used.
 	Round20Database string `json:"round20Database"`
+	// LocalRequestsPerServerCPUSecond is the local requests over the
+	// entry's CPU seconds; Round20RequestsPerCPUSecond Round 20's rate over
+	// its application machine's busy CPU seconds (round20.Result's
+	// RequestsPerCPUSecond). Absent when not recorded.
+	LocalRequestsPerServerCPUSecond *float64 `json:"localRequestsPerServerCpuSecond,omitempty"`
+	Round20RequestsPerCPUSecond     *float64 `json:"round20RequestsPerCpuSecond,omitempty"`
 }
 
 // databaseTypes are the test types that use a database.
@@ -104,6 +110,8 @@ func CompareRound20(run runs.Run, data round20.Data) (Round20Comparison, error) 
 	c.Differences = []string{
 		"Hardware: Round 20 ran on " + data.Source.Environment + "; " + local + ". Compare shares and ranks, not req/s.",
 		"Round 20 req/s are what TechEmpower's site shows (requests / 15 s); local req/s are this toolset's, over the run's duration.",
+		fmt.Sprintf("req/CPU-s: locally, requests per CPU-second (user+system) of the entry's process or container; in Round 20, requests per busy CPU-second of the whole application machine (its dool CPU share of %d hardware threads, so the operating system and anything else on it count too). "+
+			"It sets aside how many cores each machine has, which req/s does not; it does not set aside clock speed and microarchitecture (a 2.2 GHz Skylake Xeon in Round 20), hyperthreads (a thread-second of a hyperthreaded core does less than a core-second), the kernel and its network stack (loopback here, 10-gigabit Ethernet there), or the Go version.", round20.AppMachineThreads),
 	}
 	if info(run).Repeats > 1 {
 		c.Differences = append(c.Differences, "Local ranks and shares use the median of the repeats; where two entries' min–max ranges overlap, their order is within noise (tfb compare shows the verdicts).")
@@ -189,6 +197,10 @@ func compareEntry(run runs.Run, data round20.Data, tt config.TestType, entry str
 	}
 	if res.PublishedRPS > 0 {
 		row.Ratio = m.Summary.Median / res.PublishedRPS
+	}
+	row.LocalRequestsPerServerCPUSecond = m.Cost.RequestsPerServerCPUSecond
+	if v, ok := res.RequestsPerCPUSecond(); ok {
+		row.Round20RequestsPerCPUSecond = &v
 	}
 	if v, ok := latencyMS(m.Median.LatencyP50); ok {
 		row.LocalP50 = &v
@@ -299,8 +311,8 @@ func (c Round20Comparison) RunTables() []table.Table {
 			Title:   fmt.Sprintf("%s: %s beside Round 20", t.Type, c.Run.Label),
 			Caption: fmt.Sprintf("Local: %s. Round 20: %s.", t.LocalLevel, dash(t.Round20Level)),
 			Headers: []string{"entry", "Round 20 test", "local level", "local req/s", "Round 20 req/s", "local/R20",
-				"share of fastest local / R20", "rank local / R20", "p50 ms local / R20", "p99 ms local / R20"},
-			Right: []bool{false, false, true, true, true, true, true, true, true, true},
+				"share of fastest local / R20", "rank local / R20", "p50 ms local / R20", "p99 ms local / R20", "req/CPU-s local / R20"},
+			Right: []bool{false, false, true, true, true, true, true, true, true, true, true},
 		}
 		if len(t.Rows) == 0 {
 			tab.Headers, tab.Right = nil, nil
@@ -319,6 +331,7 @@ func (c Round20Comparison) RunTables() []table.Table {
 				rankCell,
 				{Text: ms(r.LocalP50) + " / " + ms(r.Round20P50)},
 				{Text: ms(r.LocalP99) + " / " + ms(r.Round20P99)},
+				{Text: efficiency(r)},
 			})
 		}
 		switch {
@@ -334,6 +347,21 @@ func (c Round20Comparison) RunTables() []table.Table {
 	}
 	tables = append(tables, table.Table{Title: "Where Round 20 differs in kind", Notes: c.Differences})
 	return tables
+}
+
+// efficiency spells the requests per CPU-second beside Round 20's, with
+// their ratio ("41,210 / 12,004 = 3.43×").
+func efficiency(r Round20Row) string {
+	l, p := r.LocalRequestsPerServerCPUSecond, r.Round20RequestsPerCPUSecond
+	switch {
+	case l != nil && p != nil:
+		return fmt.Sprintf("%s / %s = %s", table.Rate(*l), table.Rate(*p), ratio(*l / *p))
+	case l != nil:
+		return table.Rate(*l) + " / —"
+	case p != nil:
+		return "— / " + table.Rate(*p)
+	}
+	return "—"
 }
 
 // localRPS spells the local median, with the min–max of the repeats when

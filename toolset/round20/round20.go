@@ -67,6 +67,22 @@ type Result struct {
 	AppMachineMemoryUsedMB float64 `json:"app_machine_memory_used_mb_max"`
 }
 
+// AppMachineThreads is how many hardware threads Round 20's application
+// machine had (one 14-core Xeon Gold 5120 with hyperthreading): its CPU
+// percentages are shares of them.
+const AppMachineThreads = 28
+
+// RequestsPerCPUSecond is the published rate over the application
+// machine's busy CPU seconds per second (AppMachineCPUPercent of
+// AppMachineThreads): what one hardware thread-second of that machine
+// served. false when the data records no CPU.
+func (r Result) RequestsPerCPUSecond() (float64, bool) {
+	if r.AppMachineCPUPercent <= 0 || r.PublishedRPS <= 0 {
+		return 0, false
+	}
+	return r.PublishedRPS / (r.AppMachineCPUPercent / 100 * AppMachineThreads), true
+}
+
 // Latency holds wrk's latency percentiles in milliseconds.
 type Latency struct {
 	P50 float64 `json:"p50"`

@@ -80,3 +80,12 @@ func TestHeadlineLevel(t *testing.T) {
 		t.Error("TypeName does not spell Round 20's names")
 	}
 }
+
+func TestRequestsPerCPUSecond(t *testing.T) {
+	if got, ok := (Result{PublishedRPS: 28000, AppMachineCPUPercent: 50}).RequestsPerCPUSecond(); !ok || got != 2000 {
+		t.Errorf("28,000 req/s at 50%% of 28 threads = %v, %v; want 2,000 per thread-second", got, ok)
+	}
+	if _, ok := (Result{PublishedRPS: 28000}).RequestsPerCPUSecond(); ok {
+		t.Error("a rate per CPU-second without a CPU figure")
+	}
+}
