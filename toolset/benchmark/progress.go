@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-tfb/suite/toolset/config"
@@ -19,6 +20,23 @@ type Progress struct {
 	left    time.Duration
 	spent   map[typeInPass]time.Duration
 	err     error
+
+	// Live, set for a terminal, keeps a line updated in place while each
+	// wrk run goes on: the step, the seconds left of it and the run's time
+	// left. Without it each step is one plain line, for pipes and files.
+	Live bool
+	mu   sync.Mutex // serialises writes of Consume and the live line
+	tick *liveLine  // the line being updated, nil between steps
+}
+
+// liveLine is the in-place line of one running step.
+type liveLine struct {
+	text      string // the step's plain line, without its newline
+	started   time.Time
+	length    time.Duration // the wrk run's planned duration
+	runLeft   time.Duration // the run's time left when the step started
+	stop      chan struct{}
+	stoppedWG sync.WaitGroup
 }
 
 type typeInPass struct {
@@ -33,6 +51,52 @@ func NewProgress(out io.Writer, runtime string) *Progress {
 	return &Progress{out: out, runtime: runtime, spent: map[typeInPass]time.Duration{}}
 }
 
+// render is the live line at now: the step's line, the seconds left of it
+// and the run's time left.
+func (l *liveLine) render(now time.Time) string {
+	spent := now.Sub(l.started)
+	stepLeft := max(l.length-spent, 0)
+	return fmt.Sprintf("\r\x1b[K%s: %s left of it, %s of the run", l.text, stepLeft.Round(time.Second), formatLeft(max(l.runLeft-spent, 0)))
+}
+
+// startLive opens the live line of a step and refreshes it every second.
+func (p *Progress) startLive(text string, length time.Duration) {
+	l := &liveLine{text: text, started: time.Now(), length: length, runLeft: p.left, stop: make(chan struct{})}
+	p.tick = l
+	p.printf("%s", l.render(l.started))
+	l.stoppedWG.Add(1)
+	go func() {
+		defer l.stoppedWG.Done()
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-l.stop:
+				return
+			case now := <-t.C:
+				p.mu.Lock()
+				p.printf("%s", l.render(now))
+				p.mu.Unlock()
+			}
+		}
+	}()
+}
+
+// endLive replaces the live line by the step's plain line. Called with
+// p.mu held.
+func (p *Progress) endLive() {
+	l := p.tick
+	if l == nil {
+		return
+	}
+	p.tick = nil
+	close(l.stop)
+	p.mu.Unlock()
+	l.stoppedWG.Wait()
+	p.mu.Lock()
+	p.printf("\r\x1b[K%s\n", l.text)
+}
+
 func (p *Progress) printf(format string, args ...any) {
 	if p.err == nil {
 		if _, err := fmt.Fprintf(p.out, format, args...); err != nil {
@@ -43,6 +107,11 @@ func (p *Progress) printf(format string, args ...any) {
 
 // Consume implements Consumer.
 func (p *Progress) Consume(e Event) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if _, stepping := e.(StepStarted); !stepping {
+		p.endLive()
+	}
 	switch e := e.(type) {
 	case RunStarted:
 		if e.Benchmark {
@@ -67,7 +136,12 @@ func (p *Progress) Consume(e Event) error {
 			p.err = WriteVerdicts(p.out, "  ", e.Results)
 		}
 	case StepStarted:
-		p.printf("[%s left] %s %s: %s (%d/%d)\n", formatLeft(p.left), e.Entry, e.Type, e.Step.Label(), e.Index, e.Count)
+		line := fmt.Sprintf("[%s left] %s %s: %s (%d/%d)", formatLeft(p.left), e.Entry, e.Type, e.Step.Label(), e.Index, e.Count)
+		if p.Live {
+			p.startLive(line, e.Step.Run.Duration)
+		} else {
+			p.printf("%s\n", line)
+		}
 	case StepFinished:
 		d := e.Step.Run.Duration + e.Step.Sleep
 		p.spent[typeInPass{e.Entry, e.Type, e.Pass}] += d

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -132,13 +133,26 @@ func (e *entryCommand) record(ctx context.Context, rt backend.Runtime, tests []c
 // views reading it (such as a benchmark's HTML report through
 // benchmark.AfterEachType) see what each event brought.
 func (e *entryCommand) consumers(w *results.Writer, rt backend.Runtime, bench bool, progress io.Writer) []benchmark.Consumer {
-	consumers := []benchmark.Consumer{benchmark.NewRecorder(w), benchmark.NewProgress(progress, rt.Name())}
+	p := benchmark.NewProgress(progress, rt.Name())
+	p.Live = progressIsTerminal(progress, e.cmd.Stdout())
+	consumers := []benchmark.Consumer{benchmark.NewRecorder(w), p}
 	if bench {
 		consumers = append(consumers, benchmark.AfterEachType(func() error {
 			return report.WriteFile(reportFile(w), runs.NewRun(w.File(), w.Document()))
 		}))
 	}
 	return consumers
+}
+
+// progressIsTerminal reports whether the progress writer is a terminal:
+// the process's stdout (behind the command's guard) or its stderr.
+func progressIsTerminal(progress, stdout io.Writer) bool {
+	f := os.Stderr
+	if progress == stdout {
+		f = os.Stdout
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
 // resultsMeta is what results.json records of the run before it starts.
