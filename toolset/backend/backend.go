@@ -97,9 +97,9 @@ type Load struct {
 	// ClientCPU is wrk's CPU time (user+system); nil when it could not be
 	// read.
 	ClientCPU *time.Duration
-	// ClientCores is how many cores wrk could run on (its machine's, or
-	// its partition's).
-	ClientCores int
+	// ClientCPUs is how many CPUs' worth of time wrk could use: its
+	// machine's cores, its partition's, or its container's CPU quota.
+	ClientCPUs float64
 }
 
 // Database is a running hello_world database.

@@ -54,7 +54,7 @@ func (r *run) startProbes(ctx context.Context, live liveEntry) *probes {
 
 // finish reads every probe into l: the roles' CPU, the other CPU of the
 // machine, the statements executed, and whether wrk (threads of them, on
-// load.ClientCores cores) bound the level.
+// load.ClientCPUs CPUs) bound the level.
 func (p *probes) finish(ctx context.Context, l *results.Level, load backend.Load, report wrk.Report, threads int) {
 	var server, database, client *float64
 	if p.server != nil {
@@ -73,8 +73,8 @@ func (p *probes) finish(ctx context.Context, l *results.Level, load backend.Load
 	}
 	if load.ClientCPU != nil {
 		client = seconds(*load.ClientCPU)
-		if cores := min(threads, load.ClientCores); cores > 0 && report.Elapsed > 0 {
-			bound := load.ClientCPU.Seconds() >= results.ClientBoundShare*report.Elapsed.Seconds()*float64(cores)
+		if cpus := min(float64(threads), load.ClientCPUs); cpus > 0 && report.Elapsed > 0 {
+			bound := load.ClientCPU.Seconds() >= results.ClientBoundShare*report.Elapsed.Seconds()*cpus
 			l.ClientBound = &bound
 		}
 	}

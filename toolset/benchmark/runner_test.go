@@ -2,6 +2,7 @@ package benchmark
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -50,6 +51,8 @@ type fakeRuntime struct {
 	builds    []string
 	stopped   []string
 	dbsClosed int
+	// clientCPUs is what wrk could use, by the fake's Load; 2 when unset.
+	clientCPUs float64
 }
 
 type fakeDB struct{ rt *fakeRuntime }
@@ -114,7 +117,8 @@ func (f *fakeRuntime) RunLoad(_ context.Context, run wrk.Run) (backend.Load, err
 		f.measured++
 	}
 	cpu := 400 * time.Millisecond
-	return backend.Load{CommandLine: run.CommandLine(), Output: report, ClientCPU: &cpu, ClientCores: 2}, nil
+	cpus := cmp.Or(f.clientCPUs, 2)
+	return backend.Load{CommandLine: run.CommandLine(), Output: report, ClientCPU: &cpu, ClientCPUs: cpus}, nil
 }
 
 func fakeVerifier(failing map[config.TestType]bool) Verifier {
@@ -511,6 +515,29 @@ func TestProgressCountsTimeLeftDownToZero(t *testing.T) {
 	for _, want := range []string{"Benchmarking 2 entries on the fake runtime, every level 2 times", "== ok (2/2, repeat 2/2)\nstarting ok...\n[0:00:16 left] ok json: Primer (1/4)"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("progress lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+// TestClientBound: wrk's 0.4 s of CPU over the canned report's 1.10 s are
+// 36% of one thread: bound when it had a third of a CPU, not with two.
+func TestClientBound(t *testing.T) {
+	for _, tt := range []struct {
+		cpus  float64
+		bound bool
+	}{{2, false}, {1.0 / 3, true}} {
+		rt := &fakeRuntime{report: readCannedReport(t), clientCPUs: tt.cpus}
+		w := newWriter(t, 1, "gin")
+		s := quickSettings()
+		s.NoPrimer, s.NoWarmup, s.ConcurrencyLevels = true, true, []int{16}
+		r := &Runner{Runtime: rt, Verify: fakeVerifier(nil), Settings: s, Types: []config.TestType{config.JSON},
+			LogDir: w.Dir(), Consumers: []Consumer{NewRecorder(w)}}
+		if _, err := r.Run(t.Context(), []config.Test{entry("gin")}, true); err != nil {
+			t.Fatal(err)
+		}
+		l := w.Document().RawData["json"]["gin"][0]
+		if l.ClientBound == nil || *l.ClientBound != tt.bound {
+			t.Errorf("with %.2f CPUs for wrk, clientBound = %v, want %v", tt.cpus, l.ClientBound, tt.bound)
 		}
 	}
 }

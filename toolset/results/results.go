@@ -190,6 +190,8 @@ type Environment struct {
 	// (--partition); PartitionNote says why they were not, when not.
 	Partition     *Partition `json:"partition,omitempty"`
 	PartitionNote string     `json:"partitionNote,omitempty"`
+	// ClientCPUs is the CPU quota of wrk's container (--client-cpus).
+	ClientCPUs float64 `json:"clientCpus,omitempty"`
 	// Engines are the Docker engines of the roles "server", "database" and
 	// "client" as each described itself (docker runtime only): on three
 	// machines, the figures above describe the client's machine only.

@@ -282,9 +282,12 @@ func (s *serverContainer) Stop(ctx context.Context) error {
 // when there is one); its output is read from the container's log, and its
 // CPU time from what the shell that waited for it reads of itself.
 func (d *Runtime) RunLoad(ctx context.Context, run wrk.Run) (backend.Load, error) {
-	load := backend.Load{CommandLine: run.CommandLine(), ClientCores: d.clientCores}
+	load := backend.Load{CommandLine: run.CommandLine(), ClientCPUs: float64(d.clientCores)}
 	if p := d.partition(); p.Client != "" {
-		load.ClientCores = backend.Cores(p.Client)
+		load.ClientCPUs = float64(backend.Cores(p.Client))
+	}
+	if q := d.opts.ClientCPUs; q > 0 {
+		load.ClientCPUs = min(load.ClientCPUs, q)
 	}
 	if run.Pipeline > 0 {
 		run.ScriptPath = "/" + wrk.PipelineScriptName
@@ -330,7 +333,7 @@ func cutClientStat(out string) (string, *time.Duration) {
 // runWrk runs wrk with args in a container of the wrk image on the client
 // engine, removes the container, and returns wrk's exit status and output.
 func (d *Runtime) runWrk(ctx context.Context, args []string) (exitCode int64, out string, err error) {
-	host := &container.HostConfig{Resources: container.Resources{CpusetCpus: d.partition().Client}}
+	host := &container.HostConfig{Resources: container.Resources{CpusetCpus: d.partition().Client, NanoCPUs: int64(d.opts.ClientCPUs * 1e9)}}
 	id, err := d.run(ctx, d.client, &container.Config{
 		Image: dockerlib.WrkImage, Cmd: append([]string{"sh", "-c", wrkScript, "wrk"}, args...), Tty: true,
 	}, host, "", nil)

@@ -43,6 +43,9 @@ type Options struct {
 	// Partition, when set, gives the database, the entries and wrk CPU sets
 	// of their own (--cpuset-cpus); Limits.CPUSet overrides the entries'.
 	Partition *results.Partition
+	// ClientCPUs, when positive, caps wrk's container at that many CPUs'
+	// worth of time (--cpus), a weaker load generator than its machine.
+	ClientCPUs float64
 }
 
 // Runtime runs the database, the entries and wrk as containers with host

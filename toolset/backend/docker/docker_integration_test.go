@@ -16,6 +16,7 @@ import (
 	"github.com/go-tfb/suite/toolset/config"
 	dockerlib "github.com/go-tfb/suite/toolset/docker"
 	"github.com/go-tfb/suite/toolset/fixture"
+	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 
@@ -137,7 +138,40 @@ func TestWrk(t *testing.T) {
 	if strings.Contains(load.Output, clientStatMark) {
 		t.Errorf("wrk's output still holds the client's stat line:\n%s", load.Output)
 	}
-	if load.ClientCPU == nil || *load.ClientCPU <= 0 || load.ClientCores < 1 {
-		t.Errorf("wrk's CPU time %v on %d cores, want a time above 0 from the container's shell", load.ClientCPU, load.ClientCores)
+	if load.ClientCPU == nil || *load.ClientCPU <= 0 || load.ClientCPUs < 1 {
+		t.Errorf("wrk's CPU time %v on %v CPUs, want a time above 0 from the container's shell", load.ClientCPU, load.ClientCPUs)
+	}
+}
+
+// TestWrkBoundByItsCPUs gives wrk's container a tenth of a CPU and one
+// thread against a server that answers at once: wrk uses all it may, which
+// is what a client-bound level looks like, and RunLoad says how many CPUs
+// it had.
+func TestWrkBoundByItsCPUs(t *testing.T) {
+	d := dockerRuntime(t, Options{RepoDir: backendtest.RepoRoot(t), ClientCPUs: 0.1})
+	ctx := t.Context()
+	if err := d.Prepare(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })}
+	go srv.Serve(l)
+	defer srv.Close()
+	load, err := d.RunLoad(ctx, wrk.Run{URL: "http://" + l.Addr().String() + "/", Connections: 16, Threads: 1, Duration: 3 * time.Second, Accept: "text/plain"})
+	if err != nil {
+		t.Fatalf("wrk: %v\n%s", err, load.Output)
+	}
+	rep, err := wrk.Parse(load.Output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if load.ClientCPUs != 0.1 || load.ClientCPU == nil {
+		t.Fatalf("wrk had %v CPUs for %v, want 0.1 and its time", load.ClientCPUs, load.ClientCPU)
+	}
+	if used := load.ClientCPU.Seconds() / rep.Elapsed.Seconds(); used < results.ClientBoundShare*0.1 {
+		t.Errorf("wrk used %.3f CPUs of the 0.1 it had, want at least %.2f of them (bound by its quota)", used, results.ClientBoundShare)
 	}
 }

@@ -357,7 +357,7 @@ func (s *server) StartUsage(ctx context.Context) (backend.UsageProbe, error) {
 // RunLoad implements backend.Runtime by running wrk on this machine (on
 // its partition's CPUs when there is one); wrk's CPU time is its rusage.
 func (l *Runtime) RunLoad(ctx context.Context, run wrk.Run) (backend.Load, error) {
-	load := backend.Load{CommandLine: run.CommandLine(), ClientCores: runtime.NumCPU()}
+	load := backend.Load{CommandLine: run.CommandLine(), ClientCPUs: float64(runtime.NumCPU())}
 	if l.wrkPath == "" {
 		return load, errors.New("local runtime: RunLoad before Prepare(needLoad)")
 	}
@@ -367,7 +367,7 @@ func (l *Runtime) RunLoad(ctx context.Context, run wrk.Run) (backend.Load, error
 	args := append([]string{l.wrkPath}, run.Args()...)
 	if cpus := l.clientCPUs(); cpus != "" {
 		args = append([]string{"taskset", "-c", cpus}, args...)
-		load.ClientCores = backend.Cores(cpus)
+		load.ClientCPUs = float64(backend.Cores(cpus))
 	}
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.SysProcAttr = childProcAttr()

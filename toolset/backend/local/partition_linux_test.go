@@ -101,8 +101,8 @@ func TestPartitionKeepsRolesOnTheirCPUs(t *testing.T) {
 	if err != nil {
 		t.Fatalf("wrk: %v\n%s", err, load.Output)
 	}
-	if load.ClientCores != 1 || load.ClientCPU == nil || *load.ClientCPU <= 0 {
-		t.Errorf("wrk ran on %d cores for %v, want 1 core and some CPU time", load.ClientCores, load.ClientCPU)
+	if load.ClientCPUs != 1 || load.ClientCPU == nil || *load.ClientCPU <= 0 {
+		t.Errorf("wrk ran on %v CPUs for %v, want 1 core and some CPU time", load.ClientCPUs, load.ClientCPU)
 	}
 	u, err := probe.Finish(ctx)
 	if err != nil || u.CPU <= 0 {

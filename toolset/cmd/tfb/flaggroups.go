@@ -96,6 +96,7 @@ type runtimeFlags struct {
 	noBuild                              bool
 	serverHost, databaseHost, clientHost dockerHostValue
 	partition                            partitionValue
+	clientCPUs                           cpusValue
 }
 
 // addRuntimeFlags adds the runtime flags.
@@ -107,6 +108,7 @@ func addRuntimeFlags(fs *base.FlagSet, r *runtimeFlags) {
 	g.Var(&r.memory, "memory", "SIZE", "memory limit for every entry, e.g. 2g or 512m (docker: the container's limit; local: GOMEMLIMIT, a soft limit); default: none")
 	g.Var(&r.serverPort, "server-port", "PORT", "run entries on this port instead of their configured one")
 	g.BoolVar(&r.noBuild, "no-build", "docker: use the images a previous run built (go-tfb/<entry>, go-tfb/database, go-tfb/wrk) instead of building them")
+	g.Var(&r.clientCPUs, "client-cpus", "N", "docker: cap wrk's container at N CPUs' worth of time (a weaker load generator); a level wrk then bounds is marked client-bound")
 	g.Var(&r.serverHost, "server-host", "ENDPOINT", "docker: the Docker engine for the entries (default: DOCKER_HOST or the local socket)")
 	g.Var(&r.databaseHost, "database-host", "ENDPOINT", "docker: the Docker engine for the database (default: DOCKER_HOST or the local socket)")
 	g.Var(&r.clientHost, "client-host", "ENDPOINT", "docker: the Docker engine for wrk (default: DOCKER_HOST or the local socket)")

@@ -44,6 +44,9 @@ func (e *entryCommand) newRuntime(ctx context.Context) (backend.Runtime, error) 
 		if hosts != (docker.Hosts{}) {
 			return nil, base.Usagef("--server-host, --database-host and --client-host need --runtime docker")
 		}
+		if r.clientCPUs > 0 {
+			return nil, base.Usagef("--client-cpus needs --runtime docker (a container's CPU quota)")
+		}
 		if r.noBuild {
 			return nil, base.Usagef("--no-build needs --runtime docker (the local runtime always builds, which Go's build cache makes quick)")
 		}
@@ -51,7 +54,7 @@ func (e *entryCommand) newRuntime(ctx context.Context) (backend.Runtime, error) 
 	case "docker":
 		return docker.New(ctx, docker.Options{
 			RepoDir: e.repoDir, Limits: limits, ServerPort: int(r.serverPort), Hosts: hosts, UseExistingImages: r.noBuild,
-			Partition: partition,
+			Partition: partition, ClientCPUs: float64(r.clientCPUs),
 		})
 	}
 	return nil, base.Usagef("--runtime: unknown runtime %q (docker or local)", name)

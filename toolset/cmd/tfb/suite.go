@@ -283,6 +283,7 @@ func (e *entryCommand) environment(ctx context.Context, rt backend.Runtime) resu
 		ServerHost: d.ServerHost, DatabaseHost: d.DatabaseHost, ClientHost: d.ClientHost, Engines: d.Engines,
 		ServerCPUNote: d.UsageNote, CPUModel: host.CPUModel, MemoryBytes: host.MemoryBytes, Kernel: host.Kernel,
 		CommandLine: e.cmd.CommandLine(), Partition: d.Partition, PartitionNote: e.partitionNote,
+		ClientCPUs: float64(e.rt.clientCPUs),
 	}
 	if v, ok := rt.(backend.WrkVersioner); ok {
 		if version, err := v.WrkVersion(ctx); err == nil {

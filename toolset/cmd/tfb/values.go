@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,6 +75,25 @@ func (p *portValue) Set(v string) error {
 		return fmt.Errorf("%q is not a TCP port (1-65535)", v)
 	}
 	*p = portValue(n)
+	return nil
+}
+
+// cpusValue is a number of CPUs, above 0, such as 0.5 or 2.
+type cpusValue float64
+
+func (c *cpusValue) String() string {
+	if *c == 0 {
+		return ""
+	}
+	return strconv.FormatFloat(float64(*c), 'g', -1, 64)
+}
+
+func (c *cpusValue) Set(v string) error {
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil || n <= 0 || math.IsInf(n, 0) || math.IsNaN(n) {
+		return fmt.Errorf("%q is not a number of CPUs above 0, such as 0.5 or 2", v)
+	}
+	*c = cpusValue(n)
 	return nil
 }
 
