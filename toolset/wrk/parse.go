@@ -18,9 +18,6 @@ type SocketErrors struct {
 	Timeout int64
 }
 
-// Total is the sum of all socket errors.
-func (s SocketErrors) Total() int64 { return s.Connect + s.Read + s.Write + s.Timeout }
-
 // Report is what one wrk run printed. Latencies keep wrk's own spelling
 // ("1.25ms"), as TFB's results.json does; Duration-typed twins are parsed
 // from them for arithmetic.
