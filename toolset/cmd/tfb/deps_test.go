@@ -58,3 +58,38 @@ func goList(t *testing.T, args ...string) []string {
 	}
 	return lines
 }
+
+// TestViewsReadRunsOnly fails when a view of measured results (the
+// summary tables, report.html, tfb compare) depends on how results are
+// made (the runner, the runtimes, the ceiling's measurement, the rule
+// engine), or when the read model depends on a view: a view consumes runs
+// and table, so that every figure is computed once.
+func TestViewsReadRunsOnly(t *testing.T) {
+	making := []string{"toolset/benchmark", "toolset/backend", "toolset/ceiling", "toolset/verify", "toolset/docker", "toolset/pgcluster", "toolset/cmd"}
+	views := []string{"toolset/summary", "toolset/report", "toolset/compare"}
+	tests := []struct {
+		pkg       string
+		forbidden []string
+	}{
+		{"../../summary", making},
+		{"../../report", making},
+		{"../../compare", making},
+		{"../../runs", append(views, making...)},
+		{"../../table", append(append(views, making...), "toolset/runs", "toolset/results")},
+	}
+	for _, tt := range tests {
+		deps := goList(t, "-deps", "-f", "{{.ImportPath}}", tt.pkg)
+		self := deps[len(deps)-1]
+		for _, dep := range deps {
+			rel, ok := strings.CutPrefix(dep, "github.com/go-tfb/suite/")
+			if !ok {
+				continue
+			}
+			for _, f := range tt.forbidden {
+				if rel == f || strings.HasPrefix(rel, f+"/") {
+					t.Errorf("%s depends on %s", strings.TrimPrefix(self, "github.com/go-tfb/suite/"), rel)
+				}
+			}
+		}
+	}
+}
