@@ -258,41 +258,13 @@ func (c Comparison) Tables() []table.Table {
 				if i == 0 {
 					row[2] = table.Cell{Text: level}
 				}
-				if !f.Present {
-					row = append(row, table.Cell{Text: "—"}, table.Cell{}, table.Cell{}, table.Cell{}, table.Cell{}, table.Cell{}, table.Cell{Text: "not measured", Tone: table.Muted})
-					t.Rows = append(t.Rows, row)
-					continue
-				}
-				if level == bestLevel {
+				if f.Present && level == bestLevel {
 					// Each run's best level is its own.
 					row[2] = table.Cell{Text: "best: " + runs.LevelName(tt, f.Level)}
 				}
-				spread := ""
-				if f.N > 1 {
-					spread = table.Rate(f.Min) + "–" + table.Rate(f.Max)
-				}
-				ratioText := ""
-				if f.Ratio > 0 {
-					ratioText = ratio(f.Ratio)
-				}
-				verdict := table.Cell{Text: "base", Tone: table.Muted}
-				if i > 0 {
-					verdict = table.Cell{Text: dash(f.Verdict), Tone: verdictTone(f.Verdict)}
-					if f.Verdict == stats.NoClaim.String() {
-						noClaim = true
-					}
-				}
-				if f.mark != "" {
-					verdict.Text += " (" + f.mark + ")"
-					doubted = true
-				}
-				efficiency := "—"
-				if f.RequestsPerServerCPUSecond > 0 {
-					efficiency = table.Rate(f.RequestsPerServerCPUSecond)
-				}
-				row = append(row, table.Cell{Text: table.Rate(f.Median)}, table.Cell{Text: spread}, table.Cell{Text: strconv.Itoa(f.N)},
-					table.Cell{Text: ratioText}, table.Cell{Text: dash(f.P99)}, table.Cell{Text: efficiency}, verdict)
-				t.Rows = append(t.Rows, row)
+				t.Rows = append(t.Rows, append(row, figureCells(f, i == 0)...))
+				noClaim = noClaim || (i > 0 && f.Verdict == stats.NoClaim.String())
+				doubted = doubted || f.mark != ""
 			}
 		}
 		add(bestLevel, g.Best)
@@ -309,6 +281,36 @@ func (c Comparison) Tables() []table.Table {
 	}
 	t.Notes = append(t.Notes, "req/CPU-s: requests per second of the entry's own CPU (user+system), at the median repeat; it depends on the machine's cores less than req/s does.")
 	return []table.Table{runTable, t}
+}
+
+// figureCells are a figure's cells from req/s on: the rate, its spread,
+// the repeats, the ratio, p99, requests per CPU-second and the verdict
+// ("base" for the first run's).
+func figureCells(f Figure, base bool) []table.Cell {
+	if !f.Present {
+		return []table.Cell{{Text: "—"}, {}, {}, {}, {}, {}, {Text: "not measured", Tone: table.Muted}}
+	}
+	spread := ""
+	if f.N > 1 {
+		spread = table.Rate(f.Min) + "–" + table.Rate(f.Max)
+	}
+	ratioText := ""
+	if f.Ratio > 0 {
+		ratioText = ratio(f.Ratio)
+	}
+	verdict := table.Cell{Text: "base", Tone: table.Muted}
+	if !base {
+		verdict = table.Cell{Text: dash(f.Verdict), Tone: verdictTone(f.Verdict)}
+	}
+	if f.mark != "" {
+		verdict.Text += " (" + f.mark + ")"
+	}
+	efficiency := "—"
+	if f.RequestsPerServerCPUSecond > 0 {
+		efficiency = table.Rate(f.RequestsPerServerCPUSecond)
+	}
+	return []table.Cell{{Text: table.Rate(f.Median)}, {Text: spread}, {Text: strconv.Itoa(f.N)},
+		{Text: ratioText}, {Text: dash(f.P99)}, {Text: efficiency}, verdict}
 }
 
 func verdictTone(v string) table.Tone {
