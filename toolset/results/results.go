@@ -97,6 +97,23 @@ func (l Level) Errors() int64 {
 	return l.Connect + l.Read + l.Write + l.Timeout + l.Non2xx3xx
 }
 
+// Profile is one pprof file captured from an entry while a level ran.
+type Profile struct {
+	// Kind is the profile: cpu, heap, allocs, mutex or block.
+	Kind string `json:"kind"`
+	// Level is the level's key: its connections, or its queries per
+	// request for the query types (as runs.LevelKey).
+	Level int `json:"level"`
+	// File is the pprof file, relative to the run's directory
+	// (ENTRY/TYPE/KIND-LEVEL.pprof), which go tool pprof opens.
+	File string `json:"file"`
+	// Seconds is how long the profile covers (cpu, and the deltas of
+	// allocs, mutex and block); 0 for heap, a snapshot at its end.
+	Seconds int `json:"seconds,omitempty"`
+	// Best is set on the profiles of the entry's best level of the type.
+	Best bool `json:"best,omitempty"`
+}
+
 // Git describes the checkout the run was made from, as TFB records it.
 type Git struct {
 	CommitID      string `json:"commitId"`
@@ -145,6 +162,9 @@ type Document struct {
 	// Threads is wrk's thread count for the warmups and levels when it was
 	// set (tfb ceiling's -t2) instead of TFB's rule.
 	Threads int `json:"threads,omitempty"`
+	// Profiles lists the pprof files captured during levels (tfb benchmark
+	// --pprof), by test type, then entry.
+	Profiles map[string]map[string][]Profile `json:"profiles,omitempty"`
 	// Ceiling holds PostgreSQL's best rates when the run is tfb ceiling's.
 	Ceiling     *Ceiling    `json:"ceiling,omitempty"`
 	Environment Environment `json:"environment"`
