@@ -226,6 +226,11 @@ type staticDB string
 func (d staticDB) URL() string                     { return string(d) }
 func (d staticDB) Close(ctx context.Context) error { return nil }
 
+// StartUsage implements backend.Database: the test measures nothing.
+func (d staticDB) StartUsage(context.Context) (backend.UsageProbe, error) {
+	return nil, errors.New("not measured")
+}
+
 // testLog sends an entry's output to the test log.
 type testLog struct {
 	t  *testing.T

@@ -50,8 +50,9 @@ type Runtime interface {
 	// (ReadyTimeout at most). Its output goes to log.
 	StartServer(ctx context.Context, test config.Test, db Database, log io.Writer) (Server, error)
 	// RunLoad runs wrk on the client role and returns the command line it
-	// ran and wrk's output. A run with Pipeline > 0 gets the pipelining script.
-	RunLoad(ctx context.Context, run wrk.Run) (commandLine, output string, err error)
+	// ran, wrk's output and what wrk cost. A run with Pipeline > 0 gets the
+	// pipelining script. On error the Load holds what is known.
+	RunLoad(ctx context.Context, run wrk.Run) (Load, error)
 	// ClientCores is the number of cores of the load generator's machine,
 	// which sets wrk's thread counts.
 	ClientCores() int
@@ -89,12 +90,33 @@ type Description struct {
 	Engines map[string]results.EngineFacts
 	// UsageNote says how the server's CPU time and peak memory are measured.
 	UsageNote string
+	// OneMachine is set when the three roles run on this machine, so that
+	// its /proc/stat accounts for all of them and for anything else.
+	OneMachine bool
+	// Partition holds the CPUs each role runs on, when they are kept apart.
+	Partition *results.Partition
+}
+
+// Load is one wrk run as the client role ran it.
+type Load struct {
+	// CommandLine is wrk's command line, as TFB's raw files show it.
+	CommandLine string
+	// Output is what wrk printed.
+	Output string
+	// ClientCPU is wrk's CPU time (user+system); nil when it could not be
+	// read.
+	ClientCPU *time.Duration
+	// ClientCores is how many cores wrk could run on (its machine's, or
+	// its partition's).
+	ClientCores int
 }
 
 // Database is a running hello_world database.
 type Database interface {
 	// URL is a postgres:// URL reachable from this process (for the verifier).
 	URL() string
+	// StartUsage begins measuring the CPU time of PostgreSQL's processes.
+	StartUsage(ctx context.Context) (UsageProbe, error)
 	// Close stops and removes the database.
 	Close(ctx context.Context) error
 }
@@ -110,17 +132,20 @@ type Server interface {
 	Stop(ctx context.Context) error
 }
 
-// UsageProbe measures a server between StartUsage and Finish.
+// UsageProbe measures a server or a database between StartUsage and
+// Finish.
 type UsageProbe interface {
-	// Finish ends the measurement and returns what the server used since
+	// Finish ends the measurement and returns what was used since
 	// StartUsage.
 	Finish(ctx context.Context) (Usage, error)
 }
 
-// Usage is what a server consumed during one measured period.
+// Usage is what a server or a database consumed during one measured period.
 type Usage struct {
-	CPU        time.Duration // user + system CPU time
-	PeakMemory int64         // bytes; peak resident (local) or peak cgroup usage (docker)
+	CPU time.Duration // user + system CPU time
+	// PeakMemory is the peak resident memory (local) or peak cgroup usage
+	// (docker) in bytes; 0 when not measured (a database).
+	PeakMemory int64
 }
 
 // ErrPortInUse is wrapped by errors about a port the entry needs being taken.

@@ -23,6 +23,9 @@ type startDB struct{ rt *startRuntime }
 
 func (d startDB) URL() string                 { return "postgres://db" }
 func (d startDB) Close(context.Context) error { d.rt.dbClosed++; return nil }
+func (d startDB) StartUsage(context.Context) (UsageProbe, error) {
+	return nil, errors.New("none")
+}
 
 type startServer struct{ rt *startRuntime }
 
@@ -33,12 +36,10 @@ func (s startServer) Stop(context.Context) error                     { s.rt.serv
 func (r *startRuntime) Name() string                                        { return "start" }
 func (r *startRuntime) Prepare(context.Context, bool) error                 { return nil }
 func (r *startRuntime) Build(context.Context, config.Test, io.Writer) error { return nil }
-func (r *startRuntime) RunLoad(context.Context, wrk.Run) (string, string, error) {
-	return "", "", nil
-}
-func (r *startRuntime) ClientCores() int            { return 1 }
-func (r *startRuntime) Describe() Description       { return Description{Name: "start"} }
-func (r *startRuntime) Close(context.Context) error { return nil }
+func (r *startRuntime) RunLoad(context.Context, wrk.Run) (Load, error)      { return Load{}, nil }
+func (r *startRuntime) ClientCores() int                                    { return 1 }
+func (r *startRuntime) Describe() Description                               { return Description{Name: "start"} }
+func (r *startRuntime) Close(context.Context) error                         { return nil }
 func (r *startRuntime) StartDatabase(context.Context) (Database, error) {
 	if r.dbErr != nil {
 		return nil, r.dbErr

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"time"
 
 	"github.com/go-tfb/suite/toolset/backend"
@@ -16,14 +15,15 @@ import (
 
 // loadType runs the primer, warmup and levels of one test type. typeErr says
 // why no level was measured; err is what stops the run.
-func (r *run) loadType(ctx context.Context, pass int, test config.Test, tt config.TestType, server backend.Server) (typeErr, err error) {
-	steps := Plan(r.Settings, tt, server.BaseURL(), test.URL(tt), r.Runtime.ClientCores())
+func (r *run) loadType(ctx context.Context, pass int, live liveEntry, tt config.TestType) (typeErr, err error) {
+	test := live.test
+	steps := Plan(r.Settings, tt, live.server.BaseURL(), test.URL(tt), r.Runtime.ClientCores())
 	measured, level := 0, 0
 	var lastErr error
 	for i, step := range steps {
 		at := stepAt{entry: test.Name, tt: tt, pass: pass, step: step, index: i + 1, count: len(steps)}
 		if step.Phase == Measure {
-			m, err := r.measure(ctx, at, server, level)
+			m, err := r.measure(ctx, at, live, level)
 			if err != nil {
 				return nil, err
 			}
@@ -34,7 +34,7 @@ func (r *run) loadType(ctx context.Context, pass int, test config.Test, tt confi
 				lastErr = m.Err
 			}
 		} else {
-			done, err := r.load(ctx, at)
+			done, _, err := r.load(ctx, at)
 			if err != nil {
 				return nil, err
 			}
@@ -63,47 +63,38 @@ type stepAt struct {
 
 // load runs one step's wrk and emits StepStarted and StepFinished. The
 // error is what stops the run; wrk's own failure is in StepFinished.Err.
-func (r *run) load(ctx context.Context, at stepAt) (StepFinished, error) {
+func (r *run) load(ctx context.Context, at stepAt) (StepFinished, backend.Load, error) {
 	if err := r.emit(StepStarted{Entry: at.entry, Type: at.tt, Pass: at.pass, Step: at.step, Index: at.index, Count: at.count}); err != nil {
-		return StepFinished{}, err
+		return StepFinished{}, backend.Load{}, err
 	}
 	done := StepFinished{Entry: at.entry, Type: at.tt, Pass: at.pass, Passes: r.passes, Step: at.step, Started: time.Now()}
-	done.CommandLine, done.Output, done.Err = r.Runtime.RunLoad(ctx, at.step.Run)
+	l, err := r.Runtime.RunLoad(ctx, at.step.Run)
+	done.CommandLine, done.Output, done.Err = l.CommandLine, l.Output, err
 	done.Ended = time.Now()
 	if err := ctx.Err(); err != nil {
-		return done, err
+		return done, l, err
 	}
-	return done, r.emit(done)
+	return done, l, r.emit(done)
 }
 
-// measure loads one level while probing the server's resource use, and
-// emits LevelMeasured.
-func (r *run) measure(ctx context.Context, at stepAt, server backend.Server, level int) (LevelMeasured, error) {
-	probe, err := server.StartUsage(ctx)
-	if err != nil {
-		slog.Debug("server usage unavailable", "err", err)
-		probe = nil
-	}
-	done, err := r.load(ctx, at)
+// measure loads one level while probing what every role used, and emits
+// LevelMeasured.
+func (r *run) measure(ctx context.Context, at stepAt, live liveEntry, level int) (LevelMeasured, error) {
+	probes := r.startProbes(ctx, live)
+	done, load, err := r.load(ctx, at)
 	if err != nil {
 		return LevelMeasured{}, err
 	}
 	m := LevelMeasured{Entry: at.entry, Type: at.tt, Pass: at.pass, Level: level, Result: results.Level{
 		Connections: at.step.Connections, Queries: at.step.Queries, Pipeline: at.step.Run.Pipeline,
 		StartTime: done.Started.Unix(), EndTime: done.Ended.Unix()}}
-	if report, parseErr := wrk.Parse(done.Output); parseErr == nil {
+	report, parseErr := wrk.Parse(done.Output)
+	if parseErr == nil {
 		fillLevel(&m.Result, report)
 	} else {
 		m.Err = errors.Join(parseErr, done.Err)
 	}
-	if probe != nil {
-		if u, err := probe.Finish(ctx); err == nil {
-			cpu, mem := math.Round(u.CPU.Seconds()*1000)/1000, u.PeakMemory
-			m.Result.ServerCPUSeconds, m.Result.ServerPeakMemoryBytes = &cpu, &mem
-		} else {
-			slog.Debug("server usage unavailable", "err", err)
-		}
-	}
+	probes.finish(ctx, &m.Result, load, report, at.step.Run.Threads)
 	return m, r.emit(m)
 }
 

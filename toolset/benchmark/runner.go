@@ -22,6 +22,13 @@ import (
 // for query counts.
 type Verifier func(ctx context.Context, baseURL string, test config.Test, databaseURL string, types []config.TestType) ([]verify.Result, error)
 
+// QueryCounter counts the statements an entry's database has executed for
+// the entry so far (verify.StatementCounter).
+type QueryCounter interface {
+	Count(ctx context.Context) (int64, error)
+	Close(ctx context.Context) error
+}
+
 // Runner verifies and benchmarks entries on one runtime. It reports what
 // happens only as events, to its Consumers.
 type Runner struct {
@@ -44,6 +51,10 @@ type Runner struct {
 	// DatabaseVersion, when set, reads the version of an entry's fresh
 	// database (SELECT version()); it goes out in DatabaseStarted.
 	DatabaseVersion func(ctx context.Context, databaseURL string) (string, error)
+	// CountQueries, when set, connects a counter of the statements an
+	// entry's database executes for it, read before and after each level
+	// (results.Level's databaseQueries).
+	CountQueries func(ctx context.Context, databaseURL string) (QueryCounter, error)
 	// Consumers receive every event of the run, in this order.
 	Consumers []Consumer
 }
@@ -65,7 +76,7 @@ func (r *Runner) Run(ctx context.Context, tests []config.Test, benchmark bool) (
 		err = errors.Join(err, rn.emit(RunFinished{Interrupted: err != nil || ctx.Err() != nil}))
 		outcomes = tally.Outcomes()
 	}()
-	started := RunStarted{Entries: names(tests), Benchmark: benchmark, Passes: rn.passes}
+	started := RunStarted{Entries: config.Names(tests), Benchmark: benchmark, Passes: rn.passes}
 	if benchmark {
 		for _, test := range tests {
 			for _, tt := range r.typesOf(test) {
@@ -214,21 +225,47 @@ func (r *run) startAndLoad(ctx context.Context, pass int, test config.Test, type
 	if !r.benchmark {
 		return nil, nil
 	}
+	return nil, r.loadTypes(ctx, pass, test, started)
+}
+
+// loadTypes loads every type of the running entry that passed its
+// verification, and closes each with TypeFinished. The error is what stops
+// the run.
+func (r *run) loadTypes(ctx context.Context, pass int, test config.Test, started *backend.Started) error {
+	live := liveEntry{test: test, server: started.Server, db: started.DB}
+	if r.CountQueries != nil {
+		counter, err := r.CountQueries(ctx, started.DB.URL())
+		if err != nil {
+			slog.Debug("statements not counted", "entry", test.Name, "err", err)
+		} else {
+			live.queries = counter
+			defer counter.Close(context.WithoutCancel(ctx))
+		}
+	}
 	for _, v := range r.verdicts[test.Name] {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		typeErr := ErrNotVerified
 		if v.Status() != verify.Fail {
-			if typeErr, err = r.loadType(ctx, pass, test, v.Type, server); err != nil {
-				return nil, err
+			var err error
+			if typeErr, err = r.loadType(ctx, pass, live, v.Type); err != nil {
+				return err
 			}
 		}
 		if err := r.emit(TypeFinished{Entry: test.Name, Type: v.Type, Pass: pass, Planned: r.planned(test, v.Type), Err: typeErr}); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return nil, nil
+	return nil
+}
+
+// liveEntry is an entry running against its database while it is loaded.
+type liveEntry struct {
+	test    config.Test
+	server  backend.Server
+	db      backend.Database
+	queries QueryCounter // nil when statements are not counted
 }
 
 func (r *run) databaseVersion(ctx context.Context, url string) string {
@@ -257,14 +294,6 @@ func openLog(path string, truncate bool) (*os.File, error) {
 		return nil, fmt.Errorf("create log: %w", err)
 	}
 	return f, nil
-}
-
-func names(tests []config.Test) []string {
-	n := make([]string, len(tests))
-	for i, t := range tests {
-		n[i] = t.Name
-	}
-	return n
 }
 
 // syncWriter serialises writes from a server's stdout and stderr.

@@ -56,6 +56,9 @@ type fakeDB struct{ rt *fakeRuntime }
 
 func (d fakeDB) URL() string                   { return "postgres://fake" }
 func (d fakeDB) Close(_ context.Context) error { d.rt.dbsClosed++; return nil }
+func (d fakeDB) StartUsage(context.Context) (backend.UsageProbe, error) {
+	return fakeProbe{cpu: 700 * time.Millisecond}, nil
+}
 
 type fakeServer struct {
 	rt   *fakeRuntime
@@ -64,17 +67,20 @@ type fakeServer struct {
 
 func (s fakeServer) BaseURL() string { return "http://127.0.0.1:1/" + s.name }
 func (s fakeServer) StartUsage(context.Context) (backend.UsageProbe, error) {
-	return fakeProbe{}, nil
+	return fakeProbe{cpu: 1500 * time.Millisecond, peak: 1 << 20}, nil
 }
 func (s fakeServer) Stop(context.Context) error {
 	s.rt.stopped = append(s.rt.stopped, s.name)
 	return nil
 }
 
-type fakeProbe struct{}
+type fakeProbe struct {
+	cpu  time.Duration
+	peak int64
+}
 
-func (fakeProbe) Finish(context.Context) (backend.Usage, error) {
-	return backend.Usage{CPU: 1500 * time.Millisecond, PeakMemory: 1 << 20}, nil
+func (p fakeProbe) Finish(context.Context) (backend.Usage, error) {
+	return backend.Usage{CPU: p.cpu, PeakMemory: p.peak}, nil
 }
 
 func (f *fakeRuntime) Name() string                        { return "fake" }
@@ -98,7 +104,7 @@ func (f *fakeRuntime) StartServer(_ context.Context, t config.Test, _ backend.Da
 
 var requestsPerSecondLine = regexp.MustCompile(`Requests/sec:\s+[0-9.]+`)
 
-func (f *fakeRuntime) RunLoad(_ context.Context, run wrk.Run) (string, string, error) {
+func (f *fakeRuntime) RunLoad(_ context.Context, run wrk.Run) (backend.Load, error) {
 	f.runs = append(f.runs, run)
 	report := f.report
 	if f.rps != nil && run.Threads != 8 {
@@ -107,7 +113,8 @@ func (f *fakeRuntime) RunLoad(_ context.Context, run wrk.Run) (string, string, e
 		report = requestsPerSecondLine.ReplaceAllString(report, fmt.Sprintf("Requests/sec: %.2f", f.rps[f.measured]))
 		f.measured++
 	}
-	return run.CommandLine(), report, nil
+	cpu := 400 * time.Millisecond
+	return backend.Load{CommandLine: run.CommandLine(), Output: report, ClientCPU: &cpu, ClientCores: 2}, nil
 }
 
 func fakeVerifier(failing map[config.TestType]bool) Verifier {
@@ -234,6 +241,10 @@ func TestRunnerGoesOnPastABrokenEntryAndWritesResults(t *testing.T) {
 		{"one level per concurrency level", len(d.RawData["json"]["ok"]) == 2},
 		{"level carries the report", len(d.RawData["json"]["ok"]) == 2 && d.RawData["json"]["ok"][1].TotalRequests == 19566 && d.RawData["json"]["ok"][1].Connections == 32 && d.RawData["json"]["ok"][1].LatencyP99 == "10.24ms"},
 		{"level carries server usage", len(d.RawData["json"]["ok"]) == 2 && *d.RawData["json"]["ok"][0].ServerCPUSeconds == 1.5},
+		{"level carries each role's cost", len(d.RawData["json"]["ok"]) == 2 && *d.RawData["json"]["ok"][0].DatabaseCPUSeconds == 0.7 &&
+			*d.RawData["json"]["ok"][0].ClientCPUSeconds == 0.4 && d.RawData["json"]["ok"][0].MeasuredSeconds != nil},
+		{"wrk's 0.4 s of 2 threads over the canned 2 s do not bind it", len(d.RawData["json"]["ok"]) == 2 && d.RawData["json"]["ok"][0].ClientBound != nil && !*d.RawData["json"]["ok"][0].ClientBound},
+		{"no other CPU off one machine, no statements uncounted", len(d.RawData["json"]["ok"]) == 2 && d.RawData["json"]["ok"][0].OtherCPUSeconds == nil && d.RawData["json"]["ok"][0].DatabaseQueries == nil},
 		{"failed db type not loaded", len(d.RawData["db"]["ok"]) == 0},
 		{"primer, warmup and two levels ran for json only", len(rt.runs) == 4},
 		{"server stopped and database closed", strings.Join(rt.stopped, ",") == "ok" && rt.dbsClosed == 1},

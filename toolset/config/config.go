@@ -139,9 +139,12 @@ func (c *Config) Test(name string) (Test, bool) {
 }
 
 // Names returns the names of all entries, in file order.
-func (c *Config) Names() []string {
-	names := make([]string, len(c.Tests))
-	for i, t := range c.Tests {
+func (c *Config) Names() []string { return Names(c.Tests) }
+
+// Names returns the name of each of tests, in their order.
+func Names(tests []Test) []string {
+	names := make([]string, len(tests))
+	for i, t := range tests {
 		names[i] = t.Name
 	}
 	return names

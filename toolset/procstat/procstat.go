@@ -94,12 +94,9 @@ func ParseMachine(data []byte) (Machine, error) {
 	return Machine{}, errors.New("no cpu line in /proc/stat")
 }
 
-// TreeCPU sums the CPU time of the process root and of every process
-// descended from it, from stats of all processes: root's own and waited-for
-// children's time, and each live descendant's own and waited-for time. A
-// descendant that exits between two readings moves its time into its
-// parent's Children, so the sum only grows.
-func TreeCPU(root int, all []Stat) (time.Duration, bool) {
+// Tree returns root and every process descended from it, root first; nil
+// when root is not among all.
+func Tree(root int, all []Stat) []Stat {
 	children := map[int][]Stat{}
 	var top *Stat
 	for i, s := range all {
@@ -109,15 +106,25 @@ func TreeCPU(root int, all []Stat) (time.Duration, bool) {
 		}
 	}
 	if top == nil {
-		return 0, false
+		return nil
 	}
+	out := []Stat{*top}
+	for i := 0; i < len(out); i++ {
+		out = append(out, children[out[i].PID]...)
+	}
+	return out
+}
+
+// TreeCPU sums the CPU time of the process root and of every process
+// descended from it, from stats of all processes: root's own and waited-for
+// children's time, and each live descendant's own and waited-for time. A
+// descendant that exits between two readings moves its time into its
+// parent's Children, so the sum only grows.
+func TreeCPU(root int, all []Stat) (time.Duration, bool) {
+	tree := Tree(root, all)
 	total := time.Duration(0)
-	queue := []Stat{*top}
-	for len(queue) > 0 {
-		s := queue[0]
-		queue = queue[1:]
+	for _, s := range tree {
 		total += s.Total()
-		queue = append(queue, children[s.PID]...)
 	}
-	return total, true
+	return total, tree != nil
 }

@@ -19,6 +19,8 @@ func TestParseStat(t *testing.T) {
 			Stat{PID: 1234, PPID: 1200, Own: 3 * time.Second, Children: 100 * time.Millisecond}, false},
 		{"name with spaces and parens", "77 (tfb (x) y) R 1 77 77 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 1 0 0",
 			Stat{PID: 77, PPID: 1, Own: 30 * time.Millisecond}, false},
+		{"a name that closes a parenthesis", "1234 (a b) c) S 1 1234 1234 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 8 0",
+			Stat{PID: 1234, PPID: 1, Own: 30 * time.Millisecond}, false},
 		{"too short", "5 (x) S 1 2 3", Stat{}, true},
 		{"no name", "garbage", Stat{}, true},
 	}

@@ -181,10 +181,23 @@ type Environment struct {
 	DatabaseHost  string   `json:"databaseHost,omitempty"`
 	ClientHost    string   `json:"clientHost,omitempty"`
 	ServerCPUNote string   `json:"serverCpuNote,omitempty"`
+	// Partition holds the CPUs each role ran on, when they were kept apart
+	// (--partition); PartitionNote says why they were not, when not.
+	Partition     *Partition `json:"partition,omitempty"`
+	PartitionNote string     `json:"partitionNote,omitempty"`
 	// Engines are the Docker engines of the roles "server", "database" and
 	// "client" as each described itself (docker runtime only): on three
 	// machines, the figures above describe the client's machine only.
 	Engines map[string]EngineFacts `json:"engines,omitempty"`
+}
+
+// Partition holds the CPUs each role may run on, in cpuset syntax ("0-3",
+// "4,5"), so that the entry, PostgreSQL and wrk do not take each other's
+// cores. An empty field leaves that role unrestricted.
+type Partition struct {
+	Server   string `json:"server"`
+	Database string `json:"database"`
+	Client   string `json:"client"`
 }
 
 // EngineFacts are what a Docker engine tells of itself and its machine.

@@ -3,6 +3,7 @@ package docker
 import (
 	"archive/tar"
 	"bytes"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -22,6 +23,7 @@ import (
 	"github.com/go-tfb/suite/toolset/config"
 	dockerlib "github.com/go-tfb/suite/toolset/docker"
 	"github.com/go-tfb/suite/toolset/pgcluster"
+	"github.com/go-tfb/suite/toolset/procstat"
 	"github.com/go-tfb/suite/toolset/ready"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
@@ -139,7 +141,7 @@ func (d *Runtime) StartDatabase(ctx context.Context) (backend.Database, error) {
 		Env: []string{"PGPORT=" + strconv.Itoa(port)},
 		Cmd: []string{"postgres", "-D", "/var/lib/postgresql/data", "-p", strconv.Itoa(port),
 			"-c", "listen_addresses=" + listenAddresses, "-c", "hba_file=" + hbaPath},
-	}, &container.HostConfig{}, "tfb-database-"+strconv.Itoa(port), map[string]string{hbaPath: hba})
+	}, &container.HostConfig{Resources: container.Resources{CpusetCpus: d.partition().Database}}, "tfb-database-"+strconv.Itoa(port), map[string]string{hbaPath: hba})
 	if err != nil {
 		return nil, fmt.Errorf("start database: %w", err)
 	}
@@ -226,8 +228,7 @@ func (d *Runtime) StartServer(ctx context.Context, test config.Test, database ba
 	if database != nil {
 		env = append(env, "DATABASE_URL="+database.URL())
 	}
-	host := &container.HostConfig{}
-	host.CpusetCpus = d.opts.Limits.CPUSet
+	host := &container.HostConfig{Resources: container.Resources{CpusetCpus: cmp.Or(d.opts.Limits.CPUSet, d.partition().Server)}}
 	if d.opts.Limits.MemoryBytes > 0 {
 		host.Memory = d.opts.Limits.MemoryBytes
 		host.MemorySwap = d.opts.Limits.MemoryBytes // no swap beyond the limit
@@ -277,9 +278,14 @@ func (s *serverContainer) Stop(ctx context.Context) error {
 }
 
 // RunLoad implements backend.Runtime: wrk in a container of the wrk image on
-// the client engine, with host networking; its output is read from the
-// container's log.
-func (d *Runtime) RunLoad(ctx context.Context, run wrk.Run) (string, string, error) {
+// the client engine, with host networking (on the client's partition CPUs
+// when there is one); its output is read from the container's log, and its
+// CPU time from what the shell that waited for it reads of itself.
+func (d *Runtime) RunLoad(ctx context.Context, run wrk.Run) (backend.Load, error) {
+	load := backend.Load{CommandLine: run.CommandLine(), ClientCores: d.clientCores}
+	if p := d.partition(); p.Client != "" {
+		load.ClientCores = backend.Cores(p.Client)
+	}
 	if run.Pipeline > 0 {
 		run.ScriptPath = "/" + wrk.PipelineScriptName
 	}
@@ -287,21 +293,47 @@ func (d *Runtime) RunLoad(ctx context.Context, run wrk.Run) (string, string, err
 	// per connection (16384 at the largest plaintext level), so the engine's
 	// default must allow that (dockerd's --default-ulimit nofile).
 	exitCode, out, err := d.runWrk(ctx, run.Args())
+	load.Output, load.ClientCPU = cutClientStat(out)
 	if err != nil {
-		return run.CommandLine(), out, err
+		return load, err
 	}
 	if exitCode != 0 {
-		return run.CommandLine(), out, fmt.Errorf("wrk exited with status %d", exitCode)
+		return load, fmt.Errorf("wrk exited with status %d", exitCode)
 	}
-	return run.CommandLine(), out, nil
+	return load, nil
+}
+
+// clientStatMark starts the line on which the wrk container's shell prints
+// its own /proc stat once wrk has exited: its children's CPU time is wrk's.
+const clientStatMark = "tfb-client-stat: "
+
+// wrkScript runs wrk with the script's arguments, then prints the shell's
+// /proc stat line after clientStatMark and exits with wrk's status.
+const wrkScript = `wrk "$@"; status=$?; read -r stat < /proc/$$/stat; echo "` + clientStatMark + `$stat"; exit $status`
+
+// cutClientStat takes the stat line wrkScript printed out of the output
+// and returns the rest and wrk's CPU time (nil when the line is missing).
+func cutClientStat(out string) (string, *time.Duration) {
+	i := strings.LastIndex(out, clientStatMark)
+	if i < 0 {
+		return out, nil
+	}
+	line, rest, _ := strings.Cut(out[i+len(clientStatMark):], "\n")
+	st, err := procstat.ParseStat([]byte(strings.TrimSpace(line)))
+	if err != nil {
+		return out, nil
+	}
+	cpu := st.Children
+	return out[:i] + rest, &cpu
 }
 
 // runWrk runs wrk with args in a container of the wrk image on the client
 // engine, removes the container, and returns wrk's exit status and output.
 func (d *Runtime) runWrk(ctx context.Context, args []string) (exitCode int64, out string, err error) {
+	host := &container.HostConfig{Resources: container.Resources{CpusetCpus: d.partition().Client}}
 	id, err := d.run(ctx, d.client, &container.Config{
-		Image: dockerlib.WrkImage, Cmd: append([]string{"wrk"}, args...), Tty: true,
-	}, &container.HostConfig{}, "", nil)
+		Image: dockerlib.WrkImage, Cmd: append([]string{"sh", "-c", wrkScript, "wrk"}, args...), Tty: true,
+	}, host, "", nil)
 	if err != nil {
 		return 0, "", err
 	}

@@ -40,6 +40,9 @@ type Options struct {
 	// UseExistingImages skips the image builds and uses the images already
 	// on the engines (an error names any that is missing).
 	UseExistingImages bool
+	// Partition, when set, gives the database, the entries and wrk CPU sets
+	// of their own (--cpuset-cpus); Limits.CPUSet overrides the entries'.
+	Partition *results.Partition
 }
 
 // Runtime runs the database, the entries and wrk as containers with host
@@ -111,8 +114,19 @@ func (d *Runtime) Describe() backend.Description {
 		DatabaseHost: d.database.endpoint,
 		ClientHost:   d.client.endpoint,
 		Engines:      d.facts,
-		UsageNote:    "docker runtime: serverCpuSeconds from the container's CPU usage, serverPeakMemoryBytes the highest memory usage (less inactive file cache) in its stats stream",
+		UsageNote: "docker runtime: serverCpuSeconds and databaseCpuSeconds from the containers' CPU usage, serverPeakMemoryBytes the highest memory usage (less inactive file cache) in its stats stream, " +
+			"clientCpuSeconds from what wrk's container reads of its shell's waited-for children, otherCpuSeconds from this machine's /proc/stat less the three when every engine is local",
+		OneMachine: d.server.local && d.database.local && d.client.local,
+		Partition:  d.opts.Partition,
 	}
+}
+
+// partition is the roles' CPU sets; the zero Partition leaves them free.
+func (d *Runtime) partition() results.Partition {
+	if d.opts.Partition == nil {
+		return results.Partition{}
+	}
+	return *d.opts.Partition
 }
 
 // Prepare implements backend.Runtime: it removes what a killed earlier run

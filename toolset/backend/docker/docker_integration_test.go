@@ -127,11 +127,17 @@ func TestWrk(t *testing.T) {
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })}
 	go srv.Serve(l)
 	defer srv.Close()
-	_, out, err := d.RunLoad(ctx, wrk.Run{URL: "http://" + l.Addr().String() + "/", Connections: 1, Threads: 1, Duration: time.Second, Accept: "text/plain"})
+	load, err := d.RunLoad(ctx, wrk.Run{URL: "http://" + l.Addr().String() + "/", Connections: 1, Threads: 1, Duration: time.Second, Accept: "text/plain"})
 	if err != nil {
-		t.Fatalf("wrk: %v\n%s", err, out)
+		t.Fatalf("wrk: %v\n%s", err, load.Output)
 	}
-	if !strings.Contains(out, "Requests/sec") {
-		t.Errorf("wrk's output has no Requests/sec:\n%s", out)
+	if !strings.Contains(load.Output, "Requests/sec") {
+		t.Errorf("wrk's output has no Requests/sec:\n%s", load.Output)
+	}
+	if strings.Contains(load.Output, clientStatMark) {
+		t.Errorf("wrk's output still holds the client's stat line:\n%s", load.Output)
+	}
+	if load.ClientCPU == nil || *load.ClientCPU <= 0 || load.ClientCores < 1 {
+		t.Errorf("wrk's CPU time %v on %d cores, want a time above 0 from the container's shell", load.ClientCPU, load.ClientCores)
 	}
 }

@@ -18,13 +18,31 @@ import (
 // from two one-shot samples, peak memory as the highest usage (less inactive
 // file cache, as `docker stats` shows) seen in the stats stream meanwhile.
 func (s *serverContainer) StartUsage(ctx context.Context) (backend.UsageProbe, error) {
-	first, err := s.stats(ctx)
+	return startContainerUsage(ctx, s.e, s.id, true)
+}
+
+// StartUsage implements backend.Database from the container's stats: the
+// CPU time of every PostgreSQL process in it, from two one-shot samples.
+func (db *databaseContainer) StartUsage(ctx context.Context) (backend.UsageProbe, error) {
+	return startContainerUsage(ctx, db.d.database, db.id, false)
+}
+
+// startContainerUsage begins measuring container id on engine e: its CPU
+// time, and its peak memory when peak is set (from the stats stream).
+func startContainerUsage(ctx context.Context, e *engine, id string, peak bool) (backend.UsageProbe, error) {
+	first, err := containerStats(ctx, e, id)
 	if err != nil {
 		return nil, err
 	}
+	p := &containerUsage{e: e, id: id, startCPU: first.CPUStats.CPUUsage.TotalUsage, done: make(chan struct{}), peak: memoryInUse(first)}
+	if !peak {
+		p.cancel = func() {}
+		close(p.done)
+		return p, nil
+	}
 	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	p := &containerUsage{s: s, startCPU: first.CPUStats.CPUUsage.TotalUsage, cancel: cancel, done: make(chan struct{}), peak: memoryInUse(first)}
-	stream, err := s.e.cli.ContainerStats(sctx, s.id, client.ContainerStatsOptions{Stream: true})
+	p.cancel = cancel
+	stream, err := e.cli.ContainerStats(sctx, id, client.ContainerStatsOptions{Stream: true})
 	if err != nil {
 		cancel()
 		return nil, fmt.Errorf("container stats: %w", err)
@@ -46,10 +64,10 @@ func (s *serverContainer) StartUsage(ctx context.Context) (backend.UsageProbe, e
 	return p, nil
 }
 
-// stats reads one sample of the container's stats.
-func (s *serverContainer) stats(ctx context.Context) (container.StatsResponse, error) {
+// containerStats reads one sample of a container's stats.
+func containerStats(ctx context.Context, e *engine, id string) (container.StatsResponse, error) {
 	var st container.StatsResponse
-	res, err := s.e.cli.ContainerStats(ctx, s.id, client.ContainerStatsOptions{Stream: false})
+	res, err := e.cli.ContainerStats(ctx, id, client.ContainerStatsOptions{Stream: false})
 	if err != nil {
 		return st, fmt.Errorf("container stats: %w", err)
 	}
@@ -77,7 +95,8 @@ func memoryInUse(st container.StatsResponse) int64 {
 // containerUsage measures a container from its stats; it implements
 // backend.UsageProbe.
 type containerUsage struct {
-	s        *serverContainer
+	e        *engine
+	id       string
 	startCPU uint64
 	cancel   context.CancelFunc
 	done     chan struct{}
@@ -88,7 +107,7 @@ type containerUsage struct {
 // Finish implements backend.UsageProbe: the CPU time since StartUsage and
 // the highest memory usage seen meanwhile.
 func (p *containerUsage) Finish(ctx context.Context) (backend.Usage, error) {
-	last, err := p.s.stats(ctx)
+	last, err := containerStats(ctx, p.e, p.id)
 	p.cancel()
 	<-p.done
 	if err != nil {

@@ -24,7 +24,9 @@ import (
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/owner"
 	"github.com/go-tfb/suite/toolset/pgcluster"
+	"github.com/go-tfb/suite/toolset/procstat"
 	"github.com/go-tfb/suite/toolset/ready"
+	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/tfbrepo"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
@@ -42,6 +44,11 @@ type Options struct {
 	Limits backend.Limits
 	// ServerPort, when non-zero, replaces every entry's configured port.
 	ServerPort int
+	// Partition, when set, keeps the entry, PostgreSQL and wrk on CPUs of
+	// their own (sched_setaffinity: taskset for the entry and wrk, the
+	// cluster's processes once started); Limits.CPUSet overrides the
+	// entry's.
+	Partition *results.Partition
 }
 
 // Runtime runs entries as local processes built with `go build`, the
@@ -77,9 +84,33 @@ func (l *Runtime) ClientCores() int { return runtime.NumCPU() }
 // Describe implements backend.Runtime.
 func (l *Runtime) Describe() backend.Description {
 	return backend.Description{
-		Name:      l.Name(),
-		UsageNote: "local runtime: serverCpuSeconds from /proc/PID/stat, serverPeakMemoryBytes from VmHWM (reset per level); Linux only",
+		Name: l.Name(),
+		UsageNote: "local runtime: serverCpuSeconds from /proc/PID/stat, serverPeakMemoryBytes from VmHWM (reset per level), " +
+			"databaseCpuSeconds from the cluster's processes in /proc, clientCpuSeconds from wrk's rusage, " +
+			"otherCpuSeconds from /proc/stat less the three; Linux only",
+		OneMachine: true,
+		Partition:  l.opts.Partition,
 	}
+}
+
+// serverCPUs is the CPU list the entry runs on: --cpuset, else its
+// partition's; empty for no restriction.
+func (l *Runtime) serverCPUs() string {
+	if l.opts.Limits.CPUSet != "" {
+		return l.opts.Limits.CPUSet
+	}
+	if l.opts.Partition != nil {
+		return l.opts.Partition.Server
+	}
+	return ""
+}
+
+// clientCPUs is the CPU list wrk runs on; empty for no restriction.
+func (l *Runtime) clientCPUs() string {
+	if l.opts.Partition != nil {
+		return l.opts.Partition.Client
+	}
+	return ""
 }
 
 // Prepare implements backend.Runtime: it removes the work directories and
@@ -99,9 +130,9 @@ func (l *Runtime) Prepare(ctx context.Context, needLoad bool) error {
 		l.workDir = dir
 	}
 	raiseFileLimit()
-	if l.opts.Limits.CPUSet != "" {
+	if l.serverCPUs() != "" || l.clientCPUs() != "" {
 		if _, err := exec.LookPath("taskset"); err != nil {
-			return errors.New("--cpuset needs taskset in the local runtime: install it with apt-get install util-linux")
+			return errors.New("--cpuset and --partition need taskset in the local runtime: install it with apt-get install util-linux")
 		}
 	}
 	if needLoad && l.wrkPath == "" {
@@ -156,6 +187,37 @@ type database struct {
 // URL implements backend.Database: the cluster's URL on 127.0.0.1.
 func (d *database) URL() string { return d.db.URL }
 
+// StartUsage implements backend.Database from /proc: the CPU time of the
+// postmaster and every process under it, the backends that come and go
+// included (an exited backend's time is in the postmaster's children's).
+func (d *database) StartUsage(ctx context.Context) (backend.UsageProbe, error) {
+	pid, err := d.db.PID()
+	if err != nil {
+		return nil, err
+	}
+	start, err := procstat.ReadTree(pid)
+	if err != nil {
+		return nil, err
+	}
+	return treeUsage{pid: pid, start: start}, nil
+}
+
+// treeUsage measures the CPU time of a process tree; it implements
+// backend.UsageProbe.
+type treeUsage struct {
+	pid   int
+	start time.Duration
+}
+
+// Finish implements backend.UsageProbe.
+func (u treeUsage) Finish(ctx context.Context) (backend.Usage, error) {
+	cpu, err := procstat.ReadTree(u.pid)
+	if err != nil {
+		return backend.Usage{}, err
+	}
+	return backend.Usage{CPU: cpu - u.start}, nil
+}
+
 // Close implements backend.Database: it stops the cluster and removes its
 // files.
 func (d *database) Close(ctx context.Context) error {
@@ -182,6 +244,12 @@ func (l *Runtime) StartDatabase(ctx context.Context) (backend.Database, error) {
 // the runtime was closed meanwhile.
 func (l *Runtime) track(ctx context.Context, db *pgcluster.Cluster) (backend.Database, error) {
 	d := &database{rt: l, db: db}
+	if l.opts.Partition != nil && l.opts.Partition.Database != "" {
+		if err := pinTree(db, l.opts.Partition.Database); err != nil {
+			_ = db.Close(context.WithoutCancel(ctx))
+			return nil, fmt.Errorf("start local database: %w", err)
+		}
+	}
 	l.mu.Lock()
 	l.dbs[d] = true
 	closed := l.closed
@@ -226,7 +294,7 @@ func (l *Runtime) StartServer(ctx context.Context, test config.Test, db backend.
 		return nil, err
 	}
 	cmd := l.command(bin)
-	cmd.Env = append(os.Environ(), "PORT="+strconv.Itoa(port), "TFB_LISTEN_HOST=127.0.0.1")
+	cmd.Env = append(cmd.Env, "PORT="+strconv.Itoa(port), "TFB_LISTEN_HOST=127.0.0.1")
 	if db != nil {
 		cmd.Env = append(cmd.Env, "DATABASE_URL="+db.URL())
 	}
@@ -237,8 +305,8 @@ func (l *Runtime) StartServer(ctx context.Context, test config.Test, db backend.
 // CPU set through taskset, the memory limit as GOMEMLIMIT, in a process
 // group of its own that dies with tfb.
 func (l *Runtime) command(args ...string) *exec.Cmd {
-	if l.opts.Limits.CPUSet != "" {
-		args = append([]string{"taskset", "-c", l.opts.Limits.CPUSet}, args...)
+	if cpus := l.serverCPUs(); cpus != "" {
+		args = append([]string{"taskset", "-c", cpus}, args...)
 	}
 	cmd := exec.Command(args[0], args[1:]...)
 	cmd.Env = os.Environ()
@@ -315,25 +383,37 @@ func (s *server) StartUsage(ctx context.Context) (backend.UsageProbe, error) {
 	return startProcUsage(s.cmd.Process.Pid)
 }
 
-// RunLoad implements backend.Runtime by running wrk on this machine.
-func (l *Runtime) RunLoad(ctx context.Context, run wrk.Run) (string, string, error) {
+// RunLoad implements backend.Runtime by running wrk on this machine (on
+// its partition's CPUs when there is one); wrk's CPU time is its rusage.
+func (l *Runtime) RunLoad(ctx context.Context, run wrk.Run) (backend.Load, error) {
+	load := backend.Load{CommandLine: run.CommandLine(), ClientCores: runtime.NumCPU()}
 	if l.wrkPath == "" {
-		return "", "", errors.New("local runtime: RunLoad before Prepare(needLoad)")
+		return load, errors.New("local runtime: RunLoad before Prepare(needLoad)")
 	}
 	if run.Pipeline > 0 {
 		run.ScriptPath = l.script
 	}
-	cmd := exec.CommandContext(ctx, l.wrkPath, run.Args()...)
+	args := append([]string{l.wrkPath}, run.Args()...)
+	if cpus := l.clientCPUs(); cpus != "" {
+		args = append([]string{"taskset", "-c", cpus}, args...)
+		load.ClientCores = backend.Cores(cpus)
+	}
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.SysProcAttr = childProcAttr()
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	out, err := cmd.CombinedOutput()
+	load.Output = string(out)
+	if cmd.ProcessState != nil {
+		cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		load.ClientCPU = &cpu
+	}
 	if err != nil {
 		if ctx.Err() != nil {
-			return run.CommandLine(), string(out), ctx.Err()
+			return load, ctx.Err()
 		}
-		return run.CommandLine(), string(out), fmt.Errorf("wrk: %w", err)
+		return load, fmt.Errorf("wrk: %w", err)
 	}
-	return run.CommandLine(), string(out), nil
+	return load, nil
 }
 
 // Close implements backend.Runtime: it stops every server and database still

@@ -2,7 +2,6 @@ package local
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -11,12 +10,12 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/go-tfb/suite/toolset/backend"
-)
+	"golang.org/x/sys/unix"
 
-// clockTicks is USER_HZ, the unit of /proc/PID/stat times; 100 on every
-// Linux architecture's ABI.
-const clockTicks = 100
+	"github.com/go-tfb/suite/toolset/backend"
+	"github.com/go-tfb/suite/toolset/pgcluster"
+	"github.com/go-tfb/suite/toolset/procstat"
+)
 
 // childProcAttr puts a child in its own process group, so it and anything it
 // starts can be signalled together, and kills it if this process dies.
@@ -72,35 +71,11 @@ func (p *procUsage) Finish(ctx context.Context) (backend.Usage, error) {
 
 // procCPU reads utime+stime (plus waited-for children) of a process.
 func procCPU(pid int) (time.Duration, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	st, err := procstat.ReadProcess(pid)
 	if err != nil {
-		return 0, fmt.Errorf("read CPU time: %w", err)
+		return 0, err
 	}
-	return parseProcStatCPU(data)
-}
-
-// parseProcStatCPU sums fields 14-17 (utime, stime, cutime, cstime) of a
-// /proc/PID/stat line. The command name (field 2) may hold spaces, so fields
-// are counted after its closing parenthesis.
-func parseProcStatCPU(data []byte) (time.Duration, error) {
-	i := bytes.LastIndexByte(data, ')')
-	if i < 0 {
-		return 0, fmt.Errorf("malformed /proc stat line")
-	}
-	fields := strings.Fields(string(data[i+1:]))
-	// fields[0] is field 3 (state); utime is field 14, i.e. fields[11].
-	if len(fields) < 15 {
-		return 0, fmt.Errorf("malformed /proc stat line")
-	}
-	var ticks int64
-	for _, f := range fields[11:15] {
-		n, err := strconv.ParseInt(f, 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("malformed /proc stat line: %w", err)
-		}
-		ticks += n
-	}
-	return time.Duration(ticks) * time.Second / clockTicks, nil
+	return st.Total(), nil
 }
 
 // procPeakRSS reads VmHWM from /proc/PID/status, in bytes.
@@ -121,4 +96,31 @@ func procPeakRSS(pid int) (int64, error) {
 		}
 	}
 	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", pid)
+}
+
+// pinTree keeps the cluster's postmaster and every process under it on the
+// CPUs of list; the backends it forks later inherit its affinity.
+func pinTree(db *pgcluster.Cluster, list string) error {
+	cpus, err := backend.ParseCPUList(list)
+	if err != nil {
+		return err
+	}
+	var set unix.CPUSet
+	for _, c := range cpus {
+		set.Set(c)
+	}
+	pid, err := db.PID()
+	if err != nil {
+		return err
+	}
+	all, err := procstat.ReadAll()
+	if err != nil {
+		return err
+	}
+	for _, p := range procstat.Tree(pid, all) {
+		if err := unix.SchedSetaffinity(p.PID, &set); err != nil {
+			return fmt.Errorf("keep PostgreSQL process %d on CPUs %s: %w", p.PID, list, err)
+		}
+	}
+	return nil
 }

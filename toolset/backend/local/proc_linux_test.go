@@ -6,27 +6,6 @@ import (
 	"time"
 )
 
-func TestParseProcStatCPU(t *testing.T) {
-	tests := []struct {
-		name, line string
-		want       time.Duration
-		ok         bool
-	}{
-		{"plain", "1234 (gin) S 1 1234 1234 0 -1 4194560 100 0 0 0 150 50 3 7 20 0 8 0 100 1000 200", 2100 * time.Millisecond, true},
-		{"name with spaces and parens", "1234 (a b) c) S 1 1234 1234 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 8 0", 30 * time.Millisecond, true},
-		{"truncated", "1234 (gin) S 1 2", 0, false},
-		{"no name", "garbage", 0, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := parseProcStatCPU([]byte(tt.line))
-			if (err == nil) != tt.ok || got != tt.want {
-				t.Errorf("parseProcStatCPU = %v, %v; want %v, ok=%v", got, err, tt.want, tt.ok)
-			}
-		})
-	}
-}
-
 func TestProcUsageOfSelf(t *testing.T) {
 	probe, err := startProcUsage(os.Getpid())
 	if err != nil {

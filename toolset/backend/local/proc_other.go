@@ -7,6 +7,7 @@ import (
 	"syscall"
 
 	"github.com/go-tfb/suite/toolset/backend"
+	"github.com/go-tfb/suite/toolset/pgcluster"
 )
 
 // childProcAttr puts a child in its own process group.
@@ -17,4 +18,9 @@ func raiseFileLimit() {}
 // startProcUsage is Linux only: elsewhere the local runtime reports no usage.
 func startProcUsage(pid int) (backend.UsageProbe, error) {
 	return nil, errors.New("server CPU and memory are measured on Linux only")
+}
+
+// pinTree is Linux only.
+func pinTree(db *pgcluster.Cluster, list string) error {
+	return errors.New("--partition is Linux only in the local runtime")
 }

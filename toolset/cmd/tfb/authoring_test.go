@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
 )
 
 // TestAuthoringCommands checks the command lines of tfb new, lint and
@@ -29,23 +31,23 @@ func TestAuthoringCommands(t *testing.T) {
 		wantStdout string
 		wantStderr string
 	}{
-		{"new: help", []string{"new", "--help"}, exitOK, "Usage: tfb new NAME --framework MODULE", ""},
-		{"new: no name", []string{"new", "--framework", "github.com/go-chi/chi/v5"}, exitUsage, "", "tfb new: usage: tfb new NAME"},
-		{"new: no framework", []string{"new", "demo"}, exitUsage, "", "tfb new: usage: tfb new NAME --framework"},
-		{"new: unknown flag", []string{"new", "demo", "--frame", "x"}, exitUsage, "", "tfb new: unknown flag --frame; did you mean --framework?"},
-		{"new: two names", []string{"new", "demo", "--framework", "github.com/go-chi/chi/v5", "other"}, exitUsage, "", `tfb new: unexpected argument "other"`},
-		{"new: bad name", []string{"new", "Demo", "--framework", "github.com/go-chi/chi/v5"}, exitFailed, "", `tfb new: name "Demo": want a Go package name`},
-		{"new: taken name", []string{"new", "gin", "--framework", "github.com/go-chi/chi/v5"}, exitFailed, "", `tfb new: name "gin": frameworks/gin already exists`},
-		{"new: bad module", []string{"new", "demo", "--framework", "chi"}, exitFailed, "", "tfb new: --framework chi: malformed module path"},
-		{"new: dry run", []string{"new", "demo", "--framework", "github.com/go-chi/chi/v5@v5.5.0", "--dry-run"}, exitOK, "would create frameworks/demo/main.go", ""},
-		{"lint: help", []string{"lint", "--help"}, exitOK, "Usage: tfb lint", ""},
-		{"lint: the repository", []string{"lint"}, exitOK, "", ""},
-		{"lint: problems", []string{"lint", "--config", lintBad}, exitFailed, `benchmark_config.json: tests[0].nethttp.language: "Golang", want Go`, "tfb lint: "},
-		{"lint: argument", []string{"lint", "gin"}, exitUsage, "", `tfb lint: unexpected argument "gin"`},
-		{"verify lints first", []string{"verify", "--config", lintBad, "--runtime", "local"}, exitFailed, "", "problem(s) in the entries' metadata (tfb lint lists them)"},
-		{"changed: help", []string{"changed", "--help"}, exitOK, "Usage: tfb changed --base REF", ""},
-		{"changed: no base", []string{"changed"}, exitUsage, "", "tfb changed: missing --base REF"},
-		{"changed: unknown base", []string{"changed", "--base", "no-such-ref-here"}, exitFailed, "", "tfb changed: --base no-such-ref-here: git merge-base:"},
+		{"new: help", []string{"new", "--help"}, base.ExitOK, "Usage: tfb new NAME --framework MODULE", ""},
+		{"new: no name", []string{"new", "--framework", "github.com/go-chi/chi/v5"}, base.ExitUsage, "", "tfb new: usage: tfb new NAME"},
+		{"new: no framework", []string{"new", "demo"}, base.ExitUsage, "", "tfb new: usage: tfb new NAME --framework"},
+		{"new: unknown flag", []string{"new", "demo", "--frame", "x"}, base.ExitUsage, "", "tfb new: unknown flag --frame; did you mean --framework?"},
+		{"new: two names", []string{"new", "demo", "--framework", "github.com/go-chi/chi/v5", "other"}, base.ExitUsage, "", `tfb new: unexpected argument "other"`},
+		{"new: bad name", []string{"new", "Demo", "--framework", "github.com/go-chi/chi/v5"}, base.ExitFailed, "", `tfb new: name "Demo": want a Go package name`},
+		{"new: taken name", []string{"new", "gin", "--framework", "github.com/go-chi/chi/v5"}, base.ExitFailed, "", `tfb new: name "gin": frameworks/gin already exists`},
+		{"new: bad module", []string{"new", "demo", "--framework", "chi"}, base.ExitFailed, "", "tfb new: --framework chi: malformed module path"},
+		{"new: dry run", []string{"new", "demo", "--framework", "github.com/go-chi/chi/v5@v5.5.0", "--dry-run"}, base.ExitOK, "would create frameworks/demo/main.go", ""},
+		{"lint: help", []string{"lint", "--help"}, base.ExitOK, "Usage: tfb lint", ""},
+		{"lint: the repository", []string{"lint"}, base.ExitOK, "", ""},
+		{"lint: problems", []string{"lint", "--config", lintBad}, base.ExitFailed, `benchmark_config.json: tests[0].nethttp.language: "Golang", want Go`, "tfb lint: "},
+		{"lint: argument", []string{"lint", "gin"}, base.ExitUsage, "", `tfb lint: unexpected argument "gin"`},
+		{"verify lints first", []string{"verify", "--config", lintBad, "--runtime", "local"}, base.ExitFailed, "", "problem(s) in the entries' metadata (tfb lint lists them)"},
+		{"changed: help", []string{"changed", "--help"}, base.ExitOK, "Usage: tfb changed --base REF", ""},
+		{"changed: no base", []string{"changed"}, base.ExitUsage, "", "tfb changed: missing --base REF"},
+		{"changed: unknown base", []string{"changed", "--base", "no-such-ref-here"}, base.ExitFailed, "", "tfb changed: --base no-such-ref-here: git merge-base:"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -60,7 +62,7 @@ func TestAuthoringCommands(t *testing.T) {
 			if !strings.Contains(stderr.String(), tt.wantStderr) {
 				t.Errorf("stderr lacks %q:\n%s", tt.wantStderr, stderr.String())
 			}
-			if tt.args[0] != "verify" && tt.wantCode != exitOK && strings.Count(strings.TrimSpace(stderr.String()), "\n") > 0 {
+			if tt.args[0] != "verify" && tt.wantCode != base.ExitOK && strings.Count(strings.TrimSpace(stderr.String()), "\n") > 0 {
 				t.Errorf("error is not one line:\n%s", stderr.String())
 			}
 		})

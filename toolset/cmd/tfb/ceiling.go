@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/go-tfb/suite/toolset/ceiling"
-	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
 	"github.com/go-tfb/suite/toolset/report"
 	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/runs"
@@ -19,14 +18,29 @@ import (
 	"github.com/go-tfb/suite/toolset/table"
 )
 
+// newCeilingCommand is `tfb ceiling`. Its stdout is the table alone:
+// remarks such as the runtime chosen go to stderr.
+func newCeilingCommand() *entryCommand {
+	e := newEntryCommand("ceiling", "measure /db and /fortunes against this machine's ceiling", ceilingHelp)
+	e.cmd.StartsProcesses = true
+	addTestFlag(&e.cmd.Flags, &e.sel)
+	addExcludeFlag(&e.cmd.Flags, &e.sel)
+	addDurationFlag(&e.cmd.Flags, &e.method)
+	addRuntimeFlags(&e.cmd.Flags, &e.rt)
+	addResultsDirFlag(&e.cmd.Flags, &e.out)
+	addConfigFlags(&e.cmd.Flags, &e.conf)
+	e.cmd.Run = e.ceiling
+	return e
+}
+
 // ceilingOptions are ceiling.DefaultOptions with the duration from
 // --duration only when it was given: benchmark's default (15 s) does not
 // apply here. The benchmark-only flags are not among ceiling's, so the
 // command line refuses them.
-func ceilingOptions(o options) ceiling.Options {
+func ceilingOptions(m methodology) ceiling.Options {
 	opts := ceiling.DefaultOptions()
-	if o.set["duration"] {
-		opts.Duration = time.Duration(o.duration) * time.Second
+	if m.duration.given {
+		opts.Duration = time.Duration(m.duration.seconds) * time.Second
 	}
 	return opts
 }
@@ -37,23 +51,28 @@ func ceilingOptions(o options) ceiling.Options {
 // report.html), whose ceiling tables go to stdout as Markdown and to
 // ceiling.md and ceiling.json beside results.json. An entry that could not
 // be measured makes the exit status 1; low ratios do not.
-func (a *app) ceiling(ctx context.Context, tests []config.Test) error {
-	opts := ceilingOptions(a.opts)
-	rt, err := a.newRuntime(ctx)
+func (e *entryCommand) ceiling(ctx context.Context, args []string) error {
+	e.notes = e.cmd.Stderr()
+	tests, _, err := e.selectEntries(args)
 	if err != nil {
 		return err
 	}
-	defer a.closeRuntime(ctx, rt)
+	opts := ceilingOptions(e.method)
+	rt, err := e.newRuntime(ctx)
+	if err != nil {
+		return err
+	}
+	defer e.closeRuntime(ctx, rt)
 	if err := rt.Prepare(ctx, true); err != nil {
 		return err
 	}
-	sweeps, err := ceiling.MeasureSweeps(ctx, rt, opts, a.stderr)
+	sweeps, err := ceiling.MeasureSweeps(ctx, rt, opts, e.cmd.Stderr())
 	if err != nil {
 		return err
 	}
-	rec := recording{settings: opts.Settings(), types: runs.CeilingTypes, bench: true, progress: a.stderr,
+	rec := recording{settings: opts.Settings(), types: runs.CeilingTypes, bench: true, progress: e.cmd.Stderr(),
 		before: func(w *results.Writer) error { return w.SetCeiling(sweeps) }}
-	_, w, _, runErr := a.record(ctx, rt, tests, rec)
+	_, w, _, runErr := e.record(ctx, rt, tests, rec)
 	if w == nil {
 		return runErr
 	}
@@ -64,17 +83,24 @@ func (a *app) ceiling(ctx context.Context, tests []config.Test) error {
 		return err
 	}
 	res, _ := ceiling.ResultOf(run, opts)
-	for _, e := range res.Entries {
-		if e.Error != "" {
-			a.failed = true
-		}
+	failed := false
+	for _, entry := range res.Entries {
+		failed = failed || entry.Error != ""
 	}
 	if runErr != nil {
 		fmt.Fprintf(&md, "\ninterrupted: %d of %d entries measured\n", measured(res), len(tests))
 	}
-	writeErr := a.writeCeiling(w.Dir(), res, md.Bytes())
-	a.stdout.Write(md.Bytes())
-	return errors.Join(runErr, writeErr)
+	writeErr := e.writeCeiling(w.Dir(), res, md.Bytes())
+	e.cmd.Stdout().Write(md.Bytes())
+	switch {
+	case runErr != nil:
+		return runErr
+	case writeErr != nil:
+		return writeErr
+	case failed:
+		return base.ErrAlreadyReported
+	}
+	return nil
 }
 
 // measured counts the entries of a ceiling result with a /json rate.
@@ -90,7 +116,7 @@ func measured(res ceiling.Result) int {
 
 // writeCeiling writes ceiling.md and ceiling.json into the run's directory,
 // beside results.json and report.html.
-func (a *app) writeCeiling(dir string, res ceiling.Result, md []byte) error {
+func (e *entryCommand) writeCeiling(dir string, res ceiling.Result, md []byte) error {
 	js, err := json.MarshalIndent(res, "", "  ")
 	if err != nil {
 		return err
@@ -102,6 +128,6 @@ func (a *app) writeCeiling(dir string, res ceiling.Result, md []byte) error {
 	if err := os.WriteFile(jsonPath, append(js, '\n'), 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(a.stderr, "Results: %s and %s (report: %s)\n", mdPath, jsonPath, filepath.Join(dir, report.FileName))
+	fmt.Fprintf(e.cmd.Stderr(), "Results: %s and %s (report: %s)\n", mdPath, jsonPath, filepath.Join(dir, report.FileName))
 	return nil
 }

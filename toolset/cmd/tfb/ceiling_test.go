@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-tfb/suite/toolset/ceiling"
+	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
 )
 
 func TestCeilingOptions(t *testing.T) {
@@ -29,8 +33,7 @@ func TestCeilingOptions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ceilingCmd, _ := lookupCommand("ceiling")
-			o, err := parseFlags("ceiling", ceilingCmd.flags, tt.args)
+			o, err := parseCeilingFlags(t, tt.args)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error = %v, want one containing %q", err, tt.wantErr)
@@ -50,4 +53,24 @@ func TestCeilingOptions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// parseCeilingFlags runs `tfb ceiling ARGS` with a Run that only keeps the
+// methodology its flags set, and returns it, or the one line tfb printed
+// about them.
+func parseCeilingFlags(t *testing.T, args []string) (methodology, error) {
+	t.Helper()
+	p := program()
+	e := newCeilingCommand()
+	e.cmd.Run = func(context.Context, []string) error { return nil }
+	for i, c := range p.Commands {
+		if c.Name == "ceiling" {
+			p.Commands[i] = e.cmd
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := p.Run(context.Background(), append([]string{"ceiling"}, args...), &stdout, &stderr); code != base.ExitOK {
+		return methodology{}, errors.New(strings.TrimSpace(stderr.String()))
+	}
+	return e.method, nil
 }

@@ -3,16 +3,19 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 
 	"github.com/go-tfb/suite/toolset/changed"
-	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
 )
 
-const changedHelp = `Usage: tfb changed --base REF [--json] [--config PATH]
+// newChangedCommand is `tfb changed`.
+func newChangedCommand() *base.Command {
+	c := &base.Command{
+		Name:  "changed",
+		Short: "list the entries a change affects (for CI)",
+		Long: `Usage: tfb changed --base REF [--json] [--config PATH]
 
 Lists the entries that the changes since REF affect, one name per line, so that
 only those need verifying. The changes are the commits since the branch left REF
@@ -25,63 +28,59 @@ untracked files), so that it answers for the working tree as it is.
   benchmark_config.json      affects the entries whose settings changed
   anything else (docs, toolset, CI files)
                              affects none
+`,
+		Layout: base.Layout{Column: 17, Width: 85},
+	}
+	f := &changedFlags{}
+	addChangedFlags(&c.Flags, f)
+	c.Run = func(ctx context.Context, args []string) error { return runChanged(ctx, c.Stdout(), f, args) }
+	return c
+}
 
-Flags:
-  --base REF     the branch or commit to compare with, e.g. origin/main (required)
-  --json         print a JSON array of names instead, e.g. ["chi","gin"], for a
-                 GitHub Actions matrix (fromJSON); [] when none is affected
-  --config PATH  benchmark_config.json of the repository (default: found in this
-                 directory or above)
-`
+// changedFlags are the flags of tfb changed.
+type changedFlags struct {
+	baseRef, configPath string
+	asJSON              bool
+}
 
-// cmdChanged runs `tfb changed`.
-func cmdChanged(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("tfb changed", flag.ContinueOnError)
-	base := fs.String("base", "", "")
-	asJSON := fs.Bool("json", false, "")
-	configPath := fs.String("config", "", "")
-	rest, code, done := parseCommandArgs(fs, changedHelp, args, stdout, stderr)
-	if done {
-		return code
+// addChangedFlags adds --base, --json and --config.
+func addChangedFlags(fs *base.FlagSet, f *changedFlags) {
+	g := fs.Group(headingFlags)
+	g.StringVar(&f.baseRef, "base", "REF", "the branch or commit to compare with, e.g. origin/main (required)")
+	g.BoolVar(&f.asJSON, "json", `print a JSON array of names instead, e.g. ["chi","gin"], for a GitHub Actions matrix (fromJSON); [] when none is affected`)
+	addRepositoryFlag(fs, &f.configPath)
+}
+
+// runChanged prints the entries that the changes since --base affect.
+func runChanged(ctx context.Context, stdout io.Writer, f *changedFlags, args []string) error {
+	if len(args) > 0 {
+		return base.Usagef("unexpected argument %q (usage: tfb changed --base REF [--json])", args[0])
 	}
-	if len(rest) > 0 {
-		fmt.Fprintf(stderr, "tfb changed: unexpected argument %q (usage: tfb changed --base REF [--json])\n", rest[0])
-		return exitUsage
+	if f.baseRef == "" {
+		return base.Usagef("missing --base REF, the branch or commit to compare with (e.g. --base origin/main)")
 	}
-	if *base == "" {
-		fmt.Fprint(stderr, "tfb changed: missing --base REF, the branch or commit to compare with (e.g. --base origin/main)\n")
-		return exitUsage
-	}
-	root, err := repoRootFor(*configPath)
+	root, cfg, err := loadRepository(f.configPath)
 	if err != nil {
-		fmt.Fprintf(stderr, "tfb changed: %v\n", err)
-		return exitFailed
+		return err
 	}
-	cfg, err := config.Load(filepath.Join(root, config.FileName))
+	change, err := changed.Since(ctx, root, f.baseRef)
 	if err != nil {
-		fmt.Fprintf(stderr, "tfb changed: %v\n", err)
-		return exitFailed
-	}
-	change, err := changed.Since(ctx, root, *base)
-	if err != nil {
-		fmt.Fprintf(stderr, "tfb changed: %v\n", err)
-		return exitFailed
+		return err
 	}
 	names := changed.Affected(cfg, change.Base, change.Files)
-	if *asJSON {
+	if f.asJSON {
 		if names == nil {
 			names = []string{}
 		}
 		out, err := json.Marshal(names)
 		if err != nil {
-			fmt.Fprintf(stderr, "tfb changed: %v\n", err)
-			return exitFailed
+			return fmt.Errorf("encode the names: %w", err)
 		}
 		fmt.Fprintf(stdout, "%s\n", out)
-		return exitOK
+		return nil
 	}
 	for _, n := range names {
 		fmt.Fprintln(stdout, n)
 	}
-	return exitOK
+	return nil
 }

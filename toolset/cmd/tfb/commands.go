@@ -3,78 +3,60 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"time"
+	"strings"
 
-	"github.com/go-tfb/suite/toolset/backend"
-	"github.com/go-tfb/suite/toolset/backend/docker"
-	"github.com/go-tfb/suite/toolset/backend/local"
-	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
 )
 
-// newRuntime picks the runtime: --runtime, else docker when an engine answers, else local.
-func (a *app) newRuntime(ctx context.Context) (backend.Runtime, error) {
-	limits, err := a.limits()
-	if err != nil {
-		return nil, err
+// program is tfb's command line, made afresh for every run: its commands,
+// in the order `tfb help` lists them, each with its flags at their
+// defaults. A command is one *base.Command (newVersionCommand is the
+// shortest); adding one is adding its constructor here.
+func program() *base.Program {
+	p := &base.Program{
+		Commands: []*base.Command{
+			newListCommand().cmd,
+			newVerifyCommand().cmd,
+			newBenchmarkCommand().cmd,
+			newDebugCommand().cmd,
+			newCeilingCommand().cmd,
+			newNewCommand(),
+			newLintCommand(),
+			newChangedCommand(),
+			newReportCommand(),
+			newCompareCommand(),
+			newVersionCommand(),
+		},
+		Aliases: map[string]string{"-h": "help", "-help": "help", "--help": "help", "-version": "version", "--version": "version"},
+		Intro:   mainIntro,
+		Outro:   mainOutro,
 	}
-	name := a.opts.runtime
-	hosts := docker.Hosts{Server: a.opts.serverHost, Database: a.opts.databaseHost, Client: a.opts.clientHost}
-	if name == "" {
-		name = "local"
-		if docker.Reachable(ctx, hosts) == nil {
-			name = "docker"
-		}
-		fmt.Fprintf(a.notes, "Runtime: %s (choose with --runtime docker|local)\n", name)
-	}
-	switch name {
-	case "local":
-		if hosts != (docker.Hosts{}) {
-			return nil, usageError{fmt.Errorf("--server-host, --database-host and --client-host need --runtime docker")}
-		}
-		if a.opts.noBuild {
-			return nil, usageError{fmt.Errorf("--no-build needs --runtime docker (the local runtime always builds, which Go's build cache makes quick)")}
-		}
-		return local.New(local.Options{RepoDir: a.repoDir, Limits: limits, ServerPort: a.opts.serverPort}), nil
-	case "docker":
-		return docker.New(ctx, docker.Options{
-			RepoDir: a.repoDir, Limits: limits, ServerPort: a.opts.serverPort, Hosts: hosts, UseExistingImages: a.opts.noBuild,
-		})
-	}
-	return nil, usageError{fmt.Errorf("--runtime: unknown runtime %q (docker or local)", name)}
+	p.Commands = append(p.Commands, newHelpCommand(p))
+	return p
 }
 
-// debug starts one entry and its database and keeps them up until interrupted.
-func (a *app) debug(ctx context.Context, test config.Test) error {
-	rt, err := a.newRuntime(ctx)
-	if err != nil {
-		return err
+// newHelpCommand is `tfb help [COMMAND]`: p's usage, or one command's help.
+func newHelpCommand(p *base.Program) *base.Command {
+	c := &base.Command{
+		Name:      "help",
+		UsageLine: "tfb help [command]",
+		Short:     "show help for tfb or for one command",
+		Long:      "Show tfb's commands, or one command's usage and flags.\n",
 	}
-	defer a.closeRuntime(ctx, rt)
-	if err := rt.Prepare(ctx, false); err != nil {
-		return err
-	}
-	fmt.Fprintf(a.stdout, "building %s...\n", test.Name)
-	if err := rt.Build(ctx, test, os.Stderr); err != nil {
-		return err
-	}
-	started, err := backend.Start(ctx, rt, test, os.Stderr, nil)
-	if err != nil {
-		return err
-	}
-	defer started.Stop(context.WithoutCancel(ctx))
-	server, db := started.Server, started.DB
-	fmt.Fprintf(a.stdout, "\n%s is up on the %s runtime.\nDATABASE_URL=%s\n", test.Name, rt.Name(), db.URL())
-	for _, tt := range test.Types() {
-		u := test.URL(tt)
-		if tt.TakesCount() {
-			u += "20"
+	c.Run = func(_ context.Context, args []string) error {
+		switch len(args) {
+		case 0:
+			fmt.Fprint(c.Stdout(), p.Usage())
+			return nil
+		case 1:
+			cmd := p.Lookup(args[0])
+			if cmd == nil {
+				return base.Usagef("unknown command %q (commands: %s)", args[0], strings.Join(p.Names(), ", "))
+			}
+			fmt.Fprint(c.Stdout(), cmd.Help())
+			return nil
 		}
-		fmt.Fprintf(a.stdout, "  %-13s %s%s\n", tt, server.BaseURL(), u)
+		return base.Usagef("name one command, as in: tfb help benchmark")
 	}
-	fmt.Fprintln(a.stdout, "Press Ctrl-C to stop and remove everything.")
-	start := time.Now()
-	<-ctx.Done()
-	fmt.Fprintf(a.stdout, "was up for %s\n", time.Since(start).Round(time.Second))
-	return nil
+	return c
 }

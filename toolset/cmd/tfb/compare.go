@@ -2,18 +2,103 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 
+	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
 	"github.com/go-tfb/suite/toolset/compare"
 	"github.com/go-tfb/suite/toolset/round20"
 	"github.com/go-tfb/suite/toolset/runs"
 	"github.com/go-tfb/suite/toolset/table"
 )
 
-const compareHelp = `tfb compare — put benchmark runs side by side, or a run beside TechEmpower Round 20.
+// newCompareCommand is `tfb compare`.
+func newCompareCommand() *base.Command {
+	c := &base.Command{
+		Name:   "compare",
+		Short:  "put benchmark runs side by side, or a run beside TFB Round 20",
+		Long:   compareLong,
+		More:   compareMore,
+		Layout: base.Layout{Column: 20, Width: 90},
+	}
+	f := &compareFlags{format: string(table.Text)}
+	addCompareFlags(&c.Flags, f)
+	c.Run = func(_ context.Context, paths []string) error { return runCompare(c.Stdout(), f, paths) }
+	return c
+}
+
+// compareFlags are the flags of tfb compare.
+type compareFlags struct {
+	format string
+	round  int
+}
+
+// addCompareFlags adds --format and --round.
+func addCompareFlags(fs *base.FlagSet, f *compareFlags) {
+	g := fs.Group(headingFlags)
+	g.StringVar(&f.format, "format", "FORMAT", "text (default; coloured on a terminal unless NO_COLOR is set), markdown, json or html (one self-contained page). JSON is one object for runs side by side, an array of one object per run for --round 20.")
+	g.IntVar(&f.round, "round", "20", "compare with TechEmpower Round 20 (the only round shipped)")
+}
+
+// runCompare writes the runs at paths side by side, or each beside Round 20, to stdout.
+func runCompare(stdout io.Writer, f *compareFlags, paths []string) error {
+	format, err := table.ParseFormat(f.format)
+	if err != nil {
+		return base.Usagef("--format: %w", err)
+	}
+	switch {
+	case f.round != 0 && f.round != 20:
+		return base.Usagef("--round %d: only Round 20's results are in the repository (--round 20)", f.round)
+	case f.round == 20 && len(paths) == 0:
+		return base.Usagef("--round 20 needs a run (a results directory or results.json)")
+	case f.round == 0 && len(paths) < 2:
+		return base.Usagef("need at least two runs to compare, got %d (or use --round 20 RUN)", len(paths))
+	}
+	rs, err := runs.LoadAll(paths)
+	if err != nil {
+		return err
+	}
+	color := format == table.Text && colorWanted(stdout)
+	if f.round == 20 {
+		return compareWithRound20(stdout, rs, format, color)
+	}
+	cmp, err := compare.Compare(rs)
+	if err != nil {
+		return err
+	}
+	if err := table.Write(stdout, format, "Benchmark runs side by side", cmp.Tables(), cmp, color); err != nil {
+		return fmt.Errorf("write output: %w", err)
+	}
+	return nil
+}
+
+// compareWithRound20 writes each of rs beside TechEmpower Round 20 to w.
+func compareWithRound20(w io.Writer, rs []runs.Run, f table.Format, color bool) error {
+	data, err := round20.Load()
+	if err != nil {
+		return err
+	}
+	var tables []table.Table
+	var values []compare.Round20Comparison
+	for _, r := range rs {
+		c, err := compare.CompareRound20(r, data)
+		if err != nil {
+			return err
+		}
+		values = append(values, c)
+		tables = append(tables, c.Tables()...)
+	}
+	if err := table.Write(w, f, "Local runs beside TechEmpower Round 20", tables, values, color); err != nil {
+		return fmt.Errorf("write output: %w", err)
+	}
+	return nil
+}
+
+// compareLong and compareMore are the help of `tfb compare` before and
+// after its flags.
+const (
+	compareLong = `tfb compare — put benchmark runs side by side, or a run beside TechEmpower Round 20.
 
 Usage:
   tfb compare RUN RUN [RUN...] [--format FORMAT]
@@ -35,86 +120,12 @@ req/s, their ratio, each entry's share of the fastest entry in the run next to t
 share in Round 20, the ranks, and p50/p99 latency. Local figures are taken at Round 20's
 headline level: the best connection count (json, plaintext, db, fortune), 20 queries
 (query, update) or 100 items (cached_query). Round 20's source is printed with it.
-
-Flags:
-  --format FORMAT   text (default; coloured on a terminal unless NO_COLOR is set),
-                    markdown, json or html (one self-contained page). JSON is one object
-                    for runs side by side, an array of one object per run for --round 20.
-  --round 20        compare with TechEmpower Round 20 (the only round shipped)
-
+`
+	compareMore = `
 Exit status: 0 on success, 1 when a run cannot be read or nothing overlaps, 2 for a
 mistake on the command line.
 `
-
-// cmdCompare is `tfb compare`.
-func cmdCompare(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	_ = ctx
-	fs := flag.NewFlagSet("tfb compare", flag.ContinueOnError)
-	format := fs.String("format", string(table.Text), "text, markdown, json or html")
-	round := fs.Int("round", 0, "20")
-	paths, code, done := parseCommandArgs(fs, compareHelp, args, stdout, stderr)
-	if done {
-		return code
-	}
-	f, err := table.ParseFormat(*format)
-	if err != nil {
-		fmt.Fprintf(stderr, "tfb compare: --format: %v\n", err)
-		return exitUsage
-	}
-	switch {
-	case *round != 0 && *round != 20:
-		fmt.Fprintf(stderr, "tfb compare: --round %d: only Round 20's results are in the repository (--round 20)\n", *round)
-		return exitUsage
-	case *round == 20 && len(paths) == 0:
-		fmt.Fprint(stderr, "tfb compare: --round 20 needs a run (a results directory or results.json)\n")
-		return exitUsage
-	case *round == 0 && len(paths) < 2:
-		fmt.Fprintf(stderr, "tfb compare: need at least two runs to compare, got %d (or use --round 20 RUN)\n", len(paths))
-		return exitUsage
-	}
-
-	rs, err := runs.LoadAll(paths)
-	if err != nil {
-		fmt.Fprintf(stderr, "tfb compare: %v\n", err)
-		return exitFailed
-	}
-	color := f == table.Text && colorWanted(stdout)
-
-	if *round == 20 {
-		data, err := round20.Load()
-		if err != nil {
-			fmt.Fprintf(stderr, "tfb compare: %v\n", err)
-			return exitFailed
-		}
-		var tables []table.Table
-		var values []compare.Round20Comparison
-		for _, r := range rs {
-			c, err := compare.CompareRound20(r, data)
-			if err != nil {
-				fmt.Fprintf(stderr, "tfb compare: %v\n", err)
-				return exitFailed
-			}
-			values = append(values, c)
-			tables = append(tables, c.Tables()...)
-		}
-		if err := table.Write(stdout, f, "Local runs beside TechEmpower Round 20", tables, values, color); err != nil {
-			fmt.Fprintf(stderr, "tfb compare: write output: %v\n", err)
-			return exitFailed
-		}
-		return exitOK
-	}
-
-	c, err := compare.Compare(rs)
-	if err != nil {
-		fmt.Fprintf(stderr, "tfb compare: %v\n", err)
-		return exitFailed
-	}
-	if err := table.Write(stdout, f, "Benchmark runs side by side", c.Tables(), c, color); err != nil {
-		fmt.Fprintf(stderr, "tfb compare: write output: %v\n", err)
-		return exitFailed
-	}
-	return exitOK
-}
+)
 
 // colorWanted reports whether w is a terminal and NO_COLOR is not set
 // (https://no-color.org: any non-empty value turns colour off).

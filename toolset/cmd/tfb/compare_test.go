@@ -2,12 +2,13 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
 )
 
 // TestCompareCommand runs `tfb compare` on the compare package's sample runs.
@@ -33,25 +34,25 @@ func TestCompareCommand(t *testing.T) {
 		stdout     []string // substrings
 		stderrLine string   // substring of the one line on stderr
 	}{
-		{"side by side", []string{runA, runB}, exitOK, []string{"Requests per second", "faster", "slower", "within noise", "Verdict rule:"}, ""},
-		{"flags after runs", []string{runA, runB, "--format", "markdown"}, exitOK, []string{"| type | entry |", "**faster**"}, ""},
-		{"flag with =", []string{"--format=html", runA, runB}, exitOK, []string{"<!DOCTYPE html>", "<table>"}, ""},
-		{"TFB's file beside a run", []string{runA, tfb}, exitOK, []string{"tfb-results.json", "no claim"}, ""},
-		{"round 20", []string{"--round", "20", runA}, exitOK, []string{"TechEmpower Round 20 (source)", "Xeon Gold 5120", "go-pgx", "Ranking:"}, ""},
-		{"help", []string{"--help"}, exitOK, []string{"tfb compare RUN RUN"}, ""},
-		{"one run", []string{runA}, exitUsage, nil, "tfb compare: need at least two runs"},
-		{"unknown format", []string{"--format", "yaml", runA, runB}, exitUsage, nil, `tfb compare: --format: unknown format "yaml"`},
-		{"unknown flag", []string{"--colour", runA, runB}, exitUsage, nil, "tfb compare: unknown flag --colour"},
-		{"other round", []string{"--round", "21", runA}, exitUsage, nil, "tfb compare: --round 21: only Round 20"},
-		{"round without run", []string{"--round", "20"}, exitUsage, nil, "tfb compare: --round 20 needs a run"},
-		{"missing run", []string{runA, filepath.Join(dir, "nope")}, exitFailed, nil, filepath.Join(dir, "nope") + ": no such file or directory"},
-		{"corrupt run", []string{runA, dir}, exitFailed, nil, corrupt + ": not a valid results.json: line 1, column 2: invalid character"},
-		{"no overlap", []string{tfb, other}, exitFailed, nil, "no entry and test type of " + tfb + " is measured in " + other + " too"},
+		{"side by side", []string{runA, runB}, base.ExitOK, []string{"Requests per second", "faster", "slower", "within noise", "Verdict rule:"}, ""},
+		{"flags after runs", []string{runA, runB, "--format", "markdown"}, base.ExitOK, []string{"| type | entry |", "**faster**"}, ""},
+		{"flag with =", []string{"--format=html", runA, runB}, base.ExitOK, []string{"<!DOCTYPE html>", "<table>"}, ""},
+		{"TFB's file beside a run", []string{runA, tfb}, base.ExitOK, []string{"tfb-results.json", "no claim"}, ""},
+		{"round 20", []string{"--round", "20", runA}, base.ExitOK, []string{"TechEmpower Round 20 (source)", "Xeon Gold 5120", "go-pgx", "Ranking:"}, ""},
+		{"help", []string{"--help"}, base.ExitOK, []string{"tfb compare RUN RUN"}, ""},
+		{"one run", []string{runA}, base.ExitUsage, nil, "tfb compare: need at least two runs"},
+		{"unknown format", []string{"--format", "yaml", runA, runB}, base.ExitUsage, nil, `tfb compare: --format: unknown format "yaml"`},
+		{"unknown flag", []string{"--colour", runA, runB}, base.ExitUsage, nil, "tfb compare: unknown flag --colour"},
+		{"other round", []string{"--round", "21", runA}, base.ExitUsage, nil, "tfb compare: --round 21: only Round 20"},
+		{"round without run", []string{"--round", "20"}, base.ExitUsage, nil, "tfb compare: --round 20 needs a run"},
+		{"missing run", []string{runA, filepath.Join(dir, "nope")}, base.ExitFailed, nil, filepath.Join(dir, "nope") + ": no such file or directory"},
+		{"corrupt run", []string{runA, dir}, base.ExitFailed, nil, corrupt + ": not a valid results.json: line 1, column 2: invalid character"},
+		{"no overlap", []string{tfb, other}, base.ExitFailed, nil, "no entry and test type of " + tfb + " is measured in " + other + " too"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := cmdCompare(context.Background(), tc.args, &stdout, &stderr)
+			code := run(append([]string{"compare"}, tc.args...), &stdout, &stderr)
 			if code != tc.code {
 				t.Fatalf("exit %d, want %d; stderr: %s", code, tc.code, stderr.String())
 			}
@@ -87,7 +88,7 @@ func TestCompareCommandJSON(t *testing.T) {
 	}
 	for _, tc := range tests {
 		var stdout, stderr bytes.Buffer
-		if code := cmdCompare(context.Background(), tc.args, &stdout, &stderr); code != exitOK {
+		if code := run(append([]string{"compare"}, tc.args...), &stdout, &stderr); code != base.ExitOK {
 			t.Fatalf("%v: exit %d: %s", tc.args, code, stderr.String())
 		}
 		if err := json.Unmarshal(stdout.Bytes(), tc.into); err != nil {
@@ -96,7 +97,7 @@ func TestCompareCommandJSON(t *testing.T) {
 	}
 	var runs []map[string]any
 	var stdout, stderr bytes.Buffer
-	cmdCompare(context.Background(), []string{"--format", "json", "--round", "20", "../../compare/testdata/run-a", "../../compare/testdata/run-b"}, &stdout, &stderr)
+	run([]string{"compare", "--format", "json", "--round", "20", "../../compare/testdata/run-a", "../../compare/testdata/run-b"}, &stdout, &stderr)
 	if err := json.Unmarshal(stdout.Bytes(), &runs); err != nil || len(runs) != 2 {
 		t.Errorf("--round 20 of two runs: %d objects (%v), want 2", len(runs), err)
 	}

@@ -1,9 +1,15 @@
 package main
 
-import "testing"
+import (
+	"bytes"
+	"strings"
+	"testing"
 
+	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
+)
+
+// TestSuggestFlag checks the flag tfb benchmark suggests for a mistyped one.
 func TestSuggestFlag(t *testing.T) {
-	benchmark, _ := lookupCommand("benchmark")
 	tests := []struct {
 		typed, want string
 	}{
@@ -18,23 +24,13 @@ func TestSuggestFlag(t *testing.T) {
 		{"completely-different", ""},
 	}
 	for _, tt := range tests {
-		if got := suggestFlag(tt.typed, benchmark.flags); got != tt.want {
-			t.Errorf("suggestFlag(%q) = %q, want %q", tt.typed, got, tt.want)
+		var stdout, stderr bytes.Buffer
+		if code := run([]string{"benchmark", "--" + tt.typed}, &stdout, &stderr); code != base.ExitUsage {
+			t.Errorf("tfb benchmark --%s: exit %d, want %d", tt.typed, code, base.ExitUsage)
 		}
-	}
-}
-
-func TestEditDistance(t *testing.T) {
-	tests := []struct {
-		a, b string
-		want int
-	}{
-		{"", "", 0}, {"abc", "", 3}, {"", "abc", 3}, {"duration", "duration", 0},
-		{"duraton", "duration", 1}, {"tset", "test", 1}, {"ca", "abc", 3}, {"kitten", "sitting", 3},
-	}
-	for _, tt := range tests {
-		if got := editDistance(tt.a, tt.b); got != tt.want {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		_, suggestion, suggested := strings.Cut(strings.TrimSpace(stderr.String()), "; did you mean ")
+		if got := strings.TrimSuffix(strings.TrimPrefix(suggestion, "--"), "?"); got != tt.want || suggested != (tt.want != "") {
+			t.Errorf("tfb benchmark --%s suggests %q, want %q (stderr %q)", tt.typed, got, tt.want, stderr.String())
 		}
 	}
 }

@@ -1,25 +1,16 @@
 package main
 
-import (
-	"fmt"
-	"strings"
-)
-
-// mainUsage is `tfb help`: what tfb is, its commands and where to read more.
-func mainUsage() string {
-	var b strings.Builder
-	b.WriteString(`tfb verifies and benchmarks this repository's TFB-style Go entries.
+// mainIntro and mainOutro are `tfb help`'s text around its list of commands.
+const (
+	mainIntro = `tfb verifies and benchmarks this repository's TFB-style Go entries.
 
 Usage:
   tfb <command> [flags]
   go run ./toolset/cmd/tfb <command> [flags]
 
 Commands:
-`)
-	for _, c := range commands {
-		fmt.Fprintf(&b, "  %-10s  %s\n", c.name, c.summary)
-	}
-	b.WriteString(`
+`
+	mainOutro = `
 Run 'tfb help <command>' (or 'tfb <command> -h') for a command's flags and details.
 Several values may follow one flag, as in TFB: --test gin echo.
 
@@ -36,65 +27,11 @@ Examples:
   tfb benchmark                       # everything, Round 20 methodology (an hour or more)
   tfb debug --test echo --runtime local
   tfb ceiling --runtime local
-`)
-	return b.String()
-}
+`
+)
 
-// commandHelp is `tfb help NAME`: the command's usage, what it does and the
-// flags it accepts, grouped as declared.
-func commandHelp(c command) string {
-	if c.run != nil || len(c.flags) == 0 {
-		return c.help
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "usage: tfb %s [flags]\n\n%s", c.name, c.help)
-	defs := acceptedFlags(c.flags)
-	for _, g := range flagGroups {
-		first := true
-		for _, d := range defs {
-			if d.group != g {
-				continue
-			}
-			if first {
-				fmt.Fprintf(&b, "\n%s:\n", g)
-				first = false
-			}
-			writeFlagHelp(&b, d)
-		}
-	}
-	return b.String()
-}
-
-// writeFlagHelp writes one flag's line: its form, then its help wrapped in
-// a column.
-func writeFlagHelp(b *strings.Builder, d flagDef) {
-	const column, width = 34, 100
-	form := "--" + d.name
-	if d.short != "" {
-		form = "-" + d.short + ", " + form
-	}
-	if d.arg != "" {
-		form += " " + d.arg
-	}
-	line := "  " + form
-	if len(line) >= column-1 {
-		b.WriteString(line + "\n")
-		line = ""
-	}
-	for _, word := range strings.Fields(d.usage) {
-		if len(line) > column && len(line)+1+len(word) > width {
-			b.WriteString(line + "\n")
-			line = ""
-		}
-		if len(line) < column {
-			line += strings.Repeat(" ", column-len(line))
-		} else {
-			line += " "
-		}
-		line += word
-	}
-	b.WriteString(line + "\n")
-}
+// The help of the commands that run entries, after their usage line and
+// before their flags.
 
 const listHelp = `List the entries in benchmark_config.json and the test types each declares.
 `
@@ -167,15 +104,4 @@ DIR/<timestamp>/ceiling.md and ceiling.json (timestamp in UTC). Exit status 0 wh
 every entry was measured; 1 when an entry failed to measure or the run was
 interrupted. With --runtime local it takes about 80 s of pgbench, then 39 s of wrk per
 entry, plus builds.
-`
-
-const versionHelp = `usage: tfb version
-
-Print tfb's module version, the VCS revision and time it was built from (with
-"modified" when the working tree had changes), and the Go version and platform.
-`
-
-const helpHelp = `usage: tfb help [command]
-
-Show tfb's commands, or one command's usage and flags.
 `

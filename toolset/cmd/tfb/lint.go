@@ -2,14 +2,19 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
+	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
 	"github.com/go-tfb/suite/toolset/lint"
 )
 
-const lintHelp = `Usage: tfb lint [--config PATH]
+// newLintCommand is `tfb lint`.
+func newLintCommand() *base.Command {
+	c := &base.Command{
+		Name:  "lint",
+		Short: "check benchmark_config.json, the entries' directories and compose services",
+		Long: `Usage: tfb lint [--config PATH]
 
 Checks the entries before anything runs them, and prints one line per problem,
 naming the file and field:
@@ -24,42 +29,36 @@ naming the file and field:
 
 Prints nothing and exits 0 when all is well; exits 1 when there are problems.
 tfb verify and tfb benchmark run the same checks first.
-
-Flags:
-  --config PATH  benchmark_config.json of the repository (default: found in this
-                 directory or above)
-`
-
-// cmdLint runs `tfb lint`.
-func cmdLint(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("tfb lint", flag.ContinueOnError)
-	configPath := fs.String("config", "", "")
-	rest, code, done := parseCommandArgs(fs, lintHelp, args, stdout, stderr)
-	if done {
-		return code
+`,
+		Layout: base.Layout{Column: 17, Width: 85},
 	}
-	if len(rest) > 0 {
-		fmt.Fprintf(stderr, "tfb lint: unexpected argument %q (usage: tfb lint [--config PATH])\n", rest[0])
-		return exitUsage
+	var configPath string
+	addRepositoryFlag(&c.Flags, &configPath)
+	c.Run = func(_ context.Context, args []string) error { return runLint(c.Stdout(), configPath, args) }
+	return c
+}
+
+// runLint prints the problems lint.Check finds in the repository of
+// configPath, and returns an error counting them when there are any.
+func runLint(stdout io.Writer, configPath string, args []string) error {
+	if len(args) > 0 {
+		return base.Usagef("unexpected argument %q (usage: tfb lint [--config PATH])", args[0])
 	}
-	root, err := repoRootFor(*configPath)
+	root, err := findRepository(configPath)
 	if err != nil {
-		fmt.Fprintf(stderr, "tfb lint: %v\n", err)
-		return exitFailed
+		return err
 	}
 	problems, err := lint.Check(root)
 	if err != nil {
-		fmt.Fprintf(stderr, "tfb lint: %v\n", err)
-		return exitFailed
+		return err
 	}
 	for _, p := range problems {
 		fmt.Fprintln(stdout, p)
 	}
 	if len(problems) > 0 {
-		fmt.Fprintf(stderr, "tfb lint: %d problem(s)\n", len(problems))
-		return exitFailed
+		return fmt.Errorf("%d problem(s)", len(problems))
 	}
-	return exitOK
+	return nil
 }
 
 // lintFirst runs tfb lint's checks before verify and benchmark: it prints

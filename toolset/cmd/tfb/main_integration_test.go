@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
 	"github.com/go-tfb/suite/toolset/fixture"
 	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/runs"
@@ -308,8 +309,8 @@ func TestBenchmarkSIGTERMMidLoadRemovesEverything(t *testing.T) {
 	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	if code := c.wait(t, 30*time.Second); code != exitFailed {
-		t.Errorf("exit code %d after SIGTERM, want %d:\n%s", code, exitFailed, c.text())
+	if code := c.wait(t, 30*time.Second); code != base.ExitFailed {
+		t.Errorf("exit code %d after SIGTERM, want %d:\n%s", code, base.ExitFailed, c.text())
 	}
 	assertNothingLeft(t, tmp, port)
 	files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
@@ -437,8 +438,8 @@ func TestClosedStdoutEndsTheRunCleanly(t *testing.T) {
 	if ws := cmd.ProcessState.Sys().(syscall.WaitStatus); ws.Signaled() {
 		t.Fatalf("tfb was killed by %v instead of stopping cleanly:\n%s", ws.Signal(), stderr.String())
 	}
-	if code := cmd.ProcessState.ExitCode(); code != exitFailed {
-		t.Errorf("exit code %d, want %d:\n%s", code, exitFailed, stderr.String())
+	if code := cmd.ProcessState.ExitCode(); code != base.ExitFailed {
+		t.Errorf("exit code %d, want %d:\n%s", code, base.ExitFailed, stderr.String())
 	}
 	if !strings.Contains(stderr.String(), "tfb: stopped: stdout closed") {
 		t.Errorf("stderr does not say why tfb stopped:\n%s", stderr.String())

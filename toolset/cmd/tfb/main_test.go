@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
 )
 
 func TestRunCommandLine(t *testing.T) {
@@ -18,9 +19,10 @@ func TestRunCommandLine(t *testing.T) {
 	if err := os.WriteFile(badConfig, []byte(`{"framework":"go","tests":[{"x":{"port":99999,"json_url":"/json"}}]}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	allCommands := strings.Join(commandNames(), ", ")
+	commandNames := program().Names()
+	allCommands := strings.Join(commandNames, ", ")
 	for _, name := range []string{"list", "verify", "benchmark", "debug", "ceiling", "version", "help"} {
-		if !slices.Contains(commandNames(), name) {
+		if !slices.Contains(commandNames, name) {
 			t.Errorf("no command %q in %s", name, allCommands)
 		}
 	}
@@ -31,79 +33,79 @@ func TestRunCommandLine(t *testing.T) {
 		wantStdout string
 		wantStderr string // the whole of stderr, one line
 	}{
-		{"no command", nil, exitUsage, "", ""},
-		{"help", []string{"help"}, exitOK, "tfb help <command>", ""},
-		{"--help", []string{"--help"}, exitOK, "Commands:", ""},
-		{"help lists ceiling", []string{"help"}, exitOK, "  ceiling     measure /db and /fortunes", ""},
-		{"help lists version", []string{"help"}, exitOK, "  version     print tfb's version", ""},
-		{"help of an unknown command", []string{"help", "bench"}, exitUsage, "",
+		{"no command", nil, base.ExitUsage, "", ""},
+		{"help", []string{"help"}, base.ExitOK, "tfb help <command>", ""},
+		{"--help", []string{"--help"}, base.ExitOK, "Commands:", ""},
+		{"help lists ceiling", []string{"help"}, base.ExitOK, "  ceiling     measure /db and /fortunes", ""},
+		{"help lists version", []string{"help"}, base.ExitOK, "  version     print tfb's version", ""},
+		{"help of an unknown command", []string{"help", "bench"}, base.ExitUsage, "",
 			`tfb help: unknown command "bench" (commands: ` + allCommands + `)`},
-		{"unknown command", []string{"bench"}, exitUsage, "",
+		{"unknown command", []string{"bench"}, base.ExitUsage, "",
 			`tfb: unknown command "bench"; did you mean "benchmark"? (commands: ` + allCommands + `; run 'tfb help')`},
-		{"unknown command far from any", []string{"zzzzzz"}, exitUsage, "",
+		{"unknown command far from any", []string{"zzzzzz"}, base.ExitUsage, "",
 			`tfb: unknown command "zzzzzz" (commands: ` + allCommands + `; run 'tfb help')`},
 
-		{"duration not a number", []string{"benchmark", "--duration", "abc"}, exitUsage, "",
+		{"duration not a number", []string{"benchmark", "--duration", "abc"}, base.ExitUsage, "",
 			`tfb benchmark: --duration: "abc" is not a whole number of seconds`},
-		{"duration with a unit", []string{"benchmark", "--duration=15s"}, exitUsage, "",
+		{"duration with a unit", []string{"benchmark", "--duration=15s"}, base.ExitUsage, "",
 			`tfb benchmark: --duration: "15s" is not a whole number of seconds`},
-		{"unknown flag with a suggestion", []string{"benchmark", "--duraton", "3"}, exitUsage, "",
+		{"unknown flag with a suggestion", []string{"benchmark", "--duraton", "3"}, base.ExitUsage, "",
 			"tfb benchmark: unknown flag --duraton; did you mean --duration?"},
-		{"unknown flag, single dash", []string{"verify", "-exlude", "gin"}, exitUsage, "",
+		{"unknown flag, single dash", []string{"verify", "-exlude", "gin"}, base.ExitUsage, "",
 			"tfb verify: unknown flag --exlude; did you mean --exclude?"},
-		{"unknown flag without a suggestion", []string{"list", "--nope"}, exitUsage, "",
+		{"unknown flag without a suggestion", []string{"list", "--nope"}, base.ExitUsage, "",
 			"tfb list: unknown flag --nope (its flags: tfb help list)"},
-		{"server-host not an endpoint", []string{"verify", "--server-host", "bogus"}, exitUsage, "",
+		{"server-host not an endpoint", []string{"verify", "--server-host", "bogus"}, base.ExitUsage, "",
 			`tfb verify: --server-host: "bogus" is not a Docker endpoint such as unix:///var/run/docker.sock, tcp://HOST:2375 or ssh://user@host`},
-		{"client-host without a scheme", []string{"benchmark", "--client-host", "10.0.0.2:2375"}, exitUsage, "",
+		{"client-host without a scheme", []string{"benchmark", "--client-host", "10.0.0.2:2375"}, base.ExitUsage, "",
 			`tfb benchmark: --client-host: "10.0.0.2:2375" is not a Docker endpoint such as unix:///var/run/docker.sock, tcp://HOST:2375 or ssh://user@host`},
-		{"flag without its value", []string{"list", "--test"}, exitUsage, "", "tfb list: --test needs a value: --test NAME..."},
-		{"bad level", []string{"benchmark", "--concurrency-levels", "16", "x"}, exitUsage, "",
+		{"flag without its value", []string{"list", "--test"}, base.ExitUsage, "", "tfb list: --test needs a value: --test NAME..."},
+		{"bad level", []string{"benchmark", "--concurrency-levels", "16", "x"}, base.ExitUsage, "",
 			`tfb benchmark: --concurrency-levels: "x" is not a positive whole number`},
-		{"bad port", []string{"verify", "--server-port", "70000"}, exitUsage, "",
+		{"bad port", []string{"verify", "--server-port", "70000"}, base.ExitUsage, "",
 			`tfb verify: --server-port: "70000" is not a TCP port (1-65535)`},
-		{"bad memory", []string{"verify", "--memory", "lots"}, exitUsage, "",
+		{"bad memory", []string{"verify", "--memory", "lots"}, base.ExitUsage, "",
 			`tfb verify: --memory: "lots" is not a size such as 512m or 2g`},
-		{"bad switch value", []string{"verify", "--no-build=maybe"}, exitUsage, "",
+		{"bad switch value", []string{"verify", "--no-build=maybe"}, base.ExitUsage, "",
 			`tfb verify: --no-build: "maybe" is not true or false`},
-		{"stray argument", []string{"list", "gin"}, exitUsage, "",
+		{"stray argument", []string{"list", "gin"}, base.ExitUsage, "",
 			`tfb list: unexpected argument "gin" (flags take values as --test gin echo)`},
-		{"flag of another command", []string{"list", "--duration", "3"}, exitUsage, "",
+		{"flag of another command", []string{"list", "--duration", "3"}, base.ExitUsage, "",
 			"tfb list: --duration does not apply to tfb list (its flags: tfb help list)"},
-		{"zero repeats", []string{"benchmark", "--repeat", "0", "--runtime", "local"}, exitUsage, "",
+		{"zero repeats", []string{"benchmark", "--repeat", "0", "--runtime", "local"}, base.ExitUsage, "",
 			`tfb benchmark: --repeat: "0" is not a positive whole number`},
-		{"negative sleep", []string{"benchmark", "--sleep", "-1", "--runtime", "local"}, exitUsage, "",
+		{"negative sleep", []string{"benchmark", "--sleep", "-1", "--runtime", "local"}, base.ExitUsage, "",
 			`tfb benchmark: --sleep: "-1" is not 0 or more whole seconds`},
-		{"repeat is for benchmark", []string{"verify", "--repeat", "3", "--runtime", "local"}, exitUsage, "",
+		{"repeat is for benchmark", []string{"verify", "--repeat", "3", "--runtime", "local"}, base.ExitUsage, "",
 			"tfb verify: --repeat does not apply to tfb verify (its flags: tfb help verify)"},
-		{"ceiling: no-primer", []string{"ceiling", "--no-primer", "--runtime", "local"}, exitUsage, "",
+		{"ceiling: no-primer", []string{"ceiling", "--no-primer", "--runtime", "local"}, base.ExitUsage, "",
 			"tfb ceiling: --no-primer does not apply to tfb ceiling (its flags: tfb help ceiling)"},
-		{"version -h", []string{"version", "-h"}, exitOK, "usage: tfb version", ""},
-		{"version takes no argument", []string{"version", "x"}, exitUsage, "", `tfb version: takes no arguments, got "x"`},
+		{"version -h", []string{"version", "-h"}, base.ExitOK, "usage: tfb version", ""},
+		{"version takes no argument", []string{"version", "x"}, base.ExitUsage, "", `tfb version: takes no arguments, got "x"`},
 
-		{"ceiling: benchmark flag", []string{"ceiling", "--concurrency-levels", "16", "--runtime", "local"}, exitUsage, "",
+		{"ceiling: benchmark flag", []string{"ceiling", "--concurrency-levels", "16", "--runtime", "local"}, base.ExitUsage, "",
 			"tfb ceiling: --concurrency-levels does not apply to tfb ceiling (its flags: tfb help ceiling)"},
-		{"ceiling: zero duration", []string{"ceiling", "--duration", "0", "--runtime", "local"}, exitUsage, "",
+		{"ceiling: zero duration", []string{"ceiling", "--duration", "0", "--runtime", "local"}, base.ExitUsage, "",
 			"tfb ceiling: --duration: must be at least 1 second, got 0"},
-		{"ceiling: unknown entry", []string{"ceiling", "--test", "nope", "--runtime", "local"}, exitUsage, "",
+		{"ceiling: unknown entry", []string{"ceiling", "--test", "nope", "--runtime", "local"}, base.ExitUsage, "",
 			`tfb ceiling: unknown entry "nope" (entries: `},
-		{"ceiling: unknown runtime", []string{"ceiling", "--runtime", "podman"}, exitUsage, "",
+		{"ceiling: unknown runtime", []string{"ceiling", "--runtime", "podman"}, base.ExitUsage, "",
 			`tfb ceiling: --runtime: unknown runtime "podman" (docker or local)`},
-		{"unknown entry", []string{"list", "--test", "nope"}, exitUsage, "", `tfb list: unknown entry "nope" (entries: `},
-		{"unknown type", []string{"list", "--type", "json", "xml"}, exitUsage, "",
+		{"unknown entry", []string{"list", "--test", "nope"}, base.ExitUsage, "", `tfb list: unknown entry "nope" (entries: `},
+		{"unknown type", []string{"list", "--type", "json", "xml"}, base.ExitUsage, "",
 			`tfb list: --type: unknown test type "xml" (valid: json, db, query, fortune, update, plaintext, cached_query)`},
-		{"unknown profile", []string{"benchmark", "--profile", "round99", "--runtime", "local"}, exitUsage, "",
+		{"unknown profile", []string{"benchmark", "--profile", "round99", "--runtime", "local"}, base.ExitUsage, "",
 			`tfb benchmark: --profile: unknown profile "round99" (known: round20)`},
-		{"bad config is one line naming the field", []string{"list", "--config", badConfig}, exitFailed, "", ""},
-		{"roles need docker", []string{"verify", "--runtime", "local", "--server-host", "tcp://127.0.0.1:2375"}, exitUsage, "",
+		{"bad config is one line naming the field", []string{"list", "--config", badConfig}, base.ExitFailed, "", ""},
+		{"roles need docker", []string{"verify", "--runtime", "local", "--server-host", "tcp://127.0.0.1:2375"}, base.ExitUsage, "",
 			"tfb verify: --server-host, --database-host and --client-host need --runtime docker"},
-		{"debug wants one entry", []string{"debug", "--runtime", "local"}, exitUsage, "",
+		{"debug wants one entry", []string{"debug", "--runtime", "local"}, base.ExitUsage, "",
 			"tfb debug: debug runs one entry: name it with --test (entries: "},
 
-		{"list selected types", []string{"list", "--test", "gin", "--type", "json,plaintext"}, exitOK, "json plaintext", ""},
-		{"list excludes", []string{"list", "--exclude", "gin", "echo"}, exitOK, "fiber", ""},
-		{"version", []string{"version"}, exitOK, runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH, ""},
-		{"--version", []string{"--version"}, exitOK, "tfb ", ""},
+		{"list selected types", []string{"list", "--test", "gin", "--type", "json,plaintext"}, base.ExitOK, "json plaintext", ""},
+		{"list excludes", []string{"list", "--exclude", "gin", "echo"}, base.ExitOK, "fiber", ""},
+		{"version", []string{"version"}, base.ExitOK, runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH, ""},
+		{"--version", []string{"--version"}, base.ExitOK, "tfb ", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -123,7 +125,7 @@ func TestRunCommandLine(t *testing.T) {
 			if strings.HasSuffix(tt.wantStderr, "(entries: ") && (!strings.HasPrefix(stderr.String(), tt.wantStderr) || strings.Count(stderr.String(), "\n") != 1) {
 				t.Errorf("stderr = %q, want one line starting %q", stderr.String(), tt.wantStderr)
 			}
-			if tt.wantCode == exitOK && stderr.Len() > 0 {
+			if tt.wantCode == base.ExitOK && stderr.Len() > 0 {
 				t.Errorf("stderr not empty on success: %s", stderr.String())
 			}
 		})
@@ -138,8 +140,8 @@ func TestBadConfigIsOneLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"list", "--config", badConfig}, &stdout, &stderr); code != exitFailed {
-		t.Errorf("exit code %d, want %d", code, exitFailed)
+	if code := run([]string{"list", "--config", badConfig}, &stdout, &stderr); code != base.ExitFailed {
+		t.Errorf("exit code %d, want %d", code, base.ExitFailed)
 	}
 	msg := stderr.String()
 	if !strings.HasPrefix(msg, "tfb list: ") || !strings.Contains(msg, `field "port": 99999 is not a TCP port`) || strings.Count(msg, "\n") != 1 {
@@ -149,49 +151,50 @@ func TestBadConfigIsOneLine(t *testing.T) {
 
 func TestNoCommandPrintsUsageOnStderr(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if code := run(nil, &stdout, &stderr); code != exitUsage {
-		t.Errorf("exit code %d, want %d", code, exitUsage)
+	if code := run(nil, &stdout, &stderr); code != base.ExitUsage {
+		t.Errorf("exit code %d, want %d", code, base.ExitUsage)
 	}
-	if stdout.Len() != 0 || stderr.String() != mainUsage() {
+	if stdout.Len() != 0 || stderr.String() != program().Usage() {
 		t.Errorf("want the usage on stderr only; stdout %q, stderr %q", stdout.String(), stderr.String())
 	}
 }
 
-// TestCommandHelp checks, for every command, that `tfb help NAME` and
-// `tfb NAME -h` print the same help on stdout with exit 0, and that it lists
-// exactly the flags the command accepts.
+// TestCommandHelp checks, for every command, that `tfb help NAME`, `tfb
+// NAME -h` and `tfb NAME --help` print the same help on stdout with exit 0,
+// and that it lists exactly the flags the command accepts.
 func TestCommandHelp(t *testing.T) {
+	commands := program().Commands
+	var allFlags []string // of every command
 	for _, c := range commands {
-		t.Run(c.name, func(t *testing.T) {
+		for _, name := range c.Flags.Names() {
+			if !slices.Contains(allFlags, name) {
+				allFlags = append(allFlags, name)
+			}
+		}
+	}
+	for _, c := range commands {
+		t.Run(c.Name, func(t *testing.T) {
 			var viaHelp, viaHelpErr bytes.Buffer
-			if code := run([]string{"help", c.name}, &viaHelp, &viaHelpErr); code != exitOK || viaHelpErr.Len() > 0 {
-				t.Fatalf("tfb help %s: exit %d, stderr %q", c.name, code, viaHelpErr.String())
+			if code := run([]string{"help", c.Name}, &viaHelp, &viaHelpErr); code != base.ExitOK || viaHelpErr.Len() > 0 {
+				t.Fatalf("tfb help %s: exit %d, stderr %q", c.Name, code, viaHelpErr.String())
 			}
-			if c.run != nil || c.name == "help" {
-				// A self-contained command's help is its own text; its -h is
-				// its own flag set's.
-				if viaHelp.String() != c.help {
-					t.Errorf("tfb help %s is not the command's help text:\n%s", c.name, viaHelp.String())
-				}
-				return
-			}
-			if !strings.HasPrefix(viaHelp.String(), "usage: tfb "+c.name) {
+			if c.UsageLine != "" && !strings.HasPrefix(viaHelp.String(), "usage: "+c.UsageLine+"\n") {
 				t.Errorf("help does not start with its usage line:\n%s", viaHelp.String())
 			}
 			for _, flagArg := range []string{"-h", "--help"} {
 				var viaFlag, viaFlagErr bytes.Buffer
-				if code := run([]string{c.name, flagArg}, &viaFlag, &viaFlagErr); code != exitOK || viaFlagErr.Len() > 0 {
-					t.Fatalf("tfb %s %s: exit %d, stderr %q", c.name, flagArg, code, viaFlagErr.String())
+				if code := run([]string{c.Name, flagArg}, &viaFlag, &viaFlagErr); code != base.ExitOK || viaFlagErr.Len() > 0 {
+					t.Fatalf("tfb %s %s: exit %d, stderr %q", c.Name, flagArg, code, viaFlagErr.String())
 				}
 				if viaFlag.String() != viaHelp.String() {
-					t.Errorf("tfb %s %s differs from tfb help %s", c.name, flagArg, c.name)
+					t.Errorf("tfb %s %s differs from tfb help %s", c.Name, flagArg, c.Name)
 				}
 			}
-			for _, d := range flagDefs {
-				listed := strings.Contains(viaHelp.String(), "\n  --"+d.name+" ") || strings.Contains(viaHelp.String(), "\n  --"+d.name+"\n") ||
-					strings.Contains(viaHelp.String(), ", --"+d.name+" ")
-				if accepted := strings.Contains(" "+strings.Join(c.flags, " ")+" ", " "+d.name+" "); listed != accepted {
-					t.Errorf("--%s listed %v, accepted %v", d.name, listed, accepted)
+			for _, name := range allFlags {
+				listed := strings.Contains(viaHelp.String(), "\n  --"+name+" ") || strings.Contains(viaHelp.String(), "\n  --"+name+"\n") ||
+					strings.Contains(viaHelp.String(), ", --"+name+" ")
+				if accepted := slices.Contains(c.Flags.Names(), name); listed != accepted {
+					t.Errorf("--%s listed %v, accepted %v", name, listed, accepted)
 				}
 			}
 		})
@@ -227,44 +230,53 @@ func TestBenchmarkHelpShowsItsFlagsOnly(t *testing.T) {
 	}
 }
 
-// TestSelfContainedCommandPlugsIn adds a command the way report, compare,
-// new, lint and changed are wired in, one entry with its own run function,
-// and checks that tfb lists it, shows its help and hands it its raw
-// arguments, a live context and stdout, and returns its exit status.
-func TestSelfContainedCommandPlugsIn(t *testing.T) {
-	const probeHelp = "Usage: tfb probe [--anything]\n"
+// TestCommandPlugsIn adds a command the way every command is wired in, one
+// *base.Command with its flags and its Run, and checks that tfb lists it,
+// shows its help and hands it the arguments left after its flags, a live
+// context and stdout, and turns the error it returns into tfb's message
+// and exit status.
+func TestCommandPlugsIn(t *testing.T) {
 	var gotArgs []string
-	probe := func(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	var anything bool
+	probe := &base.Command{Name: "probe", Short: "a command from elsewhere", Long: "Usage: tfb probe [--anything] ARG...\n"}
+	probe.Flags.Group("Flags").BoolVar(&anything, "anything", "anything at all")
+	probe.Run = func(ctx context.Context, args []string) error {
 		if ctx.Err() != nil {
 			t.Error("the command's context is already done")
 		}
 		gotArgs = args
-		fmt.Fprintln(stdout, "probed")
-		return 3
+		fmt.Fprintln(probe.Stdout(), "probed")
+		return base.Usagef("probe wants no %q", args[0])
 	}
-	saved := commands
-	t.Cleanup(func() { commands = saved })
-	commands = append(slices.Clone(commands), command{name: "probe", summary: "a command from elsewhere", help: probeHelp, run: probe})
+	const probeHelp = "Usage: tfb probe [--anything] ARG...\n\nFlags:\n  --anything                      anything at all\n"
 
 	tests := []struct {
 		args       []string
 		wantCode   int
 		wantStdout string
+		wantStderr string
 	}{
-		{[]string{"probe", "--anything", "x", "-h"}, 3, "probed\n"},
-		{[]string{"help", "probe"}, exitOK, probeHelp},
-		{[]string{"help"}, exitOK, "  probe       a command from elsewhere\n"},
+		{[]string{"probe", "x", "--anything", "y"}, base.ExitUsage, "probed\n", "tfb probe: probe wants no \"x\"\n"},
+		{[]string{"probe", "-h"}, base.ExitOK, probeHelp, ""},
+		{[]string{"help", "probe"}, base.ExitOK, probeHelp, ""},
+		{[]string{"help"}, base.ExitOK, "  probe       a command from elsewhere\n", ""},
+		{[]string{"list", "--anything"}, base.ExitUsage, "", "tfb list: --anything does not apply to tfb list (its flags: tfb help list)\n"},
 	}
 	for _, tt := range tests {
+		p := program()
+		p.Commands = append(p.Commands, probe)
 		var stdout, stderr bytes.Buffer
-		if code := run(tt.args, &stdout, &stderr); code != tt.wantCode {
+		if code := p.Run(context.Background(), tt.args, &stdout, &stderr); code != tt.wantCode {
 			t.Errorf("tfb %q: exit %d, want %d (stderr %q)", tt.args, code, tt.wantCode, stderr.String())
 		}
 		if !strings.Contains(stdout.String(), tt.wantStdout) {
 			t.Errorf("tfb %q: stdout %q lacks %q", tt.args, stdout.String(), tt.wantStdout)
 		}
+		if stderr.String() != tt.wantStderr {
+			t.Errorf("tfb %q: stderr %q, want %q", tt.args, stderr.String(), tt.wantStderr)
+		}
 	}
-	if !slices.Equal(gotArgs, []string{"--anything", "x", "-h"}) {
-		t.Errorf("the command got %q, want its raw arguments", gotArgs)
+	if !slices.Equal(gotArgs, []string{"x", "y"}) || !anything {
+		t.Errorf("the command got %q and --anything %v, want its arguments x y and the flag set", gotArgs, anything)
 	}
 }

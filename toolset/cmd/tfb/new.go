@@ -2,14 +2,18 @@ package main
 
 import (
 	"context"
-	"flag"
-	"fmt"
 	"io"
 
+	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
 	"github.com/go-tfb/suite/toolset/scaffold"
 )
 
-const newHelp = `Usage: tfb new NAME --framework MODULE[@VERSION] [--dry-run] [--config PATH]
+// newNewCommand is `tfb new`.
+func newNewCommand() *base.Command {
+	c := &base.Command{
+		Name:  "new",
+		Short: "start a new entry: main.go, benchmark_config.json, docker-compose.yml, go get",
+		Long: `Usage: tfb new NAME --framework MODULE[@VERSION] [--dry-run] [--config PATH]
 
 Adds an entry called NAME for the Go framework in MODULE:
   frameworks/NAME/main.go       a net/http entry serving the seven test types through
@@ -23,61 +27,60 @@ then prints the next steps and how to undo it.
 
 NAME is a Go package name (lower-case letters and digits). tfb new refuses a name
 that is taken and a module go cannot find, and then changes nothing.
-
-Flags:
-  --framework MODULE[@VERSION]  the framework's module (VERSION defaults to latest)
-  --dry-run                     print what would be written, and write nothing
-  --config PATH                 benchmark_config.json of the repository (default: found
-                                in this directory or above)
-
+`,
+		More: `
 Example:
   tfb new chi --framework github.com/go-chi/chi/v5
-`
+`,
+		Layout: base.Layout{Column: 32, Width: 88},
+	}
+	f := &newFlags{}
+	addNewFlags(&c.Flags, f)
+	c.Run = func(ctx context.Context, args []string) error { return runNew(ctx, c.Stdout(), f, args) }
+	return c
+}
 
-// cmdNew runs `tfb new`.
-func cmdNew(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("tfb new", flag.ContinueOnError)
-	frameworkFlag := fs.String("framework", "", "")
-	dryRun := fs.Bool("dry-run", false, "")
-	configPath := fs.String("config", "", "")
-	// The name may come before or after the flags.
-	rest, code, done := parseCommandArgs(fs, newHelp, args, stdout, stderr)
-	if done {
-		return code
-	}
+// newFlags are the flags of tfb new.
+type newFlags struct {
+	framework, configPath string
+	dryRun                bool
+}
+
+// addNewFlags adds --framework, --dry-run and --config.
+func addNewFlags(fs *base.FlagSet, f *newFlags) {
+	g := fs.Group(headingFlags)
+	g.StringVar(&f.framework, "framework", "MODULE[@VERSION]", "the framework's module (VERSION defaults to latest)")
+	g.BoolVar(&f.dryRun, "dry-run", "print what would be written, and write nothing")
+	addRepositoryFlag(fs, &f.configPath)
+}
+
+// runNew adds the entry named by args (the name may come before or after
+// the flags), or with --dry-run says what it would write.
+func runNew(ctx context.Context, stdout io.Writer, f *newFlags, args []string) error {
 	var name string
-	if len(rest) > 0 {
-		name, rest = rest[0], rest[1:]
+	if len(args) > 0 {
+		name, args = args[0], args[1:]
 	}
-	if len(rest) > 0 {
-		fmt.Fprintf(stderr, "tfb new: unexpected argument %q (usage: tfb new NAME --framework MODULE)\n", rest[0])
-		return exitUsage
+	if len(args) > 0 {
+		return base.Usagef("unexpected argument %q (usage: tfb new NAME --framework MODULE)", args[0])
 	}
-	if name == "" || *frameworkFlag == "" {
-		fmt.Fprint(stderr, "tfb new: usage: tfb new NAME --framework MODULE[@VERSION] (see tfb new --help)\n")
-		return exitUsage
+	if name == "" || f.framework == "" {
+		return base.Usagef("usage: tfb new NAME --framework MODULE[@VERSION] (see tfb new --help)")
 	}
-	root, err := repoRootFor(*configPath)
+	root, err := findRepository(f.configPath)
 	if err != nil {
-		fmt.Fprintf(stderr, "tfb new: %v\n", err)
-		return exitFailed
+		return err
 	}
-	plan, err := scaffold.Prepare(ctx, scaffold.Request{Root: root, Name: name, Module: *frameworkFlag}, scaffold.GoTool{})
+	plan, err := scaffold.Prepare(ctx, scaffold.Request{Root: root, Name: name, Module: f.framework}, scaffold.GoTool{})
 	if err != nil {
-		fmt.Fprintf(stderr, "tfb new: %v\n", err)
-		return exitFailed
+		return err
 	}
-	if *dryRun {
-		if err := plan.Describe(stdout); err != nil {
-			fmt.Fprintf(stderr, "tfb new: %v\n", err)
-			return exitFailed
-		}
-		return exitOK
+	if f.dryRun {
+		return plan.Describe(stdout)
 	}
 	if err := plan.Apply(ctx); err != nil {
-		fmt.Fprintf(stderr, "tfb new: %v\n", err)
-		return exitFailed
+		return err
 	}
 	plan.NextSteps(stdout)
-	return exitOK
+	return nil
 }

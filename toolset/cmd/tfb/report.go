@@ -2,17 +2,76 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
 
+	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
 	"github.com/go-tfb/suite/toolset/report"
 	"github.com/go-tfb/suite/toolset/runs"
 )
 
-// reportHelp is the help of `tfb report`.
-const reportHelp = `tfb report — write one self-contained HTML page of one or more benchmark runs.
+// newReportCommand is `tfb report`.
+func newReportCommand() *base.Command {
+	c := &base.Command{
+		Name:   "report",
+		Short:  "write one self-contained HTML page of one or more benchmark runs",
+		Long:   reportLong,
+		More:   reportMore,
+		Layout: base.Layout{Column: 22, Width: 92},
+	}
+	f := &reportFlags{}
+	addReportFlags(&c.Flags, f)
+	// Runs and flags may come in any order.
+	c.Run = func(ctx context.Context, paths []string) error { return runReport(ctx, c.Stdout(), f, paths) }
+	return c
+}
+
+// reportFlags are the flags of tfb report.
+type reportFlags struct {
+	output    string
+	noRound20 bool
+}
+
+// addReportFlags adds -o, --output, --no-round20 and a documented -h.
+func addReportFlags(fs *base.FlagSet, f *reportFlags) {
+	g := fs.Group(headingFlags)
+	g.StringVar(&f.output, "output", "FILE", "where to write the page (default: report.html in the run's directory for one run, ./report.html for several)")
+	g.Alias("o", "output")
+	g.BoolVar(&f.noRound20, "no-round20", "leave out the Round 20 section")
+	g.HelpVar("show this text")
+}
+
+// runReport writes the page of the runs at paths and prints where.
+func runReport(ctx context.Context, stdout io.Writer, f *reportFlags, paths []string) error {
+	if len(paths) == 0 {
+		return base.Usagef("no run given (usage: tfb report RUN... [-o FILE], RUN being a results directory or its results.json)")
+	}
+	rs, err := runs.LoadAll(paths)
+	if err != nil {
+		return err
+	}
+	page := f.output
+	if page == "" {
+		page = report.FileName
+		if len(rs) == 1 {
+			page = filepath.Join(rs[0].Dir(), report.FileName)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := (report.Report{Runs: rs, Round20: !f.noRound20}).WriteFile(page); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, page)
+	return nil
+}
+
+// reportLong and reportMore are the help of `tfb report` before and after
+// its flags.
+const (
+	reportLong = `tfb report — write one self-contained HTML page of one or more benchmark runs.
 
 Usage:
   tfb report RUN... [-o FILE] [--no-round20]
@@ -33,13 +92,8 @@ the file: it opens from file:// with no network.
 A last section sets each run of this toolset beside TechEmpower Round 20's published Go
 results, as tfb compare --round 20 does: Round 20's source block, then per test type local
 req/s, Round 20 req/s, their ratio, shares of the fastest entry, ranks and p50/p99 latency.
-
-Flags:
-  -o, --output FILE   where to write the page (default: report.html in the run's directory
-                      for one run, ./report.html for several)
-  --no-round20        leave out the Round 20 section
-  -h, --help          show this text
-
+`
+	reportMore = `
 Exit status: 0 when the page was written, 1 when a run could not be read or the page
 could not be written, 2 for usage errors.
 
@@ -47,45 +101,4 @@ Examples:
   tfb report results/20261126030000
   tfb report results/20261126030000 results/20261126041500 -o compare.html
 `
-
-// cmdReport runs `tfb report`.
-func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("tfb report", flag.ContinueOnError)
-	var out string
-	fs.StringVar(&out, "o", "", "output file")
-	fs.StringVar(&out, "output", "", "output file")
-	var noRound20 bool
-	fs.BoolVar(&noRound20, "no-round20", false, "leave out the Round 20 section")
-
-	// Runs and flags may come in any order.
-	paths, code, done := parseCommandArgs(fs, reportHelp, args, stdout, stderr)
-	if done {
-		return code
-	}
-	if len(paths) == 0 {
-		fmt.Fprint(stderr, "tfb report: no run given (usage: tfb report RUN... [-o FILE], RUN being a results directory or its results.json)\n")
-		return exitUsage
-	}
-
-	rs, err := runs.LoadAll(paths)
-	if err != nil {
-		fmt.Fprintf(stderr, "tfb report: %v\n", err)
-		return exitFailed
-	}
-	if out == "" {
-		out = report.FileName
-		if len(rs) == 1 {
-			out = filepath.Join(rs[0].Dir(), report.FileName)
-		}
-	}
-	if err := ctx.Err(); err != nil {
-		fmt.Fprintf(stderr, "tfb report: %v\n", err)
-		return exitFailed
-	}
-	if err := (report.Report{Runs: rs, Round20: !noRound20}).WriteFile(out); err != nil {
-		fmt.Fprintf(stderr, "tfb report: %v\n", err)
-		return exitFailed
-	}
-	fmt.Fprintln(stdout, out)
-	return exitOK
-}
+)

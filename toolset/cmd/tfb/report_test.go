@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
 )
 
 // writeReportRun writes a small results.json into dir and returns dir.
@@ -44,18 +46,18 @@ func TestReportCommand(t *testing.T) {
 		wantFile   string // written page
 		round20    int    // 1: the page must have the Round 20 section; -1: must not; 0: either
 	}{
-		{"help", []string{"--help"}, exitOK, "tfb report RUN... [-o FILE]", "", "", 0},
-		{"no run", nil, exitUsage, "", "tfb report: no run given", "", 0},
-		{"unknown flag", []string{runA, "--colour"}, exitUsage, "", "tfb report: unknown flag --colour", "", 0},
-		{"-o without value", []string{runA, "-o"}, exitUsage, "", "tfb report: -o needs a value", "", 0},
-		{"missing run", []string{filepath.Join(root, "nope")}, exitFailed, "", "tfb report: " + filepath.Join(root, "nope") + ": no such file", "", 0},
-		{"corrupt run", []string{corrupt}, exitFailed, "", "tfb report: " + corrupt + ": not a valid results.json", "", 0},
-		{"one run: beside results.json", []string{runA}, exitOK, filepath.Join(runA, "report.html"), "", filepath.Join(runA, "report.html"), 0},
-		{"two runs: current directory", []string{runA, runB}, exitOK, "report.html", "", filepath.Join(root, "report.html"), 0},
-		{"-o before and after runs", []string{"-o", "x.html", runA}, exitOK, "x.html", "", filepath.Join(root, "x.html"), 0},
-		{"--output after runs", []string{runA, runB, "--output", "y.html"}, exitOK, "y.html", "", filepath.Join(root, "y.html"), 1},
-		{"--no-round20", []string{runA, "--no-round20", "-o", "z.html"}, exitOK, "z.html", "", filepath.Join(root, "z.html"), -1},
-		{"TFB's results.json", []string{tfbFile, "-o", "tfb.html"}, exitOK, "tfb.html", "", "", 0},
+		{"help", []string{"--help"}, base.ExitOK, "tfb report RUN... [-o FILE]", "", "", 0},
+		{"no run", nil, base.ExitUsage, "", "tfb report: no run given", "", 0},
+		{"unknown flag", []string{runA, "--colour"}, base.ExitUsage, "", "tfb report: unknown flag --colour", "", 0},
+		{"-o without value", []string{runA, "-o"}, base.ExitUsage, "", "tfb report: -o needs a value", "", 0},
+		{"missing run", []string{filepath.Join(root, "nope")}, base.ExitFailed, "", "tfb report: " + filepath.Join(root, "nope") + ": no such file", "", 0},
+		{"corrupt run", []string{corrupt}, base.ExitFailed, "", "tfb report: " + corrupt + ": not a valid results.json", "", 0},
+		{"one run: beside results.json", []string{runA}, base.ExitOK, filepath.Join(runA, "report.html"), "", filepath.Join(runA, "report.html"), 0},
+		{"two runs: current directory", []string{runA, runB}, base.ExitOK, "report.html", "", filepath.Join(root, "report.html"), 0},
+		{"-o before and after runs", []string{"-o", "x.html", runA}, base.ExitOK, "x.html", "", filepath.Join(root, "x.html"), 0},
+		{"--output after runs", []string{runA, runB, "--output", "y.html"}, base.ExitOK, "y.html", "", filepath.Join(root, "y.html"), 1},
+		{"--no-round20", []string{runA, "--no-round20", "-o", "z.html"}, base.ExitOK, "z.html", "", filepath.Join(root, "z.html"), -1},
+		{"TFB's results.json", []string{tfbFile, "-o", "tfb.html"}, base.ExitOK, "tfb.html", "", "", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -97,8 +99,8 @@ func TestReportCommandStopsWhenCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	var stdout, stderr bytes.Buffer
-	if code := cmdReport(ctx, []string{run}, &stdout, &stderr); code != exitFailed {
-		t.Errorf("exit %d, want %d", code, exitFailed)
+	if code := program().Run(ctx, []string{"report", run}, &stdout, &stderr); code != base.ExitFailed {
+		t.Errorf("exit %d, want %d", code, base.ExitFailed)
 	}
 	if _, err := os.Stat(filepath.Join(run, "report.html")); err == nil {
 		t.Error("a canceled report still wrote the page")

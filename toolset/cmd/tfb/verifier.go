@@ -5,6 +5,9 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/go-tfb/suite/toolset/benchmark"
+	"github.com/go-tfb/suite/toolset/verify"
 )
 
 // databaseVersion asks the database at databaseURL for its version.
@@ -19,4 +22,10 @@ func databaseVersion(ctx context.Context, databaseURL string) (string, error) {
 		return "", fmt.Errorf("SELECT version(): %w", err)
 	}
 	return version, nil
+}
+
+// countStatements counts the statements an entry's database executes for
+// it, level by level (verify.StatementCounter).
+func countStatements(ctx context.Context, databaseURL string) (benchmark.QueryCounter, error) {
+	return verify.NewStatementCounter(ctx, databaseURL)
 }

@@ -3,26 +3,33 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"runtime"
 	"runtime/debug"
 	"strings"
+
+	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
 )
 
-// cmdVersion prints tfb's version: the module version and VCS revision from
-// the build information, then the Go version and platform, as in
+// newVersionCommand is `tfb version`: the module version and VCS revision
+// from the build information, then the Go version and platform, as in
 // "tfb (devel) rev 1a2b3c4d5e6f 2026-11-26T02:00:00Z modified go1.26.0 linux/amd64".
-func cmdVersion(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) > 0 {
-		if args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
-			fmt.Fprint(stdout, versionHelp)
-			return exitOK
-		}
-		fmt.Fprintf(stderr, "tfb version: takes no arguments, got %q\n", args[0])
-		return exitUsage
+func newVersionCommand() *base.Command {
+	c := &base.Command{
+		Name:      "version",
+		UsageLine: "tfb version",
+		Short:     "print tfb's version and the Go version it was built with",
+		Long: `Print tfb's module version, the VCS revision and time it was built from (with
+"modified" when the working tree had changes), and the Go version and platform.
+`,
 	}
-	fmt.Fprintln(stdout, versionLine())
-	return exitOK
+	c.Run = func(_ context.Context, args []string) error {
+		if len(args) > 0 {
+			return base.Usagef("takes no arguments, got %q", args[0])
+		}
+		fmt.Fprintln(c.Stdout(), versionLine())
+		return nil
+	}
+	return c
 }
 
 // versionLine describes the running binary from runtime/debug.ReadBuildInfo.

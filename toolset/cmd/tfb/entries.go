@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
+	"github.com/go-tfb/suite/toolset/config"
+)
+
+// entryCommand is one of the commands that read benchmark_config.json and
+// select entries: list, verify, benchmark, debug and ceiling. Each adds the
+// flag groups it takes to cmd; the fields of the others keep their
+// defaults.
+type entryCommand struct {
+	cmd    *base.Command
+	sel    selection
+	method methodology
+	rt     runtimeFlags
+	out    outputFlags
+	conf   configFlags
+
+	repoDir string    // the repository, once Run has found it
+	notes   io.Writer // where side remarks such as the runtime chosen go; stdout when nil
+	// partitionNote says why the roles were not kept apart, for results.json.
+	partitionNote string
+}
+
+// newEntryCommand returns the command called name, its flags not added yet
+// and their values at their defaults.
+func newEntryCommand(name, short, long string) *entryCommand {
+	return &entryCommand{
+		cmd:    &base.Command{Name: name, UsageLine: "tfb " + name + " [flags]", Short: short, Long: long},
+		sel:    selection{types: base.StringList{Values: []string{"all"}}},
+		method: defaultMethodology(),
+		out:    outputFlags{resultsDir: "results"},
+	}
+}
+
+// newListCommand is `tfb list`.
+func newListCommand() *entryCommand {
+	e := newEntryCommand("list", "list the entries and the test types each declares", listHelp)
+	addSelectFlags(&e.cmd.Flags, &e.sel)
+	addConfigFlags(&e.cmd.Flags, &e.conf)
+	e.cmd.Run = e.list
+	return e
+}
+
+// list prints the selected entries and their selected test types.
+func (e *entryCommand) list(_ context.Context, args []string) error {
+	tests, types, err := e.selectEntries(args)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.cmd.Stdout(), 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ENTRY\tFRAMEWORK\tCLASSIFICATION\tPORT\tTEST TYPES")
+	for _, t := range tests {
+		var tts []string
+		for _, tt := range t.Types() {
+			if slices.Contains(types, tt) {
+				tts = append(tts, string(tt))
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", t.Name, t.Framework, t.Classification, t.Port, strings.Join(tts, " "))
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write the list: %w", err)
+	}
+	return nil
+}
+
+// selectEntries begins every Run of an entry command: it refuses arguments
+// besides the flags, logs on stderr at the level -v asks, reads the
+// repository's benchmark_config.json and returns the entries and test types
+// selected.
+func (e *entryCommand) selectEntries(args []string) ([]config.Test, []config.TestType, error) {
+	if len(args) > 0 {
+		return nil, nil, base.Usagef("unexpected argument %q (flags take values as --test gin echo)", args[0])
+	}
+	level := slog.LevelInfo
+	if e.conf.verbose {
+		level = slog.LevelDebug
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(e.cmd.Stderr(), &slog.HandlerOptions{Level: level})))
+
+	root, cfg, err := loadRepository(e.conf.configPath)
+	if err != nil {
+		return nil, nil, err
+	}
+	e.repoDir = root
+	tests, err := selectTests(cfg, e.sel.tests.Values, e.sel.excludes.Values)
+	if err != nil {
+		return nil, nil, &base.UsageError{Err: err}
+	}
+	types, err := parseTypes(e.sel.types.Values)
+	if err != nil {
+		return nil, nil, &base.UsageError{Err: err}
+	}
+	return tests, types, nil
+}
+
+// notesTo is where side remarks go: stdout unless the command said otherwise.
+func (e *entryCommand) notesTo() io.Writer {
+	if e.notes != nil {
+		return e.notes
+	}
+	return e.cmd.Stdout()
+}
+
+// selectTests returns the entries of cfg named by include (all when empty)
+// and not by exclude.
+func selectTests(cfg *config.Config, include, exclude []string) ([]config.Test, error) {
+	all := cfg.Names()
+	for _, n := range slices.Concat(include, exclude) {
+		if !slices.Contains(all, n) {
+			return nil, fmt.Errorf("unknown entry %q (entries: %s)", n, strings.Join(all, ", "))
+		}
+	}
+	var tests []config.Test
+	for _, t := range cfg.Tests {
+		if (len(include) == 0 || slices.Contains(include, t.Name)) && !slices.Contains(exclude, t.Name) {
+			tests = append(tests, t)
+		}
+	}
+	if len(tests) == 0 {
+		return nil, errors.New("no entry left to run after --test and --exclude")
+	}
+	return tests, nil
+}
+
+// parseTypes returns the test types named by --type's values: all of them
+// for "all" or none given.
+func parseTypes(values []string) ([]config.TestType, error) {
+	var types []config.TestType
+	for _, v := range values {
+		if v == "all" {
+			return config.TestTypes, nil
+		}
+		tt, err := config.ParseTestType(v)
+		if err != nil {
+			return nil, fmt.Errorf("--type: %w", err)
+		}
+		if !slices.Contains(types, tt) {
+			types = append(types, tt)
+		}
+	}
+	if len(types) == 0 {
+		return config.TestTypes, nil
+	}
+	return types, nil
+}
