@@ -167,8 +167,10 @@ func (s *stage) expand(word string) (string, error) {
 // package-manager commands skipped, other commands than go, make, the
 // tools the build installs and the shell's file commands refused); and
 // the last stage's ENTRYPOINT and CMD become Result.Command. Each change
-// from a Docker build is noted in Result.Notes and the log. Only Go
-// tests are built: the local runtime runs no other language.
+// from a Docker build is noted in Result.Notes and the log; a build that
+// fails past reading the dockerfile returns its notes so far with the
+// error. Only Go tests are built: the local runtime runs no other
+// language.
 func Build(ctx context.Context, test config.Test, opts Options) (*Result, error) {
 	o := test.Origin
 	if o == nil {
@@ -188,11 +190,11 @@ func Build(ctx context.Context, test config.Test, opts Options) (*Result, error)
 	}
 	for _, i := range d.needed() {
 		if err := b.stage(i); err != nil {
-			return nil, err
+			return b.res, err
 		}
 	}
 	if err := b.command(b.stages[len(d.Stages)-1]); err != nil {
-		return nil, err
+		return b.res, err
 	}
 	return b.res, nil
 }

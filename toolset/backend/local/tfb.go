@@ -28,6 +28,9 @@ func (l *Runtime) buildTFB(ctx context.Context, test config.Test, log io.Writer)
 		return fmt.Errorf("clear %s: %w", dir, err)
 	}
 	res, err := tfbrepo.Build(ctx, test, tfbrepo.Options{Dir: dir, Log: log})
+	l.mu.Lock()
+	l.tfb[test.Name] = res
+	l.mu.Unlock()
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -38,9 +41,6 @@ func (l *Runtime) buildTFB(ctx context.Context, test config.Test, log io.Writer)
 		}
 		return fmt.Errorf("%s: %w", test.Origin.Dockerfile, err)
 	}
-	l.mu.Lock()
-	l.tfb[test.Name] = res
-	l.mu.Unlock()
 	return nil
 }
 
@@ -108,7 +108,7 @@ func (l *Runtime) startTFB(ctx context.Context, test config.Test, database backe
 	l.mu.Lock()
 	res := l.tfb[test.Name]
 	l.mu.Unlock()
-	if res == nil {
+	if res == nil || len(res.Command) == 0 {
 		return nil, fmt.Errorf("entry %s was not built", test.Name)
 	}
 	if os.Geteuid() != 0 {
