@@ -14,6 +14,5 @@ FROM alpine:latest
 
 WORKDIR /srv
 COPY --from=builder /build/out/server /srv/server
-COPY --from=builder /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
 
 ENTRYPOINT ["/srv/server", "-greeting", "Hello, World!"]
