@@ -2,11 +2,20 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
+	"github.com/go-tfb/suite/toolset/fixture"
+	"github.com/go-tfb/suite/toolset/results"
+	"github.com/go-tfb/suite/toolset/runs"
 	"github.com/go-tfb/suite/toolset/tfbrepo"
 	"github.com/go-tfb/suite/toolset/tfbrepo/tfbrepotest"
 )
@@ -72,4 +81,59 @@ func mustAbs(t *testing.T, p string) string {
 		t.Fatal(err)
 	}
 	return abs
+}
+
+// TestBenchmarkBesideFrameworkBenchmarksTests benchmarks one of this suite's
+// entries beside the test tree's Go test with the local runtime, in one
+// run, and checks results.json records both, the tree and the build's
+// substitutions, and that compare --round 20 takes the run.
+func TestBenchmarkBesideFrameworkBenchmarksTests(t *testing.T) {
+	needLocalTools(t, true)
+	if os.Geteuid() != 0 {
+		fixture.Unavailable(t, errors.New("the local runtime runs TFB's tests in a private mount namespace, which needs root"))
+	}
+	tmp, port := scratchDir(t), freeTCPPort(t)
+	resultsDir := filepath.Join(t.TempDir(), "results")
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	bin := buildTFB(t)
+	cmd := exec.CommandContext(ctx, bin, "benchmark", "--tfb-repo", tfbrepotest.Tree(t), "--test", "nethttp", "tfb-gotest",
+		"--type", "json", "--duration", "1", "--concurrency-levels", "8", "--no-primer", "--sleep", "0",
+		"--runtime", "local", "--server-port", strconv.Itoa(port), "--results-dir", resultsDir)
+	cmd.Dir = "../../.."
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("tfb benchmark: %v\n%s", err, out)
+	}
+	files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
+	if len(files) != 1 {
+		t.Fatalf("want one results.json, got %v", files)
+	}
+	loaded, err := runs.Load(files[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := loaded.Doc
+	for _, entry := range []string{"nethttp", "tfb-gotest"} {
+		if len(d.RawData["json"][entry]) != 1 || d.Verify[entry]["json"] != "pass" {
+			t.Errorf("%s: rawData %v, verify %v", entry, d.RawData["json"][entry], d.Verify[entry])
+		}
+	}
+	repo := d.Environment.TFBRepo
+	if repo == nil || repo.Commit != tfbrepo.UnknownCommit || !strings.Contains(strings.Join(repo.Substitutions["tfb-gotest"], "\n"), "this machine stands in") {
+		t.Errorf("environment.tfbRepo = %+v", repo)
+	}
+	log, err := os.ReadFile(filepath.Join(filepath.Dir(files[0]), "tfb-gotest", "server.log"))
+	if err != nil || !strings.Contains(string(log), "tfb: stage 0 (FROM docker.io/golang:1.24.2)") {
+		t.Errorf("server.log lacks the substitutions: %v\n%s", err, log)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run([]string{"compare", "--round", "20", files[0]}, &stdout, &stderr); code != base.ExitOK {
+		t.Errorf("compare --round 20: exit %d\n%s%s", code, stdout.String(), stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "tfb-gotest: Round 20's gotest has no json result.") {
+		t.Errorf("compare --round 20 does not set tfb-gotest beside Round 20:\n%s", stdout.String())
+	}
+	assertNothingLeft(t, tmp, port)
 }
