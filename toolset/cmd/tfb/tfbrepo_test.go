@@ -2,10 +2,8 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -14,7 +12,6 @@ import (
 
 	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
 	"github.com/go-tfb/suite/toolset/fixture"
-	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/runs"
 	"github.com/go-tfb/suite/toolset/tfbrepo"
 	"github.com/go-tfb/suite/toolset/tfbrepo/tfbrepotest"
@@ -93,23 +90,9 @@ func TestBenchmarkBesideFrameworkBenchmarksTests(t *testing.T) {
 		fixture.Unavailable(t, errors.New("the local runtime runs TFB's tests in a private mount namespace, which needs root"))
 	}
 	tmp, port := scratchDir(t), freeTCPPort(t)
-	resultsDir := filepath.Join(t.TempDir(), "results")
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
-	defer cancel()
-	bin := buildTFB(t)
-	cmd := exec.CommandContext(ctx, bin, "benchmark", "--tfb-repo", tfbrepotest.Tree(t), "--test", "nethttp", "tfb-gotest",
+	files, _ := runBenchmark(t, tmp, 5*time.Minute, "--tfb-repo", tfbrepotest.Tree(t), "--test", "nethttp", "tfb-gotest",
 		"--type", "json", "--duration", "1", "--concurrency-levels", "8", "--no-primer", "--sleep", "0",
-		"--runtime", "local", "--server-port", strconv.Itoa(port), "--results-dir", resultsDir)
-	cmd.Dir = "../../.."
-	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("tfb benchmark: %v\n%s", err, out)
-	}
-	files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
-	if len(files) != 1 {
-		t.Fatalf("want one results.json, got %v", files)
-	}
+		"--runtime", "local", "--server-port", strconv.Itoa(port))
 	loaded, err := runs.Load(files[0])
 	if err != nil {
 		t.Fatal(err)
