@@ -171,4 +171,3 @@ func (d *Runtime) tfbHosts(host *container.HostConfig, database backend.Database
 	host.Init = &init
 	return nil
 }
-

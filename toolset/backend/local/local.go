@@ -64,7 +64,7 @@ type Runtime struct {
 	wrkPath  string
 	script   string
 	closed   bool
-	binaries map[string]string // entry name -> built binary
+	binaries map[string]string          // entry name -> built binary
 	tfb      map[string]*tfbrepo.Result // FrameworkBenchmarks tests built
 	tfbDB    string                     // the loopback address of their databases
 }

@@ -27,9 +27,9 @@ type entryCommand struct {
 	out    outputFlags
 	conf   configFlags
 
-	repoDir string         // the repository, once Run has found it
-	tree    *tfbrepo.Tree  // the FrameworkBenchmarks tree of --tfb-repo, if any
-	notes   io.Writer // where side remarks such as the runtime chosen go; stdout when nil
+	repoDir string        // the repository, once Run has found it
+	tree    *tfbrepo.Tree // the FrameworkBenchmarks tree of --tfb-repo, if any
+	notes   io.Writer     // where side remarks such as the runtime chosen go; stdout when nil
 	// partitionNote says why the roles were not kept apart, for results.json.
 	partitionNote string
 }
