@@ -68,6 +68,15 @@ type WrkVersioner interface {
 	WrkVersion(ctx context.Context) (string, error)
 }
 
+// BuildNoter is a runtime that builds some entries differently from how
+// TFB would (the tests of a FrameworkBenchmarks tree without a registry, or
+// on this machine's Go) and says how.
+type BuildNoter interface {
+	// BuildNotes says, one line each, what the last build of entry did
+	// differently; nil when nothing.
+	BuildNotes(entry string) []string
+}
+
 // Description is what a runtime tells about itself for the results'
 // environment block.
 type Description struct {

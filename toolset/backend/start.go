@@ -25,7 +25,13 @@ type Started struct {
 // entry starts; its error stops the start. The entry's output goes to log.
 // On error nothing is left running.
 func Start(ctx context.Context, rt Runtime, test config.Test, log io.Writer, databaseUp func(Database) error) (*Started, error) {
-	db, err := rt.StartDatabase(ctx)
+	var db Database
+	var err error
+	if e, ok := rt.(EntryDatabases); ok {
+		db, err = e.StartDatabaseFor(ctx, test)
+	} else {
+		db, err = rt.StartDatabase(ctx)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrDatabaseStart, err)
 	}

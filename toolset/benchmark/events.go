@@ -50,6 +50,15 @@ type StageStarted struct {
 	Stage Stage
 }
 
+// Built says what an entry's build did differently from how TFB builds
+// it, one line each (a test of a FrameworkBenchmarks tree built without a
+// registry, or on this machine's Go). It follows the build of an entry
+// whose runtime says so, built or not.
+type Built struct {
+	Entry string
+	Notes []string
+}
+
 // DatabaseStarted says the entry's fresh database answers. Version is the
 // server's SELECT version(), empty when it could not be read.
 type DatabaseStarted struct {
@@ -128,6 +137,7 @@ type RunFinished struct {
 func (RunStarted) event()      {}
 func (EntryStarted) event()    {}
 func (StageStarted) event()    {}
+func (Built) event()           {}
 func (DatabaseStarted) event() {}
 func (Verified) event()        {}
 func (StepStarted) event()     {}

@@ -32,6 +32,8 @@ func (r *Recorder) Consume(e Event) error {
 	switch e := e.(type) {
 	case EntryStarted:
 		r.types[e.Entry] = e.Types
+	case Built:
+		return r.w.SetBuildNotes(e.Entry, e.Notes)
 	case DatabaseStarted:
 		if e.Version != "" && !r.dbSeen {
 			r.dbSeen = true

@@ -184,8 +184,16 @@ func (r *run) startAndLoad(ctx context.Context, pass int, test config.Test, type
 			return nil, err
 		}
 		start := time.Now()
-		if err := r.Runtime.Build(ctx, test, log); err != nil {
-			return fmt.Errorf("build failed: %w (log: %s)", err, logPath), ctx.Err()
+		buildErr := r.Runtime.Build(ctx, test, log)
+		if n, ok := r.Runtime.(backend.BuildNoter); ok {
+			if notes := n.BuildNotes(test.Name); len(notes) > 0 {
+				if err := r.emit(Built{Entry: test.Name, Notes: notes}); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if buildErr != nil {
+			return fmt.Errorf("build failed: %w (log: %s)", buildErr, logPath), ctx.Err()
 		}
 		slog.Debug("built", "entry", test.Name, "took", time.Since(start))
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/round20"
 	"github.com/go-tfb/suite/toolset/runs"
+	"github.com/go-tfb/suite/toolset/stats"
 	"github.com/go-tfb/suite/toolset/table"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
@@ -39,6 +40,12 @@ type Round20Type struct {
 	// RankingAgrees is whether the entries rank in the same order locally as
 	// their counterparts in Round 20; absent with fewer than two rows.
 	RankingAgrees *bool `json:"rankingAgrees,omitempty"`
+	// KendallTau is Kendall's τ-b between the local and Round 20 figures of
+	// the rows: how well the run reproduces Round 20's ranking, 1 for the
+	// same order, -1 for the reverse; KendallN is the number of rows it is
+	// over. Absent with fewer than two rows.
+	KendallTau *float64 `json:"kendallTau,omitempty"`
+	KendallN   int      `json:"kendallN,omitempty"`
 	// Notes: entries left out and why, and differences in kind.
 	Notes []string `json:"notes,omitempty"`
 }
@@ -47,6 +54,9 @@ type Round20Type struct {
 type Round20Row struct {
 	Entry       string `json:"entry"`
 	Round20Test string `json:"round20Test"`
+	// SameCode is set for a test of a FrameworkBenchmarks tree whose commit
+	// is Round 20's: the run measured Round 20's own code.
+	SameCode bool `json:"sameCode,omitempty"`
 	// LocalLevel is the run's level the local figures come from.
 	LocalLevel int     `json:"localLevel"`
 	LocalRPS   float64 `json:"localRps"` // median of the repeats
@@ -97,7 +107,7 @@ func CompareRound20(run runs.Run, data round20.Data) (Round20Comparison, error) 
 		}
 	}
 	if rows == 0 {
-		return Round20Comparison{}, fmt.Errorf("%s: no entry has a Round 20 counterpart measured at Round 20's level (entries with one: nethttp, gin, echo, fiber, chi)", run.Path)
+		return Round20Comparison{}, fmt.Errorf("%s: no entry has a Round 20 counterpart measured at Round 20's level (entries with one: nethttp, gin, echo, fiber, chi, and tfb-X for Round 20's Go test X)", run.Path)
 	}
 	env := run.Doc.Environment
 	local := "this run recorded no machine (TFB's results.json has no such field)"
@@ -147,6 +157,13 @@ func compareType(run runs.Run, data round20.Data, tt config.TestType) (Round20Ty
 			agrees = agrees && r.LocalRank == r.Round20Rank
 		}
 		t.RankingAgrees = &agrees
+		var local, r20 []float64
+		for _, r := range t.Rows {
+			local, r20 = append(local, r.LocalRPS), append(r20, r.Round20RPS)
+		}
+		if tau, ok := stats.KendallTau(local, r20); ok {
+			t.KendallTau, t.KendallN = &tau, len(t.Rows)
+		}
 	}
 	if tt == config.Plaintext {
 		var local []string
@@ -184,6 +201,7 @@ func compareEntry(run runs.Run, data round20.Data, tt config.TestType, entry str
 	row = Round20Row{
 		Entry:              entry,
 		Round20Test:        name,
+		SameCode:           sameCode(run, entry),
 		LocalLevel:         m.Level,
 		LocalRPS:           m.Summary.Median,
 		LocalN:             m.Summary.N,
@@ -218,6 +236,13 @@ func compareEntry(run runs.Run, data round20.Data, tt config.TestType, entry str
 		notes = append(notes, fmt.Sprintf("%s: Round 20's %s used %s, not PostgreSQL.", entry, name, databaseName(test.Database)))
 	}
 	return row, notes, true
+}
+
+// sameCode reports whether entry is a test of the FrameworkBenchmarks tree
+// the run recorded, at Round 20's commit.
+func sameCode(run runs.Run, entry string) bool {
+	r := run.Doc.Environment.TFBRepo
+	return strings.HasPrefix(entry, config.TFBPrefix) && r != nil && round20.SameCode(r.Commit)
 }
 
 // positive returns a pointer to v, or nil when v is not above 0.
@@ -323,8 +348,12 @@ func (c Round20Comparison) RunTables() []table.Table {
 			if r.LocalRank != r.Round20Rank {
 				rankCell.Tone = table.Bad
 			}
+			r20Test := r.Round20Test
+			if r.SameCode {
+				r20Test += " (same code)"
+			}
 			tab.Rows = append(tab.Rows, []table.Cell{
-				{Text: r.Entry}, {Text: r.Round20Test}, {Text: runs.LevelName(tt, r.LocalLevel)},
+				{Text: r.Entry}, {Text: r20Test}, {Text: runs.LevelName(tt, r.LocalLevel)},
 				{Text: localRPS(r)}, {Text: fmt.Sprintf("%s (%d conn)", table.Rate(r.Round20RPS), r.Round20Connections)},
 				{Text: ratio(r.Ratio)},
 				{Text: fmt.Sprintf("%.0f%% / %.0f%%", 100*r.LocalShare, 100*r.Round20Share)},
@@ -334,13 +363,17 @@ func (c Round20Comparison) RunTables() []table.Table {
 				{Text: efficiency(r)},
 			})
 		}
+		tau := ""
+		if t.KendallTau != nil {
+			tau = fmt.Sprintf(" Kendall's τ = %.2f over n = %d entries (1: Round 20's order, −1: its reverse).", *t.KendallTau, t.KendallN)
+		}
 		switch {
 		case t.RankingAgrees == nil && len(t.Rows) == 1:
 			tab.Notes = append(tab.Notes, "Ranking: one entry, nothing to rank.")
 		case t.RankingAgrees != nil && *t.RankingAgrees:
-			tab.Notes = append(tab.Notes, "Ranking: agrees with Round 20.")
+			tab.Notes = append(tab.Notes, "Ranking: agrees with Round 20."+tau)
 		case t.RankingAgrees != nil:
-			tab.Notes = append(tab.Notes, "Ranking: differs from Round 20.")
+			tab.Notes = append(tab.Notes, "Ranking: differs from Round 20."+tau)
 		}
 		tab.Notes = append(tab.Notes, t.Notes...)
 		tables = append(tables, tab)

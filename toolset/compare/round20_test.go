@@ -9,6 +9,7 @@ import (
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/round20"
+	"github.com/go-tfb/suite/toolset/stats"
 )
 
 // TestCompareRound20 maps entries to their Round 20 tests and computes the
@@ -147,4 +148,76 @@ func TestCompareRound20NoCounterpart(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), run.Path) {
 		t.Errorf("error %v, want one naming %s", err, run.Path)
 	}
+}
+
+// TestCompareRound20FrameworkBenchmarksTests sets tests of a
+// FrameworkBenchmarks tree beside the Round 20 tests of the same name,
+// marks them "same code" at Round 20's commit only, and gives Kendall's τ
+// of the ranking.
+func TestCompareRound20FrameworkBenchmarksTests(t *testing.T) {
+	data, err := round20.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Round 20's /json: atreugo 1.32M > fasthttp 1.28M > fiber 1.26M > go 1.09M
+	// (roughly); locally fiber and fasthttp swap.
+	levels := map[config.TestType]map[string][]level{config.JSON: {
+		"tfb-atreugo":  {{connections: 16, rps: []float64{50_000}}},
+		"tfb-fiber":    {{connections: 16, rps: []float64{49_000}}},
+		"tfb-fasthttp": {{connections: 16, rps: []float64{48_000}}},
+		"tfb-go":       {{connections: 16, rps: []float64{30_000}}},
+	}}
+	for _, tc := range []struct {
+		commit   string
+		sameCode bool
+	}{
+		{round20.Commit, true},
+		{round20.TagObject, true},
+		{"57d92fbec6f8", false},
+	} {
+		t.Run(tc.commit, func(t *testing.T) {
+			env := results.Environment{Runtime: "local", TFBRepo: &results.TFBRepo{Dir: "/tmp/FrameworkBenchmarks", Commit: tc.commit}}
+			run := loadAll(t, writeRun(t, t.TempDir(), "run", env, levels))[0]
+			c, err := CompareRound20(run, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			jt := c.Types[0]
+			if len(jt.Rows) != 4 {
+				t.Fatalf("rows %+v, want 4", jt.Rows)
+			}
+			var local, r20 []float64
+			for _, r := range jt.Rows {
+				if r.Round20Test != strings.TrimPrefix(r.Entry, "tfb-") || r.SameCode != tc.sameCode {
+					t.Errorf("%s: Round 20 test %s, same code %v", r.Entry, r.Round20Test, r.SameCode)
+				}
+				local, r20 = append(local, r.LocalRPS), append(r20, r.Round20RPS)
+			}
+			want, _ := stats.KendallTau(local, r20)
+			if jt.KendallTau == nil || *jt.KendallTau != want || jt.KendallN != 4 {
+				t.Errorf("τ = %v over %d, want %v over 4", jt.KendallTau, jt.KendallN, want)
+			}
+			text := tablesText(c)
+			if strings.Contains(text, "(same code)") != tc.sameCode {
+				t.Errorf("same code marked %v, want %v:\n%s", !tc.sameCode, tc.sameCode, text)
+			}
+			if !strings.Contains(text, "Kendall's τ = ") || !strings.Contains(text, "over n = 4 entries") {
+				t.Errorf("no ranking agreement in:\n%s", text)
+			}
+		})
+	}
+}
+
+func tablesText(c Round20Comparison) string {
+	var b strings.Builder
+	for _, tab := range c.Tables() {
+		for _, row := range tab.Rows {
+			for _, cell := range row {
+				b.WriteString(cell.Text + " | ")
+			}
+			b.WriteString("\n")
+		}
+		b.WriteString(strings.Join(tab.Notes, "\n") + "\n")
+	}
+	return b.String()
 }

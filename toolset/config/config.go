@@ -82,6 +82,10 @@ type Test struct {
 	DisplayName    string `json:"display_name"`
 	Notes          string `json:"notes"`
 	Versus         string `json:"versus"`
+
+	// Origin is where a test of a FrameworkBenchmarks tree comes from; nil
+	// for this suite's own entries.
+	Origin *Origin `json:"-"`
 }
 
 // URL returns the URL path the entry declares for test type t, or "" when the

@@ -216,6 +216,20 @@ type Environment struct {
 	// "client" as each described itself (docker runtime only): on three
 	// machines, the figures above describe the client's machine only.
 	Engines map[string]EngineFacts `json:"engines,omitempty"`
+	// TFBRepo is the FrameworkBenchmarks tree whose tests ran beside this
+	// suite's entries (--tfb-repo); absent when none did.
+	TFBRepo *TFBRepo `json:"tfbRepo,omitempty"`
+}
+
+// TFBRepo is a FrameworkBenchmarks tree a run took tests from.
+type TFBRepo struct {
+	Dir string `json:"dir"`
+	// Commit is the tree's git commit, "unknown" without git metadata.
+	Commit string `json:"commit"`
+	// Substitutions say, per entry, what its build did differently from how
+	// TFB builds it (an image or a module source standing in, a line
+	// skipped), one line each.
+	Substitutions map[string][]string `json:"substitutions,omitempty"`
 }
 
 // Partition holds the CPUs each role may run on, in cpuset syntax ("0-3",

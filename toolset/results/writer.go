@@ -203,6 +203,22 @@ func (w *Writer) SetPostgresVersion(version string) error {
 	return w.update(func(d *Document) { d.Environment.PostgresVersion = version })
 }
 
+// SetBuildNotes records what an entry's build did differently from how TFB
+// builds it, under the environment's tfbRepo block (which must be set).
+func (w *Writer) SetBuildNotes(entry string, notes []string) error {
+	return w.update(func(d *Document) {
+		r := d.Environment.TFBRepo
+		if r == nil {
+			r = &TFBRepo{Commit: "unknown"}
+			d.Environment.TFBRepo = r
+		}
+		if r.Substitutions == nil {
+			r.Substitutions = map[string][]string{}
+		}
+		r.Substitutions[entry] = notes
+	})
+}
+
 // Completed records that an entry is done: TFB stores the time
 // ("20060102150405") on success, or a message saying what went wrong.
 func (w *Writer) Completed(entry, message string) error {

@@ -10,9 +10,20 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/go-tfb/suite/toolset/config"
 )
+
+// Round 20's code: the FrameworkBenchmarks commit tagged R20, and the tag
+// object itself.
+const (
+	Commit    = "7a89f371286a0310e3d93d5de291b34067756b2a"
+	TagObject = "c39ce851302182b88769e36f3654dbd247415f73"
+)
+
+// SameCode reports whether a FrameworkBenchmarks commit is Round 20's.
+func SameCode(commit string) bool { return commit == Commit || commit == TagObject }
 
 //go:embed citrine-go.json
 var citrineGo []byte
@@ -136,8 +147,13 @@ var mapping = map[string]map[string]string{
 }
 
 // TestFor returns the Round 20 test an entry's test type corresponds to,
-// or false when the entry has no counterpart for that type.
+// or false when the entry has no counterpart for that type. A test of a
+// FrameworkBenchmarks tree, tfb-X, corresponds to Round 20's test X
+// directly, whether or not Round 20 had one.
 func TestFor(entry string, tt config.TestType) (string, bool) {
+	if name, ok := strings.CutPrefix(entry, config.TFBPrefix); ok && name != "" {
+		return name, true
+	}
 	m, ok := mapping[entry]
 	if !ok {
 		return "", false

@@ -60,6 +60,9 @@ func TestTestFor(t *testing.T) {
 		{"fiber", config.CachedQuery, "fiber", true},
 		{"chi", config.JSON, "chi", true},
 		{"unknown", config.JSON, "", false},
+		{"tfb-fiber", config.Plaintext, "fiber", true},
+		{"tfb-go-pgx", config.DB, "go-pgx", true},
+		{"tfb-", config.DB, "", false},
 	}
 	for _, tc := range tests {
 		got, ok := TestFor(tc.entry, tc.tt)

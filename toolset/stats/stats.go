@@ -161,3 +161,37 @@ func Fastest(sets [][]float64) (index int, v Verdict) {
 	}
 	return index, v
 }
+
+// KendallTau is Kendall's rank correlation τ-b of the paired values x and
+// y: 1 when every pair of items is ordered alike by both, -1 when every
+// pair is ordered oppositely, with ties corrected for as τ-b does. ok is
+// false with fewer than two pairs, unequal lengths, or when x or y ties
+// everything (τ is then undefined).
+func KendallTau(x, y []float64) (tau float64, ok bool) {
+	n := len(x)
+	if n < 2 || len(y) != n {
+		return 0, false
+	}
+	var concordant, discordant, tiesX, tiesY float64
+	for i := range n {
+		for j := i + 1; j < n; j++ {
+			dx, dy := x[i]-x[j], y[i]-y[j]
+			switch {
+			case dx == 0 && dy == 0:
+			case dx == 0:
+				tiesX++
+			case dy == 0:
+				tiesY++
+			case (dx > 0) == (dy > 0):
+				concordant++
+			default:
+				discordant++
+			}
+		}
+	}
+	den := math.Sqrt((concordant + discordant + tiesX) * (concordant + discordant + tiesY))
+	if den == 0 {
+		return 0, false
+	}
+	return (concordant - discordant) / den, true
+}

@@ -108,3 +108,27 @@ func TestVerdictString(t *testing.T) {
 		}
 	}
 }
+
+func TestKendallTau(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		x, y []float64
+		tau  float64
+		ok   bool
+	}{
+		{"same order", []float64{1, 2, 3, 4}, []float64{10, 20, 30, 40}, 1, true},
+		{"reversed", []float64{1, 2, 3, 4}, []float64{4, 3, 2, 1}, -1, true},
+		{"one swap of four", []float64{1, 2, 3, 4}, []float64{1, 3, 2, 4}, 4.0 / 6, true},
+		{"a tie (tau-b)", []float64{1, 2, 3}, []float64{1, 1, 2}, 2 / math.Sqrt(6), true},
+		{"one pair", []float64{1}, []float64{1}, 0, false},
+		{"all tied", []float64{1, 1, 1}, []float64{1, 2, 3}, 0, false},
+		{"lengths differ", []float64{1, 2}, []float64{1, 2, 3}, 0, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tau, ok := KendallTau(tc.x, tc.y)
+			if ok != tc.ok || math.Abs(tau-tc.tau) > 1e-12 {
+				t.Errorf("KendallTau = %v, %v; want %v, %v", tau, ok, tc.tau, tc.ok)
+			}
+		})
+	}
+}

@@ -118,8 +118,15 @@ const hbaPath = "/var/lib/postgresql/tfb_hba.conf"
 // else on the address they reach it at, and admits password logins from
 // loopback and from those machines only.
 func (d *Runtime) StartDatabase(ctx context.Context) (backend.Database, error) {
+	return d.startDatabase(ctx, "")
+}
+
+// startDatabase starts a database container: at the address tfbAddress on
+// port 5432 when it is set (a local engine's database for a test of a
+// FrameworkBenchmarks tree), else as StartDatabase says.
+func (d *Runtime) startDatabase(ctx context.Context, tfbAddress string) (backend.Database, error) {
 	port := db.Port
-	if d.database.local {
+	if d.database.local && tfbAddress == "" {
 		p, err := pgcluster.FreePort()
 		if err != nil {
 			return nil, err
@@ -134,6 +141,10 @@ func (d *Runtime) StartDatabase(ctx context.Context) (backend.Database, error) {
 	listenAddresses := "127.0.0.1"
 	if listen != listenAddresses {
 		listenAddresses += "," + listen
+	}
+	if tfbAddress != "" {
+		// 127.0.0.1:5432 may be another's; the health check goes unused.
+		listen, listenAddresses = tfbAddress, tfbAddress
 	}
 	id, err := d.run(ctx, d.database, &container.Config{
 		Image: dockerlib.DatabaseImage,
@@ -212,7 +223,7 @@ type serverContainer struct {
 // else on the address the client reaches it at.
 func (d *Runtime) StartServer(ctx context.Context, test config.Test, database backend.Database, log io.Writer) (backend.Server, error) {
 	port := test.Port
-	if d.opts.ServerPort != 0 {
+	if d.opts.ServerPort != 0 && !test.FromTFB() {
 		port = d.opts.ServerPort
 	}
 	if d.server.local {
@@ -233,7 +244,20 @@ func (d *Runtime) StartServer(ctx context.Context, test config.Test, database ba
 		host.Memory = d.opts.Limits.MemoryBytes
 		host.MemorySwap = d.opts.Limits.MemoryBytes // no swap beyond the limit
 	}
-	id, err := d.run(ctx, d.server, &container.Config{Image: dockerlib.EntryImage(test.Name), Env: env}, host, "tfb-server-"+test.Name, nil)
+	image := dockerlib.EntryImage(test.Name)
+	if test.FromTFB() {
+		// As TFB runs its tests: the image's own command and no settings of
+		// ours, tfb-database and tfb-server as extra hosts, an init process
+		// and its open-file limit. The test listens where its code says.
+		env, image = nil, tfbImage(test)
+		if d.opts.ServerPort != 0 && d.opts.ServerPort != port {
+			fmt.Fprintf(log, "tfb: --server-port %d does not apply to %s, which listens on port %d as its code says\n", d.opts.ServerPort, test.Name, port)
+		}
+		if err := d.tfbHosts(host, database); err != nil {
+			return nil, fmt.Errorf("entry %s: %w", test.Name, err)
+		}
+	}
+	id, err := d.run(ctx, d.server, &container.Config{Image: image, Env: env}, host, "tfb-server-"+test.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("entry %s: %w", test.Name, err)
 	}

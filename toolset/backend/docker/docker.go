@@ -65,8 +65,9 @@ type Runtime struct {
 	ownSource  bool    // source is none of the roles' engines: Close closes it
 
 	mu           sync.Mutex
-	containers   map[string]*engine // id -> engine, for Close
-	vendoredFrom []byte             // go.mod+go.sum when .docker-vendor was last refreshed
+	containers   map[string]*engine  // id -> engine, for Close
+	vendoredFrom []byte              // go.mod+go.sum when .docker-vendor was last refreshed
+	tfbNotes     map[string][]string // per test of a FrameworkBenchmarks tree, its build's substitutions
 }
 
 // New connects to the engines of the three roles.
@@ -173,6 +174,9 @@ func (d *Runtime) Prepare(ctx context.Context, needLoad bool) error {
 // ENTRY set. When the entry does not compile, the error shows the compiler's
 // first messages.
 func (d *Runtime) Build(ctx context.Context, test config.Test, log io.Writer) error {
+	if test.FromTFB() {
+		return d.buildTFB(ctx, test, log)
+	}
 	if d.opts.UseExistingImages {
 		return dockerlib.RequireImage(ctx, d.server.cli, dockerlib.EntryImage(test.Name))
 	}

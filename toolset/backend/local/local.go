@@ -27,6 +27,7 @@ import (
 	"github.com/go-tfb/suite/toolset/procstat"
 	"github.com/go-tfb/suite/toolset/ready"
 	"github.com/go-tfb/suite/toolset/results"
+	"github.com/go-tfb/suite/toolset/tfbrepo"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 
@@ -63,13 +64,15 @@ type Runtime struct {
 	wrkPath  string
 	script   string
 	closed   bool
-	binaries map[string]string // entry name -> built binary
+	binaries map[string]string          // entry name -> built binary
+	tfb      map[string]*tfbrepo.Result // FrameworkBenchmarks tests built
+	tfbDB    string                     // the loopback address of their databases
 }
 
 // New returns a local runtime.
 func New(opts Options) *Runtime {
 	return &Runtime{opts: opts,
-		servers: map[*server]bool{}, dbs: map[*database]bool{}, binaries: map[string]string{}}
+		servers: map[*server]bool{}, dbs: map[*database]bool{}, binaries: map[string]string{}, tfb: map[string]*tfbrepo.Result{}}
 }
 
 // Name implements backend.Runtime.
@@ -153,6 +156,9 @@ func (l *Runtime) Build(ctx context.Context, test config.Test, log io.Writer) er
 	if l.workDir == "" {
 		return errors.New("local runtime: Build before Prepare")
 	}
+	if test.FromTFB() {
+		return l.buildTFB(ctx, test, log)
+	}
 	bin := filepath.Join(l.workDir, test.Name)
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./frameworks/"+test.Name)
 	cmd.Dir = l.opts.RepoDir
@@ -231,6 +237,12 @@ func (l *Runtime) StartDatabase(ctx context.Context) (backend.Database, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start local database: %w", err)
 	}
+	return l.track(ctx, db)
+}
+
+// track records a started cluster, for Close; it stops it at once when
+// the runtime was closed meanwhile.
+func (l *Runtime) track(ctx context.Context, db *pgcluster.Cluster) (backend.Database, error) {
 	d := &database{rt: l, db: db}
 	if l.opts.Partition != nil && l.opts.Partition.Database != "" {
 		if err := pinTree(db, l.opts.Partition.Database); err != nil {
@@ -265,6 +277,9 @@ type server struct {
 // TFB_LISTEN_HOST=127.0.0.1 and DATABASE_URL set, in its own process group,
 // and waits until it answers.
 func (l *Runtime) StartServer(ctx context.Context, test config.Test, db backend.Database, log io.Writer) (backend.Server, error) {
+	if test.FromTFB() {
+		return l.startTFB(ctx, test, db, log)
+	}
 	l.mu.Lock()
 	bin := l.binaries[test.Name]
 	l.mu.Unlock()
@@ -278,20 +293,34 @@ func (l *Runtime) StartServer(ctx context.Context, test config.Test, db backend.
 	if err := backend.CheckPortFree(port, "entry "+test.Name); err != nil {
 		return nil, err
 	}
-	args := []string{bin}
+	cmd := l.command(bin)
+	cmd.Env = append(cmd.Env, "PORT="+strconv.Itoa(port), "TFB_LISTEN_HOST=127.0.0.1")
+	if db != nil {
+		cmd.Env = append(cmd.Env, "DATABASE_URL="+db.URL())
+	}
+	return l.start(ctx, test, cmd, port, log)
+}
+
+// command is the command that runs args under the runtime's limits: the
+// CPU set through taskset, the memory limit as GOMEMLIMIT, in a process
+// group of its own that dies with tfb.
+func (l *Runtime) command(args ...string) *exec.Cmd {
 	if cpus := l.serverCPUs(); cpus != "" {
 		args = append([]string{"taskset", "-c", cpus}, args...)
 	}
 	cmd := exec.Command(args[0], args[1:]...)
-	cmd.Env = append(os.Environ(), "PORT="+strconv.Itoa(port), "TFB_LISTEN_HOST=127.0.0.1")
-	if db != nil {
-		cmd.Env = append(cmd.Env, "DATABASE_URL="+db.URL())
-	}
+	cmd.Env = os.Environ()
 	if l.opts.Limits.MemoryBytes > 0 {
 		cmd.Env = append(cmd.Env, "GOMEMLIMIT="+strconv.FormatInt(l.opts.Limits.MemoryBytes, 10))
 	}
-	cmd.Stdout, cmd.Stderr = log, log
 	cmd.SysProcAttr = childProcAttr()
+	return cmd
+}
+
+// start starts an entry's command (made by command), its output to log,
+// and waits until it answers on port.
+func (l *Runtime) start(ctx context.Context, test config.Test, cmd *exec.Cmd, port int, log io.Writer) (backend.Server, error) {
+	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start entry %s: %w", test.Name, err)
 	}

@@ -53,7 +53,7 @@ func ceilingOptions(m methodology) ceiling.Options {
 // be measured makes the exit status 1; low ratios do not.
 func (e *entryCommand) ceiling(ctx context.Context, args []string) error {
 	e.notes = e.cmd.Stderr()
-	tests, _, err := e.selectEntries(args)
+	tests, _, err := e.selectEntries(ctx, args)
 	if err != nil {
 		return err
 	}

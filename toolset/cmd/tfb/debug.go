@@ -17,6 +17,7 @@ func newDebugCommand() *entryCommand {
 	e := newEntryCommand("debug", "start one entry and its database and keep them up until Ctrl-C", debugHelp)
 	e.cmd.StartsProcesses = true
 	addTestFlag(&e.cmd.Flags, &e.sel)
+	addTFBRepoFlag(&e.cmd.Flags, &e.sel)
 	addRuntimeFlags(&e.cmd.Flags, &e.rt)
 	addConfigFlags(&e.cmd.Flags, &e.conf)
 	e.cmd.Run = e.debug
@@ -26,7 +27,7 @@ func newDebugCommand() *entryCommand {
 // debug starts the one entry selected and its database and keeps them up
 // until interrupted.
 func (e *entryCommand) debug(ctx context.Context, args []string) error {
-	tests, _, err := e.selectEntries(args)
+	tests, _, err := e.selectEntries(ctx, args)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
 	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/tfbrepo"
 )
 
 // entryCommand is one of the commands that read benchmark_config.json and
@@ -26,8 +27,9 @@ type entryCommand struct {
 	out    outputFlags
 	conf   configFlags
 
-	repoDir string    // the repository, once Run has found it
-	notes   io.Writer // where side remarks such as the runtime chosen go; stdout when nil
+	repoDir string        // the repository, once Run has found it
+	tree    *tfbrepo.Tree // the FrameworkBenchmarks tree of --tfb-repo, if any
+	notes   io.Writer     // where side remarks such as the runtime chosen go; stdout when nil
 	// partitionNote says why the roles were not kept apart, for results.json.
 	partitionNote string
 }
@@ -47,19 +49,20 @@ func newEntryCommand(name, short, long string) *entryCommand {
 func newListCommand() *entryCommand {
 	e := newEntryCommand("list", "list the entries and the test types each declares", listHelp)
 	addSelectFlags(&e.cmd.Flags, &e.sel)
+	addTFBRepoFlag(&e.cmd.Flags, &e.sel)
 	addConfigFlags(&e.cmd.Flags, &e.conf)
 	e.cmd.Run = e.list
 	return e
 }
 
 // list prints the selected entries and their selected test types.
-func (e *entryCommand) list(_ context.Context, args []string) error {
-	tests, types, err := e.selectEntries(args)
+func (e *entryCommand) list(ctx context.Context, args []string) error {
+	tests, types, err := e.selectEntries(ctx, args)
 	if err != nil {
 		return err
 	}
 	tw := tabwriter.NewWriter(e.cmd.Stdout(), 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ENTRY\tFRAMEWORK\tCLASSIFICATION\tPORT\tTEST TYPES")
+	fmt.Fprintln(tw, "ENTRY\tFRAMEWORK\tCLASSIFICATION\tDATABASE\tPORT\tTEST TYPES")
 	for _, t := range tests {
 		var tts []string
 		for _, tt := range t.Types() {
@@ -67,7 +70,11 @@ func (e *entryCommand) list(_ context.Context, args []string) error {
 				tts = append(tts, string(tt))
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\n", t.Name, t.Framework, t.Classification, t.Port, strings.Join(tts, " "))
+		database := t.Database
+		if !t.UsesPostgres() {
+			database += " (not run: PostgreSQL only)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\n", t.Name, t.Framework, t.Classification, database, t.Port, strings.Join(tts, " "))
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write the list: %w", err)
@@ -79,7 +86,7 @@ func (e *entryCommand) list(_ context.Context, args []string) error {
 // besides the flags, logs on stderr at the level -v asks, reads the
 // repository's benchmark_config.json and returns the entries and test types
 // selected.
-func (e *entryCommand) selectEntries(args []string) ([]config.Test, []config.TestType, error) {
+func (e *entryCommand) selectEntries(ctx context.Context, args []string) ([]config.Test, []config.TestType, error) {
 	if len(args) > 0 {
 		return nil, nil, base.Usagef("unexpected argument %q (flags take values as --test gin echo)", args[0])
 	}
@@ -94,7 +101,12 @@ func (e *entryCommand) selectEntries(args []string) ([]config.Test, []config.Tes
 		return nil, nil, err
 	}
 	e.repoDir = root
-	tests, err := selectTests(cfg, e.sel.tests.Values, e.sel.excludes.Values)
+	tree, err := e.tfbTree(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	e.tree = tree
+	tests, err := selectWithTree(cfg, tree, e.sel.tests.Values, e.sel.excludes.Values, e.cmd.StartsProcesses)
 	if err != nil {
 		return nil, nil, &base.UsageError{Err: err}
 	}

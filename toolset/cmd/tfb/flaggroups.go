@@ -23,6 +23,7 @@ const (
 // entry and "all" types.
 type selection struct {
 	tests, excludes, types base.StringList
+	tfbRepo                string
 }
 
 // addTestFlag adds --test.

@@ -333,21 +333,8 @@ func TestBenchmarkSIGTERMMidLoadRemovesEverything(t *testing.T) {
 func TestShortBenchmarkWritesTFBResults(t *testing.T) {
 	needLocalTools(t, true)
 	tmp, port := scratchDir(t), freeTCPPort(t)
-	resultsDir := filepath.Join(t.TempDir(), "results")
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, buildTFB(t), "benchmark", "--test", "gin", "--type", "json", "--duration", "1",
-		"--concurrency-levels", "8", "16", "--runtime", "local", "--server-port", strconv.Itoa(port), "--results-dir", resultsDir)
-	cmd.Dir = "../../.."
-	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("tfb benchmark: %v\n%s", err, out)
-	}
-	files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
-	if len(files) != 1 {
-		t.Fatalf("want one results.json, got %v", files)
-	}
+	files, out := runBenchmark(t, tmp, 3*time.Minute, "--test", "gin", "--type", "json", "--duration", "1",
+		"--concurrency-levels", "8", "16", "--runtime", "local", "--server-port", strconv.Itoa(port))
 	loaded, err := runs.Load(files[0])
 	if err != nil {
 		t.Fatal(err)
@@ -389,6 +376,28 @@ func TestShortBenchmarkWritesTFBResults(t *testing.T) {
 		t.Errorf("the summary does not end with the report's path %s:\n%s", reportPath, out)
 	}
 	assertNothingLeft(t, tmp, port)
+}
+
+// runBenchmark runs tfb benchmark with args and TMPDIR tmp, results going
+// to a directory of the test's, and returns the one results.json it wrote
+// (a one-element slice) and its output.
+func runBenchmark(t *testing.T, tmp string, timeout time.Duration, args ...string) ([]string, []byte) {
+	t.Helper()
+	resultsDir := filepath.Join(t.TempDir(), "results")
+	ctx, cancel := context.WithTimeout(t.Context(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, buildTFB(t), append(append([]string{"benchmark"}, args...), "--results-dir", resultsDir)...)
+	cmd.Dir = "../../.."
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("tfb benchmark: %v\n%s", err, out)
+	}
+	files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
+	if len(files) != 1 {
+		t.Fatalf("want one results.json, got %v", files)
+	}
+	return files, out
 }
 
 // TestClosedStdoutEndsTheRunCleanly runs `tfb verify ... | head -2`: once

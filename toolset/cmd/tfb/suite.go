@@ -30,6 +30,7 @@ func newVerifyCommand() *entryCommand {
 	e := newEntryCommand("verify", "check every entry and test type against TFB's rules", verifyHelp)
 	e.cmd.StartsProcesses = true
 	addSelectFlags(&e.cmd.Flags, &e.sel)
+	addTFBRepoFlag(&e.cmd.Flags, &e.sel)
 	addRuntimeFlags(&e.cmd.Flags, &e.rt)
 	addOutputFlags(&e.cmd.Flags, &e.out)
 	addConfigFlags(&e.cmd.Flags, &e.conf)
@@ -42,6 +43,7 @@ func newBenchmarkCommand() *entryCommand {
 	e := newEntryCommand("benchmark", "verify, then load every entry with wrk by TFB's methodology", benchmarkHelp)
 	e.cmd.StartsProcesses = true
 	addSelectFlags(&e.cmd.Flags, &e.sel)
+	addTFBRepoFlag(&e.cmd.Flags, &e.sel)
 	addMethodFlags(&e.cmd.Flags, &e.method)
 	addRuntimeFlags(&e.cmd.Flags, &e.rt)
 	addOutputFlags(&e.cmd.Flags, &e.out)
@@ -55,7 +57,7 @@ func newBenchmarkCommand() *entryCommand {
 // or type that failed makes it return base.ErrAlreadyReported: the summary
 // says which.
 func (e *entryCommand) runSuite(ctx context.Context, args []string, bench bool) error {
-	tests, types, err := e.selectEntries(args)
+	tests, types, err := e.selectEntries(ctx, args)
 	if err != nil {
 		return err
 	}
@@ -284,6 +286,9 @@ func (e *entryCommand) environment(ctx context.Context, rt backend.Runtime) resu
 		ServerCPUNote: d.UsageNote, CPUModel: host.CPUModel, MemoryBytes: host.MemoryBytes, Kernel: host.Kernel,
 		CommandLine: e.cmd.CommandLine(), Partition: d.Partition, PartitionNote: e.partitionNote,
 		ClientCPUs: float64(e.rt.clientCPUs),
+	}
+	if e.tree != nil {
+		env.TFBRepo = &results.TFBRepo{Dir: e.tree.Dir, Commit: e.tree.Commit}
 	}
 	if v, ok := rt.(backend.WrkVersioner); ok {
 		if version, err := v.WrkVersion(ctx); err == nil {

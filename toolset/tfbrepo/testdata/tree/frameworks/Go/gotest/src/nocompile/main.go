@@ -1,0 +1,7 @@
+// Command nocompile does not compile: the toolset's tests check that a
+// build reports the compiler's lines.
+package main
+
+func main() {
+	undefinedName()
+}
