@@ -48,6 +48,11 @@ func run(log *slog.Logger, newServer func(*Service, Config) Server) error {
 		return err
 	}
 	defer svc.Close()
+	stopProfiling, err := startProfiling(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer stopProfiling()
 	l, err := Listen(cfg.Addr(), log)
 	if err != nil {
 		return err

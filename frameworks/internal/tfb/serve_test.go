@@ -25,8 +25,16 @@ func TestConfigFromEnv(t *testing.T) {
 		{"defaults", nil, func(c Config) bool {
 			return c.Port == "8080" && c.DatabaseURL == DefaultDatabaseURL && c.ReadHeaderTimeout == 5*time.Second &&
 				c.ReadTimeout == 10*time.Second && c.IdleTimeout == time.Minute && c.DatabaseTimeout == 8*time.Second &&
-				c.ShutdownTimeout == 4*time.Second
+				c.ShutdownTimeout == 4*time.Second && c.PprofAddr == "" && !c.PprofContention
 		}, ""},
+		{"profiles on loopback", map[string]string{"TFB_PPROF_ADDR": "127.0.0.1:6061", "TFB_PPROF_CONTENTION": "1"}, func(c Config) bool {
+			return c.PprofAddr == "127.0.0.1:6061" && c.PprofContention
+		}, ""},
+		{"profiles on localhost and ::1", map[string]string{"TFB_PPROF_ADDR": "[::1]:6061"}, func(c Config) bool {
+			return c.PprofAddr == "[::1]:6061" && !c.PprofContention
+		}, ""},
+		{"profiles off loopback", map[string]string{"TFB_PPROF_ADDR": "0.0.0.0:6061"}, nil, `TFB_PPROF_ADDR="0.0.0.0:6061": the profiles are served on loopback only`},
+		{"profiles without a port", map[string]string{"TFB_PPROF_ADDR": "127.0.0.1"}, nil, `TFB_PPROF_ADDR="127.0.0.1": want HOST:PORT on loopback`},
 		{"set", map[string]string{"TFB_READ_HEADER_TIMEOUT": "250ms", "TFB_IDLE_TIMEOUT": "2s", "TFB_DB_TIMEOUT": "1s"}, func(c Config) bool {
 			return c.ReadHeaderTimeout == 250*time.Millisecond && c.IdleTimeout == 2*time.Second && c.DatabaseTimeout == time.Second
 		}, ""},
@@ -36,7 +44,7 @@ func TestConfigFromEnv(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			for _, k := range []string{"PORT", "DATABASE_URL", "TFB_READ_HEADER_TIMEOUT", "TFB_READ_TIMEOUT", "TFB_IDLE_TIMEOUT", "TFB_DB_TIMEOUT", "TFB_SHUTDOWN_TIMEOUT"} {
+			for _, k := range []string{"PORT", "DATABASE_URL", "TFB_READ_HEADER_TIMEOUT", "TFB_READ_TIMEOUT", "TFB_IDLE_TIMEOUT", "TFB_DB_TIMEOUT", "TFB_SHUTDOWN_TIMEOUT", "TFB_PPROF_ADDR", "TFB_PPROF_CONTENTION"} {
 				t.Setenv(k, c.env[k])
 			}
 			cfg, err := ConfigFromEnv()

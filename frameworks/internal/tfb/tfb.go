@@ -88,6 +88,12 @@ type Config struct {
 	// in flight (TFB_SHUTDOWN_TIMEOUT, default 4s, under the grace that
 	// tfb and docker stop give before they kill).
 	ShutdownTimeout time.Duration
+	// PprofAddr, when set, is the loopback address net/http/pprof is
+	// served on (TFB_PPROF_ADDR, e.g. 127.0.0.1:6061; unset: off).
+	PprofAddr string
+	// PprofContention makes the mutex and block profiles sample
+	// (TFB_PPROF_CONTENTION=1; they cost nothing and say nothing otherwise).
+	PprofContention bool
 }
 
 // DefaultDatabaseURL is the database every entry uses unless told otherwise.
@@ -118,6 +124,13 @@ func ConfigFromEnv() (Config, error) {
 		{"TFB_IDLE_TIMEOUT", 60 * time.Second, &c.IdleTimeout},
 		{"TFB_DB_TIMEOUT", DefaultDatabaseTimeout, &c.DatabaseTimeout},
 		{"TFB_SHUTDOWN_TIMEOUT", 4 * time.Second, &c.ShutdownTimeout},
+	}
+	c.PprofAddr = os.Getenv("TFB_PPROF_ADDR")
+	if c.PprofAddr != "" {
+		if err := checkLoopback(c.PprofAddr); err != nil {
+			return c, err
+		}
+		c.PprofContention = os.Getenv("TFB_PPROF_CONTENTION") == "1"
 	}
 	for _, d := range durations {
 		*d.v = d.def
