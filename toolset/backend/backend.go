@@ -7,11 +7,13 @@
 package backend
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"strconv"
 	"time"
 
@@ -128,6 +130,10 @@ type Server interface {
 	BaseURL() string
 	// StartUsage begins measuring the server's CPU time and peak memory.
 	StartUsage(ctx context.Context) (UsageProbe, error)
+	// Profile fetches /debug/pprof/PATH (such as "profile?seconds=5" or
+	// "heap") from the entry's profile server, which it runs when the
+	// runtime was made with Profiling; ErrNoProfiles otherwise.
+	Profile(ctx context.Context, path string) ([]byte, error)
 	// Stop stops and removes the server.
 	Stop(ctx context.Context) error
 }
@@ -146,6 +152,50 @@ type Usage struct {
 	// PeakMemory is the peak resident memory (local) or peak cgroup usage
 	// (docker) in bytes; 0 when not measured (a database).
 	PeakMemory int64
+}
+
+// Profiling asks a runtime to start every entry with its profile server
+// (TFB_PPROF_ADDR on a loopback port of the entry's machine).
+type Profiling struct {
+	// Contention makes the entry sample mutex and block profiles
+	// (TFB_PPROF_CONTENTION=1).
+	Contention bool
+}
+
+// Env is the entry's environment for profiling on addr.
+func (p Profiling) Env(addr string) []string {
+	env := []string{"TFB_PPROF_ADDR=" + addr}
+	if p.Contention {
+		env = append(env, "TFB_PPROF_CONTENTION=1")
+	}
+	return env
+}
+
+// ErrNoProfiles is returned by Server.Profile when the entry was started
+// without its profile server.
+var ErrNoProfiles = errors.New("the entry serves no profiles: it was started without profiling")
+
+// FetchProfile gets /debug/pprof/PATH from the profile server at base
+// (http://HOST:PORT), for the runtimes that reach it directly. A CPU or
+// delta profile answers after its seconds.
+func FetchProfile(ctx context.Context, base, path string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/debug/pprof/"+path, nil)
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: %w", path, err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: %w", path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 256<<20))
+	if err != nil {
+		return nil, fmt.Errorf("profile %s: %w", path, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("profile %s: %s: %s", path, resp.Status, bytes.TrimSpace(body[:min(len(body), 200)]))
+	}
+	return body, nil
 }
 
 // ErrPortInUse is wrapped by errors about a port the entry needs being taken.

@@ -31,7 +31,10 @@ type startServer struct{ rt *startRuntime }
 
 func (s startServer) BaseURL() string                                { return "http://127.0.0.1:1" }
 func (s startServer) StartUsage(context.Context) (UsageProbe, error) { return nil, errors.New("none") }
-func (s startServer) Stop(context.Context) error                     { s.rt.serverStopped++; return nil }
+func (s startServer) Profile(context.Context, string) ([]byte, error) {
+	return nil, ErrNoProfiles
+}
+func (s startServer) Stop(context.Context) error { s.rt.serverStopped++; return nil }
 
 func (r *startRuntime) Name() string                                        { return "start" }
 func (r *startRuntime) Prepare(context.Context, bool) error                 { return nil }

@@ -105,6 +105,9 @@ type LevelMeasured struct {
 	Level  int
 	Result results.Level
 	Err    error
+	// Profiles are the profiles taken from the entry during the level
+	// (first pass, with Runner.Profiles).
+	Profiles []Captured
 }
 
 // TypeFinished closes one test type of an entry in one pass. Every

@@ -81,6 +81,10 @@ func (r *run) load(ctx context.Context, at stepAt) (StepFinished, backend.Load, 
 // LevelMeasured.
 func (r *run) measure(ctx context.Context, at stepAt, live liveEntry, level int) (LevelMeasured, error) {
 	probes := r.startProbes(ctx, live)
+	var profiles func() []Captured
+	if len(r.Profiles.Kinds) > 0 && at.pass == 1 {
+		profiles = r.Profiles.capture(ctx, live, at.step.Run.Duration)
+	}
 	done, load, err := r.load(ctx, at)
 	if err != nil {
 		return LevelMeasured{}, err
@@ -95,6 +99,9 @@ func (r *run) measure(ctx context.Context, at stepAt, live liveEntry, level int)
 		m.Err = errors.Join(parseErr, done.Err)
 	}
 	probes.finish(ctx, &m.Result, load, report, at.step.Run.Threads)
+	if profiles != nil {
+		m.Profiles = profiles()
+	}
 	return m, r.emit(m)
 }
 

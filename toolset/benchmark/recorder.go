@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/results"
+	"github.com/go-tfb/suite/toolset/runs"
 	"github.com/go-tfb/suite/toolset/verify"
 )
 
@@ -13,6 +14,10 @@ import (
 // results.json through a results.Writer, and per entry and test type
 // raw.txt (wrk's output, framed as TFB frames it) and verification.txt.
 type Recorder struct {
+	// AllProfiles keeps the profiles of every level; otherwise, when the
+	// run ends, only those of each entry's best level are kept.
+	AllProfiles bool
+
 	w        *results.Writer
 	types    map[string][]config.TestType // per entry, from EntryStarted
 	verified map[string]bool              // entries whose verdict arrived
@@ -44,7 +49,10 @@ func (r *Recorder) Consume(e Event) error {
 	case StepFinished:
 		return r.raw(e)
 	case LevelMeasured:
-		return r.w.AddLevel(e.Entry, e.Type, e.Level, e.Result)
+		if err := r.w.AddLevel(e.Entry, e.Type, e.Level, e.Result); err != nil {
+			return err
+		}
+		return r.profiles(e)
 	case TypeFinished:
 		if e.Err != nil {
 			if r.failed[e.Entry] == nil {
@@ -59,6 +67,9 @@ func (r *Recorder) Consume(e Event) error {
 	case EntryFinished:
 		return r.entryFinished(e)
 	case RunFinished:
+		if err := r.w.MarkBestProfiles(r.bestLevels(), r.AllProfiles); err != nil {
+			return err
+		}
 		if e.Interrupted {
 			return r.w.FinishInterrupted()
 		}
@@ -138,4 +149,35 @@ func (r *Recorder) raw(e StepFinished) error {
 		return fmt.Errorf("write raw file: %w", err)
 	}
 	return nil
+}
+
+// profiles writes the level's profiles as ENTRY/TYPE/KIND-LEVEL.pprof and
+// lists them in results.json.
+func (r *Recorder) profiles(e LevelMeasured) error {
+	key := runs.LevelKey(e.Type, e.Result)
+	for _, c := range e.Profiles {
+		name := fmt.Sprintf("%s-%d.pprof", c.Kind, key)
+		path, err := r.w.EntryFile(e.Entry, e.Type, name)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, c.Data, 0o644); err != nil {
+			return fmt.Errorf("write profile: %w", err)
+		}
+		p := results.Profile{Kind: c.Kind, Level: key, File: e.Entry + "/" + string(e.Type) + "/" + name, Seconds: c.Seconds}
+		if err := r.w.AddProfile(e.Entry, e.Type, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// bestLevels gives the key of each entry's best level of each type, by
+// runs, from results.json as it is.
+func (r *Recorder) bestLevels() func(tt, entry string) (int, bool) {
+	run := runs.NewRun(r.w.File(), r.w.Document())
+	return func(tt, entry string) (int, bool) {
+		m, ok := run.Best(config.TestType(tt), entry)
+		return m.Level, ok
+	}
 }

@@ -51,6 +51,9 @@ type Runner struct {
 	// DatabaseVersion, when set, reads the version of an entry's fresh
 	// database (SELECT version()); it goes out in DatabaseStarted.
 	DatabaseVersion func(ctx context.Context, databaseURL string) (string, error)
+	// Profiles asks for profiles of the entries during each level of the
+	// first pass; the runtime must have been made with backend.Profiling.
+	Profiles ProfileSpec
 	// CountQueries, when set, connects a counter of the statements an
 	// entry's database executes for it, read before and after each level
 	// (results.Level's databaseQueries).

@@ -53,6 +53,8 @@ type fakeRuntime struct {
 	dbsClosed int
 	// clientCPUs is what wrk could use, by the fake's Load; 2 when unset.
 	clientCPUs float64
+	// profiles makes the fake's servers answer profile requests.
+	profiles bool
 }
 
 type fakeDB struct{ rt *fakeRuntime }
@@ -71,6 +73,12 @@ type fakeServer struct {
 func (s fakeServer) BaseURL() string { return "http://127.0.0.1:1/" + s.name }
 func (s fakeServer) StartUsage(context.Context) (backend.UsageProbe, error) {
 	return fakeProbe{cpu: 1500 * time.Millisecond, peak: 1 << 20}, nil
+}
+func (s fakeServer) Profile(_ context.Context, path string) ([]byte, error) {
+	if !s.rt.profiles {
+		return nil, backend.ErrNoProfiles
+	}
+	return []byte("pprof of " + s.name + " " + path), nil
 }
 func (s fakeServer) Stop(context.Context) error {
 	s.rt.stopped = append(s.rt.stopped, s.name)
@@ -539,5 +547,59 @@ func TestClientBound(t *testing.T) {
 		if l.ClientBound == nil || *l.ClientBound != tt.bound {
 			t.Errorf("with %.2f CPUs for wrk, clientBound = %v, want %v", tt.cpus, l.ClientBound, tt.bound)
 		}
+	}
+}
+
+// TestProfilesOfTheBestLevel: the entry's profiles are taken during each
+// level of the first pass and written beside raw.txt; at the end only the
+// best level's stay, unless all are asked for.
+func TestProfilesOfTheBestLevel(t *testing.T) {
+	for _, all := range []bool{false, true} {
+		rt := &fakeRuntime{report: readCannedReport(t), profiles: true, rps: []float64{100, 300}}
+		w := newWriter(t, 1, "gin")
+		s := quickSettings()
+		s.NoWarmup = true
+		rec := NewRecorder(w)
+		rec.AllProfiles = all
+		r := &Runner{Runtime: rt, Verify: fakeVerifier(nil), Settings: s, Types: []config.TestType{config.JSON},
+			LogDir: w.Dir(), Consumers: []Consumer{rec}, Profiles: ProfileSpec{Kinds: []string{"cpu", "heap"}, AllLevels: all}}
+		if _, err := r.Run(t.Context(), []config.Test{entry("gin")}, true); err != nil {
+			t.Fatal(err)
+		}
+		d := w.Document()
+		ps := d.Profiles["json"]["gin"]
+		want := map[string]bool{"gin/json/cpu-32.pprof": true, "gin/json/heap-32.pprof": true}
+		if all {
+			want["gin/json/cpu-16.pprof"], want["gin/json/heap-16.pprof"] = false, false
+		}
+		if len(ps) != len(want) {
+			t.Fatalf("all=%v: profiles %+v, want %v", all, ps, want)
+		}
+		for _, p := range ps {
+			best, ok := want[p.File]
+			if !ok || p.Best != best {
+				t.Errorf("all=%v: profile %+v, want best=%v among %v", all, p, best, want)
+			}
+			data, err := os.ReadFile(filepath.Join(w.Dir(), p.File))
+			wantData := "pprof of gin profile?seconds=1"
+			if p.Kind == "heap" {
+				wantData = "pprof of gin heap"
+			}
+			if err != nil || string(data) != wantData || (p.Kind == "cpu") != (p.Seconds == 1) {
+				t.Errorf("all=%v: %s holds %q (%v), seconds %d; want %q", all, p.File, data, err, p.Seconds, wantData)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(w.Dir(), "gin/json/cpu-16.pprof")); all == os.IsNotExist(err) {
+			t.Errorf("all=%v: cpu-16.pprof exists: %v", all, err == nil)
+		}
+	}
+}
+
+func TestParseProfileKinds(t *testing.T) {
+	if got, err := ParseProfileKinds([]string{"heap", "cpu", "heap"}); err != nil || !slices.Equal(got, []string{"heap", "cpu"}) {
+		t.Errorf("ParseProfileKinds = %v, %v", got, err)
+	}
+	if _, err := ParseProfileKinds([]string{"cpu", "goroutine"}); err == nil || !strings.Contains(err.Error(), `unknown profile "goroutine" (kinds: cpu, heap, allocs, mutex, block)`) {
+		t.Errorf("err = %v", err)
 	}
 }

@@ -340,3 +340,48 @@ func nonNilStrings(s []string) []string {
 	}
 	return s
 }
+
+// AddProfile records a profile file of an entry and test type, its path
+// relative to the run's directory in p.File.
+func (w *Writer) AddProfile(entry string, tt config.TestType, p Profile) error {
+	return w.update(func(d *Document) {
+		if d.Profiles == nil {
+			d.Profiles = map[string]map[string][]Profile{}
+		}
+		if d.Profiles[string(tt)] == nil {
+			d.Profiles[string(tt)] = map[string][]Profile{}
+		}
+		d.Profiles[string(tt)][entry] = append(d.Profiles[string(tt)][entry], p)
+	})
+}
+
+// MarkBestProfiles marks the profiles taken at each entry's best level of
+// each type (best gives its key; false when the entry has none) and, unless
+// keepAll, removes the others, their files too. best must not call the
+// Writer.
+func (w *Writer) MarkBestProfiles(best func(tt, entry string) (int, bool), keepAll bool) error {
+	var remove []string
+	err := w.update(func(d *Document) {
+		for tt, byEntry := range d.Profiles {
+			for entry, ps := range byEntry {
+				level, ok := best(tt, entry)
+				kept := ps[:0]
+				for _, p := range ps {
+					p.Best = ok && p.Level == level
+					if p.Best || keepAll {
+						kept = append(kept, p)
+					} else {
+						remove = append(remove, filepath.Join(w.dir, filepath.FromSlash(p.File)))
+					}
+				}
+				byEntry[entry] = kept
+			}
+		}
+	})
+	for _, path := range remove {
+		if rerr := os.Remove(path); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+			err = errors.Join(err, fmt.Errorf("remove a profile of a level not kept: %w", rerr))
+		}
+	}
+	return err
+}

@@ -211,9 +211,12 @@ type serverContainer struct {
 	e       *engine
 	id      string
 	baseURL string
-	exited  chan struct{}
-	stop    sync.Once
-	stopErr error
+	// pprofPort is the profile server's port on the server's loopback; 0
+	// when off.
+	pprofPort int
+	exited    chan struct{}
+	stop      sync.Once
+	stopErr   error
 }
 
 // StartServer implements backend.Runtime: the entry's image on the server
@@ -244,6 +247,13 @@ func (d *Runtime) StartServer(ctx context.Context, test config.Test, database ba
 		host.Memory = d.opts.Limits.MemoryBytes
 		host.MemorySwap = d.opts.Limits.MemoryBytes // no swap beyond the limit
 	}
+	pprofPort := 0
+	if p := d.opts.Profiling; p != nil && !test.FromTFB() {
+		if pprofPort, err = d.profilePort(port); err != nil {
+			return nil, fmt.Errorf("entry %s: %w", test.Name, err)
+		}
+		env = append(env, p.Env("127.0.0.1:"+strconv.Itoa(pprofPort))...)
+	}
 	image := dockerlib.EntryImage(test.Name)
 	if test.FromTFB() {
 		// As TFB runs its tests: the image's own command and no settings of
@@ -261,13 +271,77 @@ func (d *Runtime) StartServer(ctx context.Context, test config.Test, database ba
 	if err != nil {
 		return nil, fmt.Errorf("entry %s: %w", test.Name, err)
 	}
-	s := &serverContainer{d: d, e: d.server, id: id, baseURL: "http://" + listenHost(listen) + ":" + strconv.Itoa(port), exited: make(chan struct{})}
+	s := &serverContainer{d: d, e: d.server, id: id, baseURL: "http://" + listenHost(listen) + ":" + strconv.Itoa(port), pprofPort: pprofPort, exited: make(chan struct{})}
 	go s.follow(context.WithoutCancel(ctx), log)
 	if err := ready.Wait(ctx, s.baseURL, backend.ReadyURL(test), backend.ReadyTimeout, s.exited); err != nil {
 		_ = s.Stop(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("entry %s: %w", test.Name, err)
 	}
 	return s, nil
+}
+
+// profileOffset places a remote entry's profile server this far above its
+// port: this process cannot ask another machine for a free port.
+const profileOffset = 10000
+
+// profilePort picks the profile server's port: a free one of this machine
+// when the server engine is local, else the entry's port plus
+// profileOffset (wrapped below 65536).
+func (d *Runtime) profilePort(port int) (int, error) {
+	if d.server.local {
+		return pgcluster.FreePort()
+	}
+	return 1024 + (port+profileOffset-1024)%(65536-1024), nil
+}
+
+// Profile implements backend.Server: from the entry's profile server, on
+// the server's loopback: directly when its engine is this machine's, else
+// with curl in a container of the wrk image on that engine.
+func (s *serverContainer) Profile(ctx context.Context, path string) ([]byte, error) {
+	if s.pprofPort == 0 {
+		return nil, backend.ErrNoProfiles
+	}
+	base := "http://127.0.0.1:" + strconv.Itoa(s.pprofPort)
+	if s.e.local {
+		return backend.FetchProfile(ctx, base, path)
+	}
+	out, err := s.d.output(ctx, s.e, []string{"curl", "-sSf", "--max-time", "600", base + "/debug/pprof/" + path})
+	if err != nil {
+		return nil, fmt.Errorf("profile %s on %s: %w", path, s.e.endpoint, err)
+	}
+	return out, nil
+}
+
+// output runs cmd in a container of the wrk image with host networking on
+// engine e and returns its standard output (binary safe), or an error with
+// its standard error when it exits other than 0.
+func (d *Runtime) output(ctx context.Context, e *engine, cmd []string) ([]byte, error) {
+	id, err := d.run(ctx, e, &container.Config{Image: dockerlib.WrkImage, Cmd: cmd}, &container.HostConfig{}, "", nil)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = d.remove(context.WithoutCancel(ctx), id) }()
+	wait := e.cli.ContainerWait(ctx, id, client.ContainerWaitOptions{Condition: container.WaitConditionNotRunning})
+	var code int64
+	select {
+	case res := <-wait.Result:
+		code = res.StatusCode
+	case err := <-wait.Error:
+		return nil, fmt.Errorf("wait for %s: %w", cmd[0], err)
+	}
+	logs, err := e.cli.ContainerLogs(ctx, id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true})
+	if err != nil {
+		return nil, fmt.Errorf("%s's output: %w", cmd[0], err)
+	}
+	defer logs.Close()
+	var stdout, stderr bytes.Buffer
+	if _, err := stdcopy.StdCopy(&stdout, &stderr, logs); err != nil {
+		return nil, fmt.Errorf("%s's output: %w", cmd[0], err)
+	}
+	if code != 0 {
+		return nil, fmt.Errorf("%s exited with status %d: %s", cmd[0], code, strings.TrimSpace(stderr.String()))
+	}
+	return stdout.Bytes(), nil
 }
 
 // follow copies the container's output to log until it exits, then closes exited.

@@ -43,6 +43,9 @@ type Options struct {
 	// Partition, when set, gives the database, the entries and wrk CPU sets
 	// of their own (--cpuset-cpus); Limits.CPUSet overrides the entries'.
 	Partition *results.Partition
+	// Profiling, when set, starts every entry of this suite with its
+	// profile server on a loopback port of the server's machine.
+	Profiling *backend.Profiling
 	// ClientCPUs, when positive, caps wrk's container at that many CPUs'
 	// worth of time (--cpus), a weaker load generator than its machine.
 	ClientCPUs float64
@@ -165,6 +168,14 @@ func (d *Runtime) Prepare(ctx context.Context, needLoad bool) error {
 		}
 		if err := d.build(ctx, d.client, wrkBuild, &log); err != nil {
 			return fmt.Errorf("build the wrk image (Debian's wrk package): %w\n%s", err, dockerlib.Tail(log.String(), 20))
+		}
+		// Profiles of an entry on another machine are fetched there, by
+		// curl in the same image.
+		if d.opts.Profiling != nil && !d.server.local && d.server.endpoint != d.client.endpoint {
+			log.Reset()
+			if err := d.build(ctx, d.server, wrkBuild, &log); err != nil {
+				return fmt.Errorf("build the wrk image on the server engine, for profiles: %w\n%s", err, dockerlib.Tail(log.String(), 20))
+			}
 		}
 	}
 	return nil

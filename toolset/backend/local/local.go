@@ -44,6 +44,9 @@ type Options struct {
 	Limits backend.Limits
 	// ServerPort, when non-zero, replaces every entry's configured port.
 	ServerPort int
+	// Profiling, when set, starts every entry of this suite with its
+	// profile server on a free loopback port.
+	Profiling *backend.Profiling
 	// Partition, when set, keeps the entry, PostgreSQL and wrk on CPUs of
 	// their own (sched_setaffinity: taskset for the entry and wrk, the
 	// cluster's processes once started); Limits.CPUSet overrides the
@@ -267,6 +270,7 @@ type server struct {
 	rt      *Runtime
 	name    string
 	baseURL string
+	pprof   string // the profile server's base URL; empty when off
 	cmd     *exec.Cmd
 	exited  chan struct{}
 	stopped sync.Once
@@ -298,7 +302,31 @@ func (l *Runtime) StartServer(ctx context.Context, test config.Test, db backend.
 	if db != nil {
 		cmd.Env = append(cmd.Env, "DATABASE_URL="+db.URL())
 	}
-	return l.start(ctx, test, cmd, port, log)
+	pprof := ""
+	if p := l.opts.Profiling; p != nil {
+		pport, err := pgcluster.FreePort()
+		if err != nil {
+			return nil, fmt.Errorf("entry %s: a port for its profiles: %w", test.Name, err)
+		}
+		addr := "127.0.0.1:" + strconv.Itoa(pport)
+		cmd.Env = append(cmd.Env, p.Env(addr)...)
+		pprof = "http://" + addr
+	}
+	srv, err := l.start(ctx, test, cmd, port, log)
+	if err != nil {
+		return nil, err
+	}
+	srv.(*server).pprof = pprof
+	return srv, nil
+}
+
+// Profile implements backend.Server: from the entry's profile server on
+// loopback.
+func (s *server) Profile(ctx context.Context, path string) ([]byte, error) {
+	if s.pprof == "" {
+		return nil, backend.ErrNoProfiles
+	}
+	return backend.FetchProfile(ctx, s.pprof, path)
 }
 
 // command is the command that runs args under the runtime's limits: the

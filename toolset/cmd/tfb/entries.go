@@ -23,6 +23,7 @@ type entryCommand struct {
 	cmd    *base.Command
 	sel    selection
 	method methodology
+	in     insight
 	rt     runtimeFlags
 	out    outputFlags
 	conf   configFlags

@@ -12,6 +12,7 @@ import (
 const (
 	headingSelect  = "Selecting what to run (--test gin echo, --test=gin, --test gin,echo and repeating the flag all work)"
 	headingMethod  = "Benchmark methodology (defaults are TFB's Round 20 values)"
+	headingInside  = "Looking inside a level"
 	headingRuntime = "Runtimes"
 	headingOutput  = "Output and configuration"
 	// headingFlags is the one heading of the flags of new, lint, changed,
@@ -87,6 +88,22 @@ func addMethodFlags(fs *base.FlagSet, m *methodology) {
 	g.BoolVar(&m.noWarmup, "no-warmup", "leave out the warmup (quick iteration)")
 	g.Var(&m.sleep, "sleep", "SECONDS", "every sleep this long instead of TFB's 5, 5 and 2 s (quick iteration; 0 for none)")
 	g.StringVar(&m.profile, "profile", "round20", "set all of the above to Round 20's values at once (overrides them; use alone)")
+}
+
+// insight is what tfb benchmark takes beyond the levels: profiles of the
+// entries and latencies at fixed rates.
+type insight struct {
+	pprof       profileKinds
+	pprofLevels levelsValue
+	fixedRate   fractionList
+}
+
+// addInsightFlags adds --pprof, --pprof-levels and --fixed-rate.
+func addInsightFlags(fs *base.FlagSet, in *insight) {
+	g := fs.Group(headingInside)
+	g.Var(&in.pprof, "pprof", "KIND...", "profiles to take from every entry during its levels (first pass), beside raw.txt: cpu heap allocs mutex block (default none)")
+	g.Var(&in.pprofLevels, "pprof-levels", "best|all", "keep the profiles of each entry's best level of a type, or of every level (default best)")
+	g.Var(&in.fixedRate, "fixed-rate", "FRACTION...", "after a type's levels, load each entry open loop at these fractions of its best rate, e.g. 0.5 0.9, and record latency percentiles (results.json's fixedRate)")
 }
 
 // runtimeFlags choose the runtime and how it runs the entries.

@@ -50,11 +50,12 @@ func (e *entryCommand) newRuntime(ctx context.Context) (backend.Runtime, error) 
 		if r.noBuild {
 			return nil, base.Usagef("--no-build needs --runtime docker (the local runtime always builds, which Go's build cache makes quick)")
 		}
-		return local.New(local.Options{RepoDir: e.repoDir, Limits: limits, ServerPort: int(r.serverPort), Partition: partition}), nil
+		return local.New(local.Options{RepoDir: e.repoDir, Limits: limits, ServerPort: int(r.serverPort), Partition: partition,
+			Profiling: e.profiling()}), nil
 	case "docker":
 		return docker.New(ctx, docker.Options{
 			RepoDir: e.repoDir, Limits: limits, ServerPort: int(r.serverPort), Hosts: hosts, UseExistingImages: r.noBuild,
-			Partition: partition, ClientCPUs: float64(r.clientCPUs),
+			Partition: partition, ClientCPUs: float64(r.clientCPUs), Profiling: e.profiling(),
 		})
 	}
 	return nil, base.Usagef("--runtime: unknown runtime %q (docker or local)", name)
@@ -92,6 +93,15 @@ func (e *entryCommand) partition(apart bool) (*results.Partition, error) {
 	}
 	fmt.Fprintf(e.notesTo(), "Partition: entry on CPUs %s, PostgreSQL on %s, wrk on %s (--partition none shares them)\n", p.Server, p.Database, p.Client)
 	return &p, nil
+}
+
+// profiling is the runtime's profiling when --pprof asks for profiles.
+func (e *entryCommand) profiling() *backend.Profiling {
+	p := e.profiles()
+	if len(p.Kinds) == 0 {
+		return nil
+	}
+	return &backend.Profiling{Contention: p.NeedsContention()}
 }
 
 // limits are the CPUs and memory --cpuset and --memory give every entry.

@@ -45,6 +45,7 @@ func newBenchmarkCommand() *entryCommand {
 	addSelectFlags(&e.cmd.Flags, &e.sel)
 	addTFBRepoFlag(&e.cmd.Flags, &e.sel)
 	addMethodFlags(&e.cmd.Flags, &e.method)
+	addInsightFlags(&e.cmd.Flags, &e.in)
 	addRuntimeFlags(&e.cmd.Flags, &e.rt)
 	addOutputFlags(&e.cmd.Flags, &e.out)
 	addConfigFlags(&e.cmd.Flags, &e.conf)
@@ -80,7 +81,8 @@ func (e *entryCommand) runSuite(ctx context.Context, args []string, bench bool) 
 	if bench {
 		repeat = int(e.method.repeat)
 	}
-	outcomes, w, took, runErr := e.record(ctx, rt, tests, recording{settings: settings, types: types, repeat: repeat, bench: bench, progress: e.cmd.Stdout()})
+	rec := recording{settings: settings, types: types, repeat: repeat, bench: bench, progress: e.cmd.Stdout(), profiles: e.profiles()}
+	outcomes, w, took, runErr := e.record(ctx, rt, tests, rec)
 	if w == nil {
 		return runErr
 	}
@@ -104,6 +106,7 @@ type recording struct {
 	repeat   int
 	bench    bool
 	progress io.Writer
+	profiles benchmark.ProfileSpec
 	// before, when set, records more into results.json before the runner
 	// starts (tfb ceiling's sweeps).
 	before func(*results.Writer) error
@@ -125,7 +128,7 @@ func (e *entryCommand) record(ctx context.Context, rt backend.Runtime, tests []c
 	}
 	runner := &benchmark.Runner{Runtime: rt, Verify: verify.RunWithDatabase, Settings: rec.settings, Types: rec.types,
 		Repeat: rec.repeat, LogDir: w.Dir(), DatabaseVersion: databaseVersion, CountQueries: countStatements,
-		Consumers: e.consumers(w, rt, rec.bench, rec.progress)}
+		Profiles: rec.profiles, Consumers: e.consumers(w, rt, rec)}
 	started := time.Now()
 	outcomes, err = runner.Run(ctx, tests, rec.bench)
 	return outcomes, w, time.Since(started), err
@@ -134,16 +137,23 @@ func (e *entryCommand) record(ctx context.Context, rt backend.Runtime, tests []c
 // consumers are the run's views, in order: results.json first, so that
 // views reading it (such as a benchmark's HTML report through
 // benchmark.AfterEachType) see what each event brought.
-func (e *entryCommand) consumers(w *results.Writer, rt backend.Runtime, bench bool, progress io.Writer) []benchmark.Consumer {
-	p := benchmark.NewProgress(progress, rt.Name())
-	p.Live = progressIsTerminal(progress, e.cmd.Stdout())
-	consumers := []benchmark.Consumer{benchmark.NewRecorder(w), p}
-	if bench {
+func (e *entryCommand) consumers(w *results.Writer, rt backend.Runtime, rec recording) []benchmark.Consumer {
+	p := benchmark.NewProgress(rec.progress, rt.Name())
+	p.Live = progressIsTerminal(rec.progress, e.cmd.Stdout())
+	recorder := benchmark.NewRecorder(w)
+	recorder.AllProfiles = rec.profiles.AllLevels
+	consumers := []benchmark.Consumer{recorder, p}
+	if rec.bench {
 		consumers = append(consumers, benchmark.AfterEachType(func() error {
 			return report.WriteFile(reportFile(w), runs.NewRun(w.File(), w.Document()))
 		}))
 	}
 	return consumers
+}
+
+// profiles is what --pprof and --pprof-levels ask for.
+func (e *entryCommand) profiles() benchmark.ProfileSpec {
+	return benchmark.ProfileSpec{Kinds: e.in.pprof.Values, AllLevels: e.in.pprofLevels == "all"}
 }
 
 // progressIsTerminal reports whether the progress writer is a terminal:

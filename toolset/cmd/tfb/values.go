@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/go-tfb/suite/toolset/benchmark"
+	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
 )
 
 // The values of tfb's flags that check what they are given, each refusing a
@@ -160,5 +163,68 @@ func (h *dockerHostValue) Set(v string) error {
 		return fmt.Errorf("%q is not a Docker endpoint such as unix:///var/run/docker.sock, tcp://HOST:2375 or ssh://user@host", v)
 	}
 	*h = dockerHostValue(v)
+	return nil
+}
+
+// profileKinds is --pprof: kinds of benchmark.ProfileKinds, each checked
+// as given.
+type profileKinds struct{ base.StringList }
+
+func (k *profileKinds) Set(v string) error {
+	for kind := range strings.SplitSeq(v, ",") {
+		if kind = strings.TrimSpace(kind); kind == "" {
+			continue
+		}
+		if _, err := benchmark.ParseProfileKinds([]string{kind}); err != nil {
+			return err
+		}
+	}
+	return k.StringList.Set(v)
+}
+
+// fractionList is --fixed-rate: fractions in (0, 1], several per flag.
+type fractionList struct {
+	values []float64
+	set    bool
+}
+
+// IsMultiValue reports true: it takes several fractions.
+func (f *fractionList) IsMultiValue() bool { return true }
+
+func (f *fractionList) String() string {
+	parts := make([]string, len(f.values))
+	for i, v := range f.values {
+		parts[i] = strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	return strings.Join(parts, " ")
+}
+
+func (f *fractionList) Set(s string) error {
+	if !f.set {
+		f.values, f.set = nil, true
+	}
+	for v := range strings.SplitSeq(s, ",") {
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(x > 0 && x <= 1) {
+			return fmt.Errorf("%q is not a fraction of the best rate in (0, 1], such as 0.5", v)
+		}
+		f.values = append(f.values, x)
+	}
+	return nil
+}
+
+// levelsValue is --pprof-levels: best or all.
+type levelsValue string
+
+func (l *levelsValue) String() string { return string(*l) }
+
+func (l *levelsValue) Set(v string) error {
+	if v != "best" && v != "all" {
+		return fmt.Errorf("%q is not best or all", v)
+	}
+	*l = levelsValue(v)
 	return nil
 }
