@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/openloop"
 	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
@@ -55,6 +56,10 @@ type Runtime interface {
 	// ran, wrk's output and what wrk cost. A run with Pipeline > 0 gets the
 	// pipelining script. On error the Load holds what is known.
 	RunLoad(ctx context.Context, run wrk.Run) (Load, error)
+	// RunOpenLoop runs the fixed-rate load of o (toolset/openloop) where
+	// wrk runs, and returns its command line, its JSON result as Output and
+	// its CPU time.
+	RunOpenLoop(ctx context.Context, o openloop.Options) (Load, error)
 	// ClientCores is the number of cores of the load generator's machine,
 	// which sets wrk's thread counts.
 	ClientCores() int
@@ -231,4 +236,17 @@ func ReadyURL(test config.Test) string {
 		return u
 	}
 	return "/"
+}
+
+// OpenLoopArgs are the openloop command's arguments for o.
+func OpenLoopArgs(o openloop.Options) []string {
+	args := []string{"-url", o.URL, "-rate", strconv.FormatFloat(o.Rate, 'f', -1, 64), "-duration", o.Duration.String(),
+		"-connections", strconv.Itoa(o.Connections), "-timeout", o.Timeout.String()}
+	if o.Accept != "" {
+		args = append(args, "-accept", o.Accept)
+	}
+	if o.Host != "" {
+		args = append(args, "-host", o.Host)
+	}
+	return args
 }

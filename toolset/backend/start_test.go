@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/openloop"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 
@@ -40,9 +41,12 @@ func (r *startRuntime) Name() string                                        { re
 func (r *startRuntime) Prepare(context.Context, bool) error                 { return nil }
 func (r *startRuntime) Build(context.Context, config.Test, io.Writer) error { return nil }
 func (r *startRuntime) RunLoad(context.Context, wrk.Run) (Load, error)      { return Load{}, nil }
-func (r *startRuntime) ClientCores() int                                    { return 1 }
-func (r *startRuntime) Describe() Description                               { return Description{Name: "start"} }
-func (r *startRuntime) Close(context.Context) error                         { return nil }
+func (r *startRuntime) RunOpenLoop(context.Context, openloop.Options) (Load, error) {
+	return Load{}, nil
+}
+func (r *startRuntime) ClientCores() int            { return 1 }
+func (r *startRuntime) Describe() Description       { return Description{Name: "start"} }
+func (r *startRuntime) Close(context.Context) error { return nil }
 func (r *startRuntime) StartDatabase(context.Context) (Database, error) {
 	if r.dbErr != nil {
 		return nil, r.dbErr

@@ -20,6 +20,7 @@ func (r *run) loadType(ctx context.Context, pass int, live liveEntry, tt config.
 	steps := Plan(r.Settings, tt, live.server.BaseURL(), test.URL(tt), r.Runtime.ClientCores())
 	measured, level := 0, 0
 	var lastErr error
+	var best *bestStep // this pass's fastest level, for the fixed-rate loads
 	for i, step := range steps {
 		at := stepAt{entry: test.Name, tt: tt, pass: pass, step: step, index: i + 1, count: len(steps)}
 		if step.Phase == Measure {
@@ -30,6 +31,9 @@ func (r *run) loadType(ctx context.Context, pass int, live liveEntry, tt config.
 			level++
 			if m.Err == nil {
 				measured++
+				if best == nil || m.Result.RequestsPerSecond > best.rps {
+					best = &bestStep{step: step, rps: m.Result.RequestsPerSecond}
+				}
 			} else {
 				lastErr = m.Err
 			}
@@ -48,6 +52,9 @@ func (r *run) loadType(ctx context.Context, pass int, live liveEntry, tt config.
 	}
 	if measured == 0 && level > 0 {
 		return fmt.Errorf("no level produced a wrk report: %w (see raw.txt)", lastErr), nil
+	}
+	if best != nil && pass == 1 {
+		return nil, r.fixedRates(ctx, test, tt, *best)
 	}
 	return nil, nil
 }

@@ -101,7 +101,9 @@ func (p ProfileSpec) capture(ctx context.Context, live liveEntry, d time.Duratio
 	}
 	return func() []Captured {
 		wg.Wait()
-		slices.SortFunc(got, func(a, b Captured) int { return slices.Index(ProfileKinds, a.Kind) - slices.Index(ProfileKinds, b.Kind) })
+		slices.SortFunc(got, func(a, b Captured) int {
+			return slices.Index(ProfileKinds, a.Kind) - slices.Index(ProfileKinds, b.Kind)
+		})
 		return got
 	}
 }

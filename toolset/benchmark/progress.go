@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/verify"
+	"github.com/go-tfb/suite/toolset/wrk"
 )
 
 // Progress is the consumer that shows a run to a person as it goes: each
@@ -154,6 +155,19 @@ func (p *Progress) Consume(e Event) error {
 		l := e.Result
 		p.printf("    %.0f req/s, latency avg %s p99 %s, %d errors, %d non-2xx\n",
 			l.RequestsPerSecond, l.LatencyAvg, l.LatencyP99, l.Connect+l.Read+l.Write+l.Timeout, l.Non2xx3xx)
+	case FixedRateMeasured:
+		f := e.Result
+		switch {
+		case e.Err != nil:
+			p.printf("    fixed rate %.0f%% (%.0f req/s): no result: %v\n", 100*f.Fraction, f.RequestedRate, e.Err)
+		case !f.Sustained:
+			p.printf("    fixed rate %.0f%%: %.0f of %.0f req/s: the client could not keep the rate, so its latencies are not the entry's\n", 100*f.Fraction, f.AchievedRate, f.RequestedRate)
+		default:
+			p.printf("    fixed rate %.0f%% (%.0f req/s): latency p50 %s p99 %s p99.9 %s, %d errors\n", 100*f.Fraction, f.RequestedRate,
+				wrk.SpellMicros(f.LatencyP50), wrk.SpellMicros(f.LatencyP99), wrk.SpellMicros(f.LatencyP999), f.Errors)
+		}
+		p.left = max(p.left-e.Planned, 0)
+		p.spent[typeInPass{e.Entry, e.Type, 1}] += e.Planned
 	case TypeFinished:
 		// What the type planned but did not spend (skipped, failed) is no
 		// longer ahead.

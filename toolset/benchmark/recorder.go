@@ -64,6 +64,8 @@ func (r *Recorder) Consume(e Event) error {
 		if !r.failed[e.Entry][e.Type] {
 			return r.w.MarkSucceeded(e.Entry, e.Type)
 		}
+	case FixedRateMeasured:
+		return r.w.AddFixedRate(e.Result)
 	case EntryFinished:
 		return r.entryFinished(e)
 	case RunFinished:

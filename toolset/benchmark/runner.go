@@ -51,6 +51,10 @@ type Runner struct {
 	// DatabaseVersion, when set, reads the version of an entry's fresh
 	// database (SELECT version()); it goes out in DatabaseStarted.
 	DatabaseVersion func(ctx context.Context, databaseURL string) (string, error)
+	// FixedRates, when set, are fractions of each entry's best rate of a
+	// type at which it is loaded open loop after the type's levels (first
+	// pass), for the levels' duration (toolset/openloop).
+	FixedRates []float64
 	// Profiles asks for profiles of the entries during each level of the
 	// first pass; the runtime must have been made with backend.Profiling.
 	Profiles ProfileSpec
@@ -126,9 +130,11 @@ func (r *Runner) typesOf(test config.Test) []config.TestType {
 	return types
 }
 
-// planned is the load and sleep time of one test type of an entry.
+// planned is the load and sleep time of one test type of an entry, the
+// fixed-rate loads included.
 func (r *Runner) planned(test config.Test, tt config.TestType) time.Duration {
-	return PlannedTime(Plan(r.Settings, tt, "", test.URL(tt), r.Runtime.ClientCores()))
+	fixed := time.Duration(len(r.FixedRates)) * (r.Settings.Duration + r.Settings.SleepBetweenLevels)
+	return PlannedTime(Plan(r.Settings, tt, "", test.URL(tt), r.Runtime.ClientCores())) + fixed
 }
 
 // entry takes one entry through one pass. It returns only what stops the

@@ -19,6 +19,7 @@ import (
 
 	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/openloop"
 	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/runs"
 	"github.com/go-tfb/suite/toolset/verify"
@@ -55,6 +56,8 @@ type fakeRuntime struct {
 	clientCPUs float64
 	// profiles makes the fake's servers answer profile requests.
 	profiles bool
+	// openLoops are the fixed-rate loads asked for.
+	openLoops []openloop.Options
 }
 
 type fakeDB struct{ rt *fakeRuntime }
@@ -114,6 +117,14 @@ func (f *fakeRuntime) StartServer(_ context.Context, t config.Test, _ backend.Da
 }
 
 var requestsPerSecondLine = regexp.MustCompile(`Requests/sec:\s+[0-9.]+`)
+
+func (f *fakeRuntime) RunOpenLoop(_ context.Context, o openloop.Options) (backend.Load, error) {
+	f.openLoops = append(f.openLoops, o)
+	res := openloop.Result{RequestedRate: o.Rate, AchievedRate: o.Rate, Requests: int64(o.Rate * o.Duration.Seconds()),
+		LatencyP50: 100, LatencyP90: 200, LatencyP99: 400, LatencyP999: 800, LatencyMax: 900}
+	data, err := json.Marshal(res)
+	return backend.Load{CommandLine: "openloop", Output: string(data)}, err
+}
 
 func (f *fakeRuntime) RunLoad(_ context.Context, run wrk.Run) (backend.Load, error) {
 	f.runs = append(f.runs, run)
@@ -601,5 +612,28 @@ func TestParseProfileKinds(t *testing.T) {
 	}
 	if _, err := ParseProfileKinds([]string{"cpu", "goroutine"}); err == nil || !strings.Contains(err.Error(), `unknown profile "goroutine" (kinds: cpu, heap, allocs, mutex, block)`) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestFixedRatesAfterTheLevels: after a type's levels the entry is loaded
+// open loop at each fraction of its best level's rate, with that level's
+// URL and connections, and the results land in results.json.
+func TestFixedRatesAfterTheLevels(t *testing.T) {
+	rt := &fakeRuntime{report: readCannedReport(t), rps: []float64{100, 300}}
+	w := newWriter(t, 1, "gin")
+	s := quickSettings()
+	s.NoWarmup = true
+	r := &Runner{Runtime: rt, Verify: fakeVerifier(nil), Settings: s, Types: []config.TestType{config.JSON},
+		LogDir: w.Dir(), Consumers: []Consumer{NewRecorder(w)}, FixedRates: []float64{0.5, 0.9}}
+	if _, err := r.Run(t.Context(), []config.Test{entry("gin")}, true); err != nil {
+		t.Fatal(err)
+	}
+	if len(rt.openLoops) != 2 || rt.openLoops[0].Rate != 150 || rt.openLoops[1].Rate != 270 ||
+		rt.openLoops[0].Connections != 32 || !strings.HasSuffix(rt.openLoops[0].URL, "/json") || rt.openLoops[0].Host != "tfb-server" {
+		t.Fatalf("open loops %+v, want 150 and 270 req/s on /json with the best level's 32 connections", rt.openLoops)
+	}
+	rows := w.Document().FixedRate
+	if len(rows) != 2 || rows[1].Fraction != 0.9 || rows[1].LatencyP999 != 800 || !rows[1].Sustained || rows[1].Entry != "gin" || rows[1].Type != "json" {
+		t.Errorf("fixedRate = %+v", rows)
 	}
 }

@@ -45,6 +45,17 @@ func EntryBuild(entry string) Build {
 	}
 }
 
+// OpenLoopBuild is the build of the fixed-rate load generator's image
+// from toolset/openloop/Dockerfile.
+func OpenLoopBuild() Build {
+	return Build{
+		Dir:        ".",
+		Dockerfile: "toolset/openloop/Dockerfile",
+		Args:       baseImageArgs(map[string]string{}, "GO_IMAGE", "GO_IMAGE"),
+		Image:      OpenLoopImage,
+	}
+}
+
 // DatabaseBuild is the build of the database image from db/Dockerfile.
 func DatabaseBuild() Build {
 	return Build{

@@ -27,6 +27,8 @@ import (
 const (
 	DatabaseImage = "go-tfb/database"
 	WrkImage      = "go-tfb/wrk"
+	// OpenLoopImage runs toolset/cmd/openloop, the fixed-rate load.
+	OpenLoopImage = "go-tfb/openloop"
 	// EntryImagePrefix + entry name is an entry's image.
 	EntryImagePrefix = "go-tfb/"
 )

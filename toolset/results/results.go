@@ -97,6 +97,38 @@ func (l Level) Errors() int64 {
 	return l.Connect + l.Read + l.Write + l.Timeout + l.Non2xx3xx
 }
 
+// FixedRate is one open-loop load of an entry and test type at a fraction
+// of its best measured rate (toolset/openloop): latencies counted from each
+// request's due time, so without coordinated omission.
+type FixedRate struct {
+	Entry    string  `json:"entry"`
+	Type     string  `json:"type"`
+	Fraction float64 `json:"fraction"` // of the best level's requests per second
+	// Connections are the most connections the client kept, the best
+	// level's; Queries its queries (or items) per request, for the query
+	// types.
+	Connections   int     `json:"connections"`
+	Queries       int     `json:"queries,omitempty"`
+	RequestedRate float64 `json:"requestedRate"` // requests per second
+	AchievedRate  float64 `json:"achievedRate"`  // answered per second
+	// Latencies in microseconds, from an HDR histogram.
+	LatencyP50  float64 `json:"latencyP50"`
+	LatencyP90  float64 `json:"latencyP90"`
+	LatencyP99  float64 `json:"latencyP99"`
+	LatencyP999 float64 `json:"latencyP999"`
+	LatencyMax  float64 `json:"latencyMax"`
+	Requests    int64   `json:"requests"`
+	Errors      int64   `json:"errors"` // transport errors and non-2xx/3xx answers
+	// Sustained is false when the client reached less than 95% of the
+	// requested rate: the latencies then belong to the client.
+	Sustained        bool     `json:"sustained"`
+	ClientCPUSeconds *float64 `json:"clientCpuSeconds,omitempty"`
+	StartTime        int64    `json:"startTime"` // Unix seconds
+	EndTime          int64    `json:"endTime"`
+	// Error says why the load gave no result; the figures are then zero.
+	Error string `json:"error,omitempty"`
+}
+
 // Profile is one pprof file captured from an entry while a level ran.
 type Profile struct {
 	// Kind is the profile: cpu, heap, allocs, mutex or block.
@@ -162,6 +194,9 @@ type Document struct {
 	// Threads is wrk's thread count for the warmups and levels when it was
 	// set (tfb ceiling's -t2) instead of TFB's rule.
 	Threads int `json:"threads,omitempty"`
+	// FixedRate holds the open-loop loads at fractions of each entry's best
+	// rate (tfb benchmark --fixed-rate), in the order they ran.
+	FixedRate []FixedRate `json:"fixedRate,omitempty"`
 	// Profiles lists the pprof files captured during levels (tfb benchmark
 	// --pprof), by test type, then entry.
 	Profiles map[string]map[string][]Profile `json:"profiles,omitempty"`

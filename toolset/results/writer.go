@@ -385,3 +385,8 @@ func (w *Writer) MarkBestProfiles(best func(tt, entry string) (int, bool), keepA
 	}
 	return err
 }
+
+// AddFixedRate records one open-loop load.
+func (w *Writer) AddFixedRate(r FixedRate) error {
+	return w.update(func(d *Document) { d.FixedRate = append(d.FixedRate, r) })
+}

@@ -117,3 +117,15 @@ func LevelName(tt config.TestType, level int) string {
 	}
 	return fmt.Sprintf("%d conn", level)
 }
+
+// FixedRates returns the run's open-loop loads of tt, in the order they
+// ran.
+func (r Run) FixedRates(tt config.TestType) []results.FixedRate {
+	var out []results.FixedRate
+	for _, f := range r.Doc.FixedRate {
+		if f.Type == string(tt) {
+			out = append(out, f)
+		}
+	}
+	return out
+}

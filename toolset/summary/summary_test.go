@@ -171,3 +171,36 @@ func TestCosts(t *testing.T) {
 		t.Error("a cost table for a type nobody measured")
 	}
 }
+
+func TestFixedRates(t *testing.T) {
+	doc := results.Document{Frameworks: []string{"gin", "fiber"}, FixedRate: []results.FixedRate{
+		{Entry: "gin", Type: "json", Fraction: 0.5, Connections: 256, RequestedRate: 50000, AchievedRate: 49990, Sustained: true,
+			LatencyP50: 150, LatencyP90: 300, LatencyP99: 1250, LatencyP999: 4000, LatencyMax: 9000},
+		{Entry: "gin", Type: "json", Fraction: 0.9, Connections: 256, RequestedRate: 90000, AchievedRate: 60000, Sustained: false},
+		{Entry: "fiber", Type: "json", Fraction: 0.5, Connections: 256, RequestedRate: 70000, Error: "openloop exited 1"},
+		{Entry: "gin", Type: "db", Fraction: 0.5, Connections: 256, RequestedRate: 10000, AchievedRate: 10000, Sustained: true},
+	}}
+	tab, ok := FixedRates(runs.NewRun("results.json", doc), config.JSON)
+	if !ok {
+		t.Fatal("no fixed-rate table")
+	}
+	if len(tab.Rows) != 3 {
+		t.Fatalf("%d rows, want the 3 of json", len(tab.Rows))
+	}
+	var b bytes.Buffer
+	if err := table.WriteText(&b, []table.Table{tab}, false); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	for _, want := range []string{"150.00us", "1.25ms", "4.00ms", "9.00ms", "49,990", "client could not keep the rate", "no result: openloop exited 1"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("fixed-rate table lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Count(got, "gin") != 1 {
+		t.Errorf("the entry's name is not written once for its rows:\n%s", got)
+	}
+	if _, ok := FixedRates(runs.NewRun("results.json", doc), config.Fortune); ok {
+		t.Error("a fixed-rate table for a type nobody loaded open loop")
+	}
+}

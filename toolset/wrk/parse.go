@@ -177,6 +177,21 @@ func ParseLatency(s string) (time.Duration, error) {
 	return 0, fmt.Errorf("not a wrk duration: %q", s)
 }
 
+// Spell writes d the way wrk prints a latency: "812.00us", "1.25ms",
+// "2.10s", which ParseLatency reads back.
+func Spell(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%.2fus", float64(d)/float64(time.Microsecond))
+	case d < time.Second:
+		return fmt.Sprintf("%.2fms", float64(d)/float64(time.Millisecond))
+	}
+	return fmt.Sprintf("%.2fs", d.Seconds())
+}
+
+// SpellMicros is Spell of a latency given in microseconds.
+func SpellMicros(us float64) string { return Spell(time.Duration(us * float64(time.Microsecond))) }
+
 // Version reads the version from what `wrk -v` prints, e.g.
 // "wrk debian/4.1.0-3+b2 [epoll]" from "wrk debian/4.1.0-3+b2 [epoll]
 // Copyright (C) 2012 Will Glozer".

@@ -227,3 +227,13 @@ func TestVersion(t *testing.T) {
 		})
 	}
 }
+
+func TestSpellReadsBack(t *testing.T) {
+	for d, want := range map[time.Duration]string{812 * time.Microsecond: "812.00us", 1250 * time.Microsecond: "1.25ms", 2100 * time.Millisecond: "2.10s"} {
+		got := Spell(d)
+		back, err := ParseLatency(got)
+		if got != want || err != nil || back != d {
+			t.Errorf("Spell(%s) = %q, read back as %s (%v); want %q", d, got, back, err, want)
+		}
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/config"
 	dockerlib "github.com/go-tfb/suite/toolset/docker"
+	"github.com/go-tfb/suite/toolset/openloop"
 	"github.com/go-tfb/suite/toolset/pgcluster"
 	"github.com/go-tfb/suite/toolset/procstat"
 	"github.com/go-tfb/suite/toolset/ready"
@@ -316,30 +317,41 @@ func (s *serverContainer) Profile(ctx context.Context, path string) ([]byte, err
 // engine e and returns its standard output (binary safe), or an error with
 // its standard error when it exits other than 0.
 func (d *Runtime) output(ctx context.Context, e *engine, cmd []string) ([]byte, error) {
-	id, err := d.run(ctx, e, &container.Config{Image: dockerlib.WrkImage, Cmd: cmd}, &container.HostConfig{}, "", nil)
+	return d.outputOf(ctx, e, &container.Config{Image: dockerlib.WrkImage, Cmd: cmd}, &container.HostConfig{})
+}
+
+// outputOf runs a container of cfg with host networking on engine e, waits
+// for it, removes it and returns its standard output, or an error with its
+// standard error when it exits other than 0.
+func (d *Runtime) outputOf(ctx context.Context, e *engine, cfg *container.Config, host *container.HostConfig) ([]byte, error) {
+	id, err := d.run(ctx, e, cfg, host, "", nil)
 	if err != nil {
 		return nil, err
 	}
 	defer func() { _ = d.remove(context.WithoutCancel(ctx), id) }()
+	what := cfg.Image
 	wait := e.cli.ContainerWait(ctx, id, client.ContainerWaitOptions{Condition: container.WaitConditionNotRunning})
 	var code int64
 	select {
 	case res := <-wait.Result:
 		code = res.StatusCode
 	case err := <-wait.Error:
-		return nil, fmt.Errorf("wait for %s: %w", cmd[0], err)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("wait for %s: %w", what, err)
 	}
 	logs, err := e.cli.ContainerLogs(ctx, id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true})
 	if err != nil {
-		return nil, fmt.Errorf("%s's output: %w", cmd[0], err)
+		return nil, fmt.Errorf("%s's output: %w", what, err)
 	}
 	defer logs.Close()
 	var stdout, stderr bytes.Buffer
 	if _, err := stdcopy.StdCopy(&stdout, &stderr, logs); err != nil {
-		return nil, fmt.Errorf("%s's output: %w", cmd[0], err)
+		return nil, fmt.Errorf("%s's output: %w", what, err)
 	}
 	if code != 0 {
-		return nil, fmt.Errorf("%s exited with status %d: %s", cmd[0], code, strings.TrimSpace(stderr.String()))
+		return stdout.Bytes(), fmt.Errorf("%s exited with status %d: %s", what, code, strings.TrimSpace(stderr.String()))
 	}
 	return stdout.Bytes(), nil
 }
@@ -460,4 +472,55 @@ func (d *Runtime) runWrk(ctx context.Context, args []string) (exitCode int64, ou
 		return exitCode, text, fmt.Errorf("wrk output: %w", err)
 	}
 	return exitCode, text, nil
+}
+
+// RunOpenLoop implements backend.Runtime: the openloop command in a
+// container of its image on the client engine, with host networking and the
+// client's CPUs (the image is built there the first time). Its CPU time is
+// what it reads of itself.
+func (d *Runtime) RunOpenLoop(ctx context.Context, o openloop.Options) (backend.Load, error) {
+	args := backend.OpenLoopArgs(o)
+	load := backend.Load{CommandLine: "openloop " + strings.Join(args, " "), ClientCPUs: float64(d.clientCores)}
+	if p := d.partition(); p.Client != "" {
+		load.ClientCPUs = float64(backend.Cores(p.Client))
+	}
+	if q := d.opts.ClientCPUs; q > 0 {
+		load.ClientCPUs = min(load.ClientCPUs, q)
+	}
+	if err := d.openLoopImage(ctx); err != nil {
+		return load, err
+	}
+	host := &container.HostConfig{Resources: container.Resources{CpusetCpus: d.partition().Client, NanoCPUs: int64(d.opts.ClientCPUs * 1e9)}}
+	out, err := d.outputOf(ctx, d.client, &container.Config{Image: dockerlib.OpenLoopImage, Cmd: args}, host)
+	load.Output = string(out)
+	if err != nil {
+		return load, fmt.Errorf("openloop: %w", err)
+	}
+	if res, err := openloop.ParseResult(out); err == nil && res.ClientCPUSeconds > 0 {
+		cpu := time.Duration(res.ClientCPUSeconds * float64(time.Second))
+		load.ClientCPU = &cpu
+	}
+	return load, nil
+}
+
+// openLoopImage builds the openloop image on the client engine once (or,
+// with UseExistingImages, requires it).
+func (d *Runtime) openLoopImage(ctx context.Context) error {
+	d.openLoopMu.Lock()
+	defer d.openLoopMu.Unlock()
+	if d.openLoopBuilt {
+		return nil
+	}
+	if d.opts.UseExistingImages {
+		if err := dockerlib.RequireImage(ctx, d.client.cli, dockerlib.OpenLoopImage); err != nil {
+			return err
+		}
+	} else {
+		var log bytes.Buffer
+		if err := d.build(ctx, d.client, dockerlib.OpenLoopBuild(), &log); err != nil {
+			return fmt.Errorf("build the openloop image (toolset/openloop/Dockerfile): %w\n%s", err, dockerlib.Tail(log.String(), 20))
+		}
+	}
+	d.openLoopBuilt = true
+	return nil
 }

@@ -67,6 +67,9 @@ type Runtime struct {
 	source     *engine // this machine's engine, when it answers
 	ownSource  bool    // source is none of the roles' engines: Close closes it
 
+	openLoopMu    sync.Mutex // held while the openloop image is built
+	openLoopBuilt bool       // the openloop image is on the client engine
+
 	mu           sync.Mutex
 	containers   map[string]*engine  // id -> engine, for Close
 	vendoredFrom []byte              // go.mod+go.sum when .docker-vendor was last refreshed

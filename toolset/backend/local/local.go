@@ -16,12 +16,14 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/openloop"
 	"github.com/go-tfb/suite/toolset/owner"
 	"github.com/go-tfb/suite/toolset/pgcluster"
 	"github.com/go-tfb/suite/toolset/procstat"
@@ -70,6 +72,7 @@ type Runtime struct {
 	binaries map[string]string          // entry name -> built binary
 	tfb      map[string]*tfbrepo.Result // FrameworkBenchmarks tests built
 	tfbDB    string                     // the loopback address of their databases
+	openLoop string                     // the built openloop command, once built
 }
 
 // New returns a local runtime.
@@ -470,4 +473,58 @@ func (l *Runtime) Close(ctx context.Context) error {
 		errs = append(errs, os.RemoveAll(dir))
 	}
 	return errors.Join(errs...)
+}
+
+// RunOpenLoop implements backend.Runtime: toolset/cmd/openloop, built into
+// the work directory the first time, run on this machine (on the client's
+// CPUs when there is a partition).
+func (l *Runtime) RunOpenLoop(ctx context.Context, o openloop.Options) (backend.Load, error) {
+	load := backend.Load{CommandLine: "openloop " + strings.Join(backend.OpenLoopArgs(o), " "), ClientCPUs: float64(runtime.NumCPU())}
+	bin, err := l.openLoopBinary(ctx)
+	if err != nil {
+		return load, err
+	}
+	args := append([]string{bin}, backend.OpenLoopArgs(o)...)
+	if cpus := l.clientCPUs(); cpus != "" {
+		args = append([]string{"taskset", "-c", cpus}, args...)
+		load.ClientCPUs = float64(backend.Cores(cpus))
+	}
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+	cmd.SysProcAttr = childProcAttr()
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	load.Output = string(out)
+	if cmd.ProcessState != nil {
+		cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		load.ClientCPU = &cpu
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return load, ctx.Err()
+		}
+		return load, fmt.Errorf("openloop: %w: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	return load, nil
+}
+
+// openLoopBinary builds toolset/cmd/openloop into the work directory once.
+func (l *Runtime) openLoopBinary(ctx context.Context) (string, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.openLoop != "" {
+		return l.openLoop, nil
+	}
+	if l.workDir == "" {
+		return "", errors.New("local runtime: RunOpenLoop before Prepare")
+	}
+	bin := filepath.Join(l.workDir, "openloop")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./toolset/cmd/openloop")
+	cmd.Dir = l.opts.RepoDir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", backend.BuildError("go build ./toolset/cmd/openloop", err, string(out))
+	}
+	l.openLoop = bin
+	return bin, nil
 }

@@ -81,7 +81,8 @@ func (e *entryCommand) runSuite(ctx context.Context, args []string, bench bool) 
 	if bench {
 		repeat = int(e.method.repeat)
 	}
-	rec := recording{settings: settings, types: types, repeat: repeat, bench: bench, progress: e.cmd.Stdout(), profiles: e.profiles()}
+	rec := recording{settings: settings, types: types, repeat: repeat, bench: bench, progress: e.cmd.Stdout(), profiles: e.profiles(),
+		fixedRates: e.in.fixedRate.values}
 	outcomes, w, took, runErr := e.record(ctx, rt, tests, rec)
 	if w == nil {
 		return runErr
@@ -107,6 +108,8 @@ type recording struct {
 	bench    bool
 	progress io.Writer
 	profiles benchmark.ProfileSpec
+	// fixedRates are --fixed-rate's fractions.
+	fixedRates []float64
 	// before, when set, records more into results.json before the runner
 	// starts (tfb ceiling's sweeps).
 	before func(*results.Writer) error
@@ -128,7 +131,7 @@ func (e *entryCommand) record(ctx context.Context, rt backend.Runtime, tests []c
 	}
 	runner := &benchmark.Runner{Runtime: rt, Verify: verify.RunWithDatabase, Settings: rec.settings, Types: rec.types,
 		Repeat: rec.repeat, LogDir: w.Dir(), DatabaseVersion: databaseVersion, CountQueries: countStatements,
-		Profiles: rec.profiles, Consumers: e.consumers(w, rt, rec)}
+		Profiles: rec.profiles, FixedRates: rec.fixedRates, Consumers: e.consumers(w, rt, rec)}
 	started := time.Now()
 	outcomes, err = runner.Run(ctx, tests, rec.bench)
 	return outcomes, w, time.Since(started), err
@@ -198,6 +201,12 @@ func summarize(stdout io.Writer, outcomes []benchmark.Outcome, bench bool, took 
 		if err := table.WriteText(&b, []table.Table{summary.BestLevels(run)}, false); err != nil {
 			return failed, err
 		}
+		if rates := fixedRateTables(run); len(rates) > 0 {
+			fmt.Fprintf(&b, "\n== Latency at fixed rates (open loop)\n\n")
+			if err := table.WriteText(&b, rates, false); err != nil {
+				return failed, err
+			}
+		}
 		if costs := costTables(run); len(costs) > 0 {
 			fmt.Fprintf(&b, "\n== Cost per request\n\n")
 			if err := table.WriteText(&b, costs, false); err != nil {
@@ -219,6 +228,18 @@ func summarize(stdout io.Writer, outcomes []benchmark.Outcome, bench bool, took 
 		return failed, fmt.Errorf("write summary: %w", err)
 	}
 	return failed, nil
+}
+
+// fixedRateTables are the fixed-rate tables of every type the run loaded
+// open loop.
+func fixedRateTables(run runs.Run) []table.Table {
+	var out []table.Table
+	for _, tt := range config.TestTypes {
+		if t, ok := summary.FixedRates(run, tt); ok {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // costTables are the cost tables of every type the run measured, their
