@@ -311,9 +311,25 @@ func (e *Engine) LogTail(lines int) string {
 func (e *Engine) waitReady(ctx context.Context, timeout time.Duration) error {
 	base := "http://" + net.JoinHostPort(e.Addr.String(), "2375")
 	if err := ready.Wait(ctx, base, "/_ping", timeout, e.exited); err != nil {
-		return fmt.Errorf("engine %s at %s: %w\n%s", e.Role, e.Endpoint, err, e.LogTail(15))
+		return fmt.Errorf("engine %s at %s: %w\n%s\n%s", e.Role, e.Endpoint, err, e.network(), e.LogTail(15))
 	}
 	return nil
+}
+
+// network describes the way to e: this machine's route to its address and
+// the addresses and links in its namespace, which say why an engine that
+// listens does not answer.
+func (e *Engine) network() string {
+	var b strings.Builder
+	for _, args := range [][]string{{"route", "get", e.Addr.String()}, {"-n", e.Namespace, "-br", "addr"}, {"-n", e.Namespace, "route"}} {
+		out, err := exec.Command("ip", args...).CombinedOutput()
+		fmt.Fprintf(&b, "ip %s: %s", strings.Join(args, " "), out)
+		if err != nil {
+			fmt.Fprintf(&b, " (%v)", err)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
 }
 
 // writeDockerConfig writes config.json naming the proxy for each engine.
