@@ -95,6 +95,8 @@ func Run(ctx context.Context, o Options) (Result, error) {
 		vegeta.Connections(o.Connections), vegeta.MaxConnections(o.Connections),
 		vegeta.Workers(uint64(o.Connections)), vegeta.KeepAlive(true), vegeta.HTTP2(false),
 		vegeta.Timeout(o.Timeout), vegeta.Redirects(vegeta.NoFollow),
+		// Bodies are read and dropped: the connection is reused, nothing kept.
+		vegeta.MaxBody(0),
 	)
 	// The pacer's rate is whole requests per period: a period of 1 ms
 	// keeps rates to a thousandth of a request per second.
