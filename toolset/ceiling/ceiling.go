@@ -111,17 +111,32 @@ type Result struct {
 	Options      Options              `json:"options"`
 	WorldSweep   results.PgbenchSweep `json:"worldSweep"`   // the db type's select
 	FortuneSweep results.PgbenchSweep `json:"fortuneSweep"` // the fortunes type's select
-	Entries      []Entry              `json:"entries"`
+	// Reference is the reference server's rates, when it ran.
+	Reference *Reference `json:"reference,omitempty"`
+	Entries   []Entry    `json:"entries"`
+}
+
+// Reference is what was measured of the reference server (toolset/nginx).
+type Reference struct {
+	Name      string  `json:"name"`
+	JSON      float64 `json:"json"`      // requests per second
+	Plaintext float64 `json:"plaintext"` // requests per second
+	Error     string  `json:"error,omitempty"`
 }
 
 // Entry is what was measured for one entry.
 type Entry struct {
 	Name           string  `json:"name"`
 	JSON           float64 `json:"json"`           // requests per second
+	Plaintext      float64 `json:"plaintext"`      // requests per second
 	DB             float64 `json:"db"`             // requests per second
 	Fortune        float64 `json:"fortune"`        // requests per second
 	DBCeiling      float64 `json:"dbCeiling"`      // runs.Ceiling(JSON, the world select's best)
 	FortuneCeiling float64 `json:"fortuneCeiling"` // runs.Ceiling(JSON, the fortune select's best)
+	// JSONShare and PlaintextShare are the rates over the reference
+	// server's; 0 without it.
+	JSONShare      float64 `json:"jsonShare,omitempty"`
+	PlaintextShare float64 `json:"plaintextShare,omitempty"`
 	Error          string  `json:"error,omitempty"`
 }
 
@@ -135,9 +150,12 @@ func ResultOf(run runs.Run, opts Options) (Result, bool) {
 	d := run.Doc
 	res := Result{Start: time.UnixMilli(d.StartTime).UTC(), Runtime: d.Environment.Runtime, Options: opts,
 		WorldSweep: d.Ceiling.WorldSweep, FortuneSweep: d.Ceiling.FortuneSweep}
+	if ref, ok := run.Reference(); ok {
+		res.Reference = &Reference{Name: ref.Name, JSON: ref.JSON, Plaintext: ref.Plaintext, Error: ref.Error}
+	}
 	for _, r := range rows {
-		res.Entries = append(res.Entries, Entry{Name: r.Entry, JSON: r.JSON, DB: r.DB, Fortune: r.Fortune,
-			DBCeiling: r.DBCeiling, FortuneCeiling: r.FortuneCeiling, Error: r.Error})
+		res.Entries = append(res.Entries, Entry{Name: r.Entry, JSON: r.JSON, Plaintext: r.Plaintext, DB: r.DB, Fortune: r.Fortune,
+			DBCeiling: r.DBCeiling, FortuneCeiling: r.FortuneCeiling, JSONShare: r.JSONShare(), PlaintextShare: r.PlaintextShare(), Error: r.Error})
 	}
 	return res, true
 }

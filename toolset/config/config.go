@@ -86,6 +86,10 @@ type Test struct {
 	// Origin is where a test of a FrameworkBenchmarks tree comes from; nil
 	// for this suite's own entries.
 	Origin *Origin `json:"-"`
+	// Reference marks a reference server that does no framework work (tfb
+	// ceiling's nginx, toolset/nginx): the runtimes run it from the
+	// operating system's packages instead of building an entry.
+	Reference bool `json:"-"`
 }
 
 // URL returns the URL path the entry declares for test type t, or "" when the

@@ -56,6 +56,18 @@ func OpenLoopBuild() Build {
 	}
 }
 
+// ReferenceBuild is the build of a reference server's image (toolset/nginx)
+// from files, a context with a Dockerfile on Debian's image, named as an
+// entry's image is.
+func ReferenceBuild(name string, files map[string][]byte) Build {
+	return Build{
+		Files:      files,
+		Dockerfile: "Dockerfile",
+		Args:       baseImageArgs(map[string]string{}, "BASE_IMAGE", "DEBIAN_IMAGE"),
+		Image:      EntryImage(name),
+	}
+}
+
 // DatabaseBuild is the build of the database image from db/Dockerfile.
 func DatabaseBuild() Build {
 	return Build{

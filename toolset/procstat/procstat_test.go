@@ -53,9 +53,9 @@ func TestTreeCPU(t *testing.T) {
 	all := []Stat{
 		{PID: 1, PPID: 0, Own: time.Hour},
 		{PID: 10, PPID: 1, Own: time.Second, Children: 2 * time.Second}, // the postmaster
-		{PID: 11, PPID: 10, Own: 3 * time.Second},                      // a backend
-		{PID: 12, PPID: 11, Own: 4 * time.Second},                      // its child
-		{PID: 20, PPID: 1, Own: time.Minute},                           // someone else
+		{PID: 11, PPID: 10, Own: 3 * time.Second},                       // a backend
+		{PID: 12, PPID: 11, Own: 4 * time.Second},                       // its child
+		{PID: 20, PPID: 1, Own: time.Minute},                            // someone else
 	}
 	if got, ok := TreeCPU(10, all); !ok || got != 10*time.Second {
 		t.Errorf("TreeCPU(10) = %s, %v; want 10s", got, ok)

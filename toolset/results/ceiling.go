@@ -8,6 +8,10 @@ type Ceiling struct {
 	PgbenchSeconds int          `json:"pgbenchSeconds"`
 	WorldSweep     PgbenchSweep `json:"worldSweep"`   // the db type's select
 	FortuneSweep   PgbenchSweep `json:"fortuneSweep"` // the fortunes type's select
+	// Reference is the name, among the run's entries, of the reference
+	// server that does no framework work (nginx), whose /json and
+	// /plaintext the entries' are measured against; empty when none ran.
+	Reference string `json:"reference,omitempty"`
 }
 
 // PgbenchSweep is the pgbench runs of one select over every pipeline depth

@@ -9,8 +9,9 @@ import (
 )
 
 // CeilingTypes are the test types tfb ceiling loads: /json gives an entry's
-// own cost of a request, /db and /fortunes are judged against it.
-var CeilingTypes = []config.TestType{config.JSON, config.DB, config.Fortune}
+// own cost of a request, /db and /fortunes are judged against it, and /json
+// and /plaintext against the reference server's.
+var CeilingTypes = []config.TestType{config.JSON, config.Plaintext, config.DB, config.Fortune}
 
 // Ceiling is the highest rate of a request that costs what /json costs plus
 // one query at PostgreSQL's best rate for it: 1 / (1/json + 1/queryBest),
@@ -29,10 +30,14 @@ func Ceiling(json, queryBest float64) float64 {
 type CeilingRow struct {
 	Entry          string
 	JSON           float64 // requests per second
+	Plaintext      float64
 	DB             float64
 	Fortune        float64
 	DBCeiling      float64 // Ceiling(JSON, the world select's best)
 	FortuneCeiling float64 // Ceiling(JSON, the fortune select's best)
+	// ReferenceJSON and ReferencePlaintext are the reference server's
+	// rates (Reference), 0 when it was not measured.
+	ReferenceJSON, ReferencePlaintext float64
 	// Error says why the entry was not (wholly) measured: a build or start
 	// failure, a type that failed verification or was not measured, or
 	// failed requests; empty when all went well.
@@ -44,6 +49,13 @@ func (c CeilingRow) DBRatio() float64 { return ratio(c.DB, c.DBCeiling) }
 
 // FortuneRatio is the entry's /fortunes rate over its /fortunes ceiling.
 func (c CeilingRow) FortuneRatio() float64 { return ratio(c.Fortune, c.FortuneCeiling) }
+
+// JSONShare is the entry's /json rate over the reference server's.
+func (c CeilingRow) JSONShare() float64 { return ratio(c.JSON, c.ReferenceJSON) }
+
+// PlaintextShare is the entry's /plaintext rate over the reference
+// server's.
+func (c CeilingRow) PlaintextShare() float64 { return ratio(c.Plaintext, c.ReferencePlaintext) }
 
 func ratio(rate, ceiling float64) float64 {
 	if ceiling == 0 {
@@ -59,23 +71,19 @@ func (r Run) Ceilings() ([]CeilingRow, bool) {
 	if c == nil {
 		return nil, false
 	}
+	ref, _ := r.Reference()
 	var rows []CeilingRow
 	for _, entry := range r.Doc.Frameworks {
-		row := CeilingRow{Entry: entry}
+		if entry == c.Reference {
+			continue
+		}
+		row := CeilingRow{Entry: entry, ReferenceJSON: ref.JSON, ReferencePlaintext: ref.Plaintext}
 		var problems []string
-		for _, m := range []struct {
-			tt  config.TestType
-			dst *float64
-		}{{config.JSON, &row.JSON}, {config.DB, &row.DB}, {config.Fortune, &row.Fortune}} {
-			best, ok := r.Best(m.tt, entry)
-			if !ok {
-				problems = append(problems, fmt.Sprintf("%s: %s", m.tt, r.whyNotMeasured(m.tt, entry)))
-				continue
-			}
-			*m.dst = best.Summary.Median
-			if bad := best.Median.Errors(); bad > 0 {
-				problems = append(problems, fmt.Sprintf("%s: %d failed requests", m.tt, bad))
-			}
+		row.JSON, row.DB, row.Fortune = r.ceilingRate(config.JSON, entry, &problems), r.ceilingRate(config.DB, entry, &problems),
+			r.ceilingRate(config.Fortune, entry, &problems)
+		// Ceiling runs before the reference server loaded no /plaintext.
+		if _, any := r.Doc.RawData[string(config.Plaintext)]; any || c.Reference != "" {
+			row.Plaintext = r.ceilingRate(config.Plaintext, entry, &problems)
 		}
 		row.DBCeiling = Ceiling(row.JSON, c.WorldSweep.Best.QueriesPerSecond)
 		row.FortuneCeiling = Ceiling(row.JSON, c.FortuneSweep.Best.QueriesPerSecond)
@@ -86,6 +94,45 @@ func (r Run) Ceilings() ([]CeilingRow, bool) {
 		rows = append(rows, row)
 	}
 	return rows, true
+}
+
+// ceilingRate is the median rate of entry's best level of tt, 0 when it has
+// none; what went wrong is added to problems.
+func (r Run) ceilingRate(tt config.TestType, entry string, problems *[]string) float64 {
+	best, ok := r.Best(tt, entry)
+	if !ok {
+		*problems = append(*problems, fmt.Sprintf("%s: %s", tt, r.whyNotMeasured(tt, entry)))
+		return 0
+	}
+	if bad := best.Median.Errors(); bad > 0 {
+		*problems = append(*problems, fmt.Sprintf("%s: %d failed requests", tt, bad))
+	}
+	return best.Summary.Median
+}
+
+// ReferenceRates are the reference server's rates in a tfb ceiling run.
+type ReferenceRates struct {
+	Name            string
+	JSON, Plaintext float64 // requests per second, the median at the best level
+	// Error says why it was not (wholly) measured, as CeilingRow.Error.
+	Error string
+}
+
+// Reference returns the run's reference server (results.Ceiling.Reference)
+// and its rates; false when the run measured none.
+func (r Run) Reference() (ReferenceRates, bool) {
+	c := r.Doc.Ceiling
+	if c == nil || c.Reference == "" {
+		return ReferenceRates{}, false
+	}
+	ref := ReferenceRates{Name: c.Reference}
+	var problems []string
+	ref.JSON, ref.Plaintext = r.ceilingRate(config.JSON, ref.Name, &problems), r.ceilingRate(config.Plaintext, ref.Name, &problems)
+	ref.Error = strings.Join(problems, "; ")
+	if msg, failed := results.CompletedError(r.Doc.Completed[ref.Name]); failed {
+		ref.Error = msg
+	}
+	return ref, true
 }
 
 // whyNotMeasured says why an entry has no level of tt.

@@ -88,6 +88,32 @@ func TestCeilings(t *testing.T) {
 	if chi.DB != 20000 || chi.Error != "db: 12 failed requests; fortune: verification failed" {
 		t.Errorf("chi = %+v, want its failed requests and failed verification", chi)
 	}
+	if _, ok := NewRun("results.json", doc).Reference(); ok {
+		t.Error("a run without a reference server has one")
+	}
+
+	// With the reference server: its rates beside each entry's, and /plaintext
+	// measured for every entry.
+	doc.Frameworks = append(doc.Frameworks, "nginx")
+	doc.Ceiling.Reference = "nginx"
+	doc.RawData["json"]["nginx"] = level(80000, 0)
+	doc.RawData["plaintext"] = map[string][]results.Level{"gin": level(100000, 0), "nginx": level(200000, 0)}
+	doc.Completed["nginx"] = "20261126043200"
+	run := NewRun("results.json", doc)
+	ref, ok := run.Reference()
+	if !ok || ref.Name != "nginx" || ref.JSON != 80000 || ref.Plaintext != 200000 || ref.Error != "" {
+		t.Errorf("Reference = %+v, %v", ref, ok)
+	}
+	rows, _ = run.Ceilings()
+	if len(rows) != 3 {
+		t.Fatalf("%d rows with the reference server, want the three entries only", len(rows))
+	}
+	if gin := rows[0]; gin.JSONShare() != 0.5 || gin.PlaintextShare() != 0.5 || gin.Error != "" {
+		t.Errorf("gin beside nginx = %+v (shares %v %v)", gin, gin.JSONShare(), gin.PlaintextShare())
+	}
+	if chi := rows[2]; !strings.Contains(chi.Error, "plaintext: not measured") {
+		t.Errorf("chi = %+v, want its missing /plaintext", chi)
+	}
 	if _, ok := NewRun("results.json", results.Document{}).Ceilings(); ok {
 		t.Error("a run without a ceiling block has ceilings")
 	}

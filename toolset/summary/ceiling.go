@@ -43,9 +43,48 @@ func Ceiling(r runs.Run) ([]table.Table, bool) {
 			entries.Notes = append(entries.Notes, row.Entry+": "+row.Error)
 		}
 	}
+	out := []table.Table{entries}
+	if ref, ok := r.Reference(); ok {
+		out = append(out, referenceTable(ref, rows))
+	}
 	world := sweepGrid("world select", c.WorldSweep)
 	world.Caption = "pgbench sweep, queries per second (pipeline depth by clients; the best in bold):"
-	return []table.Table{entries, world, sweepGrid("fortune select", c.FortuneSweep)}, true
+	return append(out, world, sweepGrid("fortune select", c.FortuneSweep)), true
+}
+
+// referenceTable is each entry's /json and /plaintext as a share of the
+// reference server's, the reference first.
+func referenceTable(ref runs.ReferenceRates, rows []runs.CeilingRow) table.Table {
+	t := table.Table{
+		Caption: fmt.Sprintf("Against %s, which returns the same status, headers and bodies and does no framework work (the most an HTTP server reaches on this machine):", ref.Name),
+		Headers: []string{"entry", "/json", "/json ÷ " + ref.Name, "/plaintext", "/plaintext ÷ " + ref.Name},
+		Right:   []bool{false, true, true, true, true},
+	}
+	if ref.JSON == 0 && ref.Plaintext == 0 {
+		first, _, _ := strings.Cut(ref.Error, "\n")
+		t.Rows = append(t.Rows, []table.Cell{{Text: ref.Name}, {Text: "failed: " + first}})
+		return t
+	}
+	t.Rows = append(t.Rows, []table.Cell{{Text: ref.Name}, {Text: whole(ref.JSON)}, {Text: "1.00"}, {Text: whole(ref.Plaintext)}, {Text: "1.00"}})
+	if ref.Error != "" {
+		t.Notes = append(t.Notes, ref.Name+": "+ref.Error)
+	}
+	for _, row := range rows {
+		if row.JSON == 0 && row.Plaintext == 0 {
+			continue // the entries table says why
+		}
+		t.Rows = append(t.Rows, []table.Cell{{Text: row.Entry}, {Text: whole(row.JSON)}, {Text: share(row.JSONShare())},
+			{Text: whole(row.Plaintext)}, {Text: share(row.PlaintextShare())}})
+	}
+	return t
+}
+
+// share spells a ratio with two decimals, "—" when there is none.
+func share(v float64) string {
+	if v == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f", v)
 }
 
 // ceilingMethod says in one line how a ceiling run was measured.

@@ -249,7 +249,7 @@ func (d *Runtime) StartServer(ctx context.Context, test config.Test, database ba
 		host.MemorySwap = d.opts.Limits.MemoryBytes // no swap beyond the limit
 	}
 	pprofPort := 0
-	if p := d.opts.Profiling; p != nil && !test.FromTFB() {
+	if p := d.opts.Profiling; p != nil && !test.FromTFB() && !test.Reference {
 		if pprofPort, err = d.profilePort(port); err != nil {
 			return nil, fmt.Errorf("entry %s: %w", test.Name, err)
 		}

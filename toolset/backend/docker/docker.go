@@ -19,6 +19,7 @@ import (
 	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/config"
 	dockerlib "github.com/go-tfb/suite/toolset/docker"
+	"github.com/go-tfb/suite/toolset/nginx"
 	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
@@ -193,6 +194,13 @@ func (d *Runtime) Build(ctx context.Context, test config.Test, log io.Writer) er
 	}
 	if d.opts.UseExistingImages {
 		return dockerlib.RequireImage(ctx, d.server.cli, dockerlib.EntryImage(test.Name))
+	}
+	if test.Reference {
+		var out bytes.Buffer
+		if err := d.build(ctx, d.server, dockerlib.ReferenceBuild(test.Name, nginx.BuildFiles()), io.MultiWriter(log, &out)); err != nil {
+			return backend.BuildError("docker build of the reference server "+test.Name, err, out.String())
+		}
+		return nil
 	}
 	if err := d.refreshVendor(ctx); err != nil {
 		return err

@@ -165,6 +165,9 @@ func (l *Runtime) Build(ctx context.Context, test config.Test, log io.Writer) er
 	if test.FromTFB() {
 		return l.buildTFB(ctx, test, log)
 	}
+	if test.Reference {
+		return l.findReference(test)
+	}
 	bin := filepath.Join(l.workDir, test.Name)
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./frameworks/"+test.Name)
 	cmd.Dir = l.opts.RepoDir
@@ -299,6 +302,9 @@ func (l *Runtime) StartServer(ctx context.Context, test config.Test, db backend.
 	}
 	if err := backend.CheckPortFree(port, "entry "+test.Name); err != nil {
 		return nil, err
+	}
+	if test.Reference {
+		return l.startReference(ctx, test, bin, port, log)
 	}
 	cmd := l.command(bin)
 	cmd.Env = append(cmd.Env, "PORT="+strconv.Itoa(port), "TFB_LISTEN_HOST=127.0.0.1")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/go-tfb/suite/toolset/ceiling"
 	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
+	"github.com/go-tfb/suite/toolset/nginx"
 	"github.com/go-tfb/suite/toolset/report"
 	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/runs"
@@ -21,7 +22,7 @@ import (
 // newCeilingCommand is `tfb ceiling`. Its stdout is the table alone:
 // remarks such as the runtime chosen go to stderr.
 func newCeilingCommand() *entryCommand {
-	e := newEntryCommand("ceiling", "measure /db and /fortunes against this machine's ceiling", ceilingHelp)
+	e := newEntryCommand("ceiling", "measure the entries against this machine's ceiling and nginx", ceilingHelp)
 	e.cmd.StartsProcesses = true
 	addTestFlag(&e.cmd.Flags, &e.sel)
 	addExcludeFlag(&e.cmd.Flags, &e.sel)
@@ -70,6 +71,9 @@ func (e *entryCommand) ceiling(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The reference server last, as one more entry of the run.
+	tests = append(tests, nginx.Test())
+	sweeps.Reference = nginx.Name
 	rec := recording{settings: opts.Settings(), types: runs.CeilingTypes, bench: true, progress: e.cmd.Stderr(),
 		before: func(w *results.Writer) error { return w.SetCeiling(sweeps) }}
 	_, w, _, runErr := e.record(ctx, rt, tests, rec)
@@ -87,6 +91,9 @@ func (e *entryCommand) ceiling(ctx context.Context, args []string) error {
 	for _, entry := range res.Entries {
 		failed = failed || entry.Error != ""
 	}
+	if res.Reference != nil {
+		failed = failed || res.Reference.Error != ""
+	}
 	if runErr != nil {
 		fmt.Fprintf(&md, "\ninterrupted: %d of %d entries measured\n", measured(res), len(tests))
 	}
@@ -103,9 +110,13 @@ func (e *entryCommand) ceiling(ctx context.Context, args []string) error {
 	return nil
 }
 
-// measured counts the entries of a ceiling result with a /json rate.
+// measured counts the entries of a ceiling result, the reference server
+// included, with a /json rate.
 func measured(res ceiling.Result) int {
 	n := 0
+	if res.Reference != nil && res.Reference.JSON > 0 {
+		n++
+	}
 	for _, e := range res.Entries {
 		if e.JSON > 0 {
 			n++

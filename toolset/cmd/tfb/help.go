@@ -88,20 +88,26 @@ const debugHelp = `Start one entry (named with --test) and its database and keep
 printing the URLs to try and the DATABASE_URL. Exit status 0 after Ctrl-C.
 ` + runtimesHelp
 
-const ceilingHelp = `Measure how close each entry's /db and /fortunes come to what this machine allows.
+const ceilingHelp = `Measure how close each entry comes to what this machine allows: /db and /fortunes
+against PostgreSQL's best, /json and /plaintext against nginx.
 
 One database; pgbench sweeps the db type's single-row select and the fortunes type's
 select in pipeline mode (-M prepared; pipeline depth 1 16 64 256 by -c 2 8 32, -j 2,
 3 s per point) and keeps each select's best rate in queries per second; then per entry
-wrk -t2 -c256 on /json, /db and /fortunes (a 3 s warmup before each). An entry's /db
-ceiling is 1 / (1/json + 1/world_select_best), its /fortunes ceiling
-1 / (1/json + 1/fortune_select_best); the table gives each rate over its ceiling. Needs
-pgbench 14 or later (apt-get install postgresql-contrib). --duration is the length of
-each measured wrk run (default 10 here, not 15; only an explicit --duration changes it).
+wrk -t2 -c256 on /json, /plaintext, /db and /fortunes (a 3 s warmup before each). An
+entry's /db ceiling is 1 / (1/json + 1/world_select_best), its /fortunes ceiling
+1 / (1/json + 1/fortune_select_best); the table gives each rate over its ceiling.
+After the entries, a reference server that does no framework work, nginx from the
+operating system's packages returning the same status, headers and bodies (a process
+with --runtime local, a container with docker), is loaded on /json and /plaintext, and a
+second table gives each entry's rates as a share of nginx's. Needs pgbench 14 or later
+(apt-get install postgresql-contrib) and, on the local runtime, nginx (apt-get install
+nginx-light). --duration is the length of each measured wrk run (default 10 here, not
+15; only an explicit --duration changes it).
 
-The Markdown table and both sweeps go to stdout; progress goes to stderr. Written to
+The Markdown tables and both sweeps go to stdout; progress goes to stderr. Written to
 DIR/<timestamp>/ceiling.md and ceiling.json (timestamp in UTC). Exit status 0 when
-every entry was measured; 1 when an entry failed to measure or the run was
-interrupted. With --runtime local it takes about 80 s of pgbench, then 39 s of wrk per
-entry, plus builds.
+every entry and nginx were measured; 1 when one failed to measure or the run was
+interrupted. With --runtime local it takes about 80 s of pgbench, then 52 s of wrk per
+entry and 26 s for nginx, plus builds.
 `
