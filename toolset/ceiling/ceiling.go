@@ -21,10 +21,13 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/benchmark"
+	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/nginx"
 	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/runs"
 )
@@ -76,8 +79,9 @@ func (o Options) Settings() benchmark.Settings {
 
 // MeasureSweeps starts a database on rt, which must be prepared, and sweeps
 // pgbench over the world and the fortune select. log receives progress.
+// The ceiling it returns names the reference server Tests adds.
 func MeasureSweeps(ctx context.Context, rt backend.Runtime, opts Options, log io.Writer) (results.Ceiling, error) {
-	c := results.Ceiling{PgbenchSeconds: max(1, int(opts.PgbenchDuration.Seconds()))}
+	c := results.Ceiling{PgbenchSeconds: max(1, int(opts.PgbenchDuration.Seconds())), Reference: nginx.Name}
 	if len(opts.PgbenchDepths) == 0 || len(opts.PgbenchClients) == 0 {
 		return c, errors.New("ceiling: no pipeline depths or client counts to sweep")
 	}
@@ -101,6 +105,12 @@ func MeasureSweeps(ctx context.Context, rt backend.Runtime, opts Options, log io
 		*s.dst = sw
 	}
 	return c, nil
+}
+
+// Tests are the tests a ceiling run loads: the entries, then the reference
+// server (toolset/nginx) that MeasureSweeps's ceiling names.
+func Tests(entries []config.Test) []config.Test {
+	return append(slices.Clip(entries), nginx.Test())
 }
 
 // Result is ceiling.json: the options, both sweeps and every entry with its

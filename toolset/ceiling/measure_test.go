@@ -20,7 +20,7 @@ import (
 // cluster, then the net/http entry as a local process through the
 // benchmark runner with the ceiling's settings, read back through runs.
 func TestMeasure(t *testing.T) {
-	for _, tool := range []string{"pgbench", "wrk"} {
+	for _, tool := range []string{"pgbench", "wrk", "nginx"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			fixture.Unavailable(t, err)
 		}
@@ -67,7 +67,8 @@ func TestMeasure(t *testing.T) {
 	}
 
 	settings := opts.Settings()
-	w, err := results.Create(t.TempDir(), results.Meta{Frameworks: []string{test.Name}, Duration: 1,
+	tests := Tests([]config.Test{test})
+	w, err := results.Create(t.TempDir(), results.Meta{Frameworks: []string{test.Name, tests[1].Name}, Duration: 1,
 		ConcurrencyLevels: settings.ConcurrencyLevels, Threads: settings.Threads})
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +78,7 @@ func TestMeasure(t *testing.T) {
 	}
 	runner := &benchmark.Runner{Runtime: rt, Verify: verify.RunWithDatabase, Settings: settings, Types: runs.CeilingTypes,
 		LogDir: w.Dir(), Consumers: []benchmark.Consumer{benchmark.NewRecorder(w)}}
-	if _, err := runner.Run(t.Context(), []config.Test{test}, true); err != nil {
+	if _, err := runner.Run(t.Context(), tests, true); err != nil {
 		t.Fatal(err)
 	}
 	rows, ok := runs.NewRun(w.File(), w.Document()).Ceilings()
@@ -85,8 +86,15 @@ func TestMeasure(t *testing.T) {
 		t.Fatalf("ceilings = %+v, %v", rows, ok)
 	}
 	e := rows[0]
-	if e.Error != "" || e.JSON <= 0 || e.DB <= 0 || e.Fortune <= 0 {
+	if e.Error != "" || e.JSON <= 0 || e.Plaintext <= 0 || e.DB <= 0 || e.Fortune <= 0 {
 		t.Fatalf("entry: %+v", e)
+	}
+	ref, ok := runs.NewRun(w.File(), w.Document()).Reference()
+	if !ok || ref.Error != "" || ref.JSON <= 0 || ref.Plaintext <= 0 {
+		t.Fatalf("reference server: %+v, %v", ref, ok)
+	}
+	if e.JSONShare() != e.JSON/ref.JSON || e.PlaintextShare() != e.Plaintext/ref.Plaintext {
+		t.Errorf("shares %.2f %.2f are not the entry's rates over nginx's", e.JSONShare(), e.PlaintextShare())
 	}
 	for _, c := range []struct {
 		name             string
@@ -100,7 +108,8 @@ func TestMeasure(t *testing.T) {
 		}
 	}
 	res, ok := ResultOf(runs.NewRun(w.File(), w.Document()), opts)
-	if !ok || len(res.Entries) != 1 || res.Entries[0].DB != e.DB || res.WorldSweep.Best != sweeps.WorldSweep.Best {
+	if !ok || len(res.Entries) != 1 || res.Entries[0].DB != e.DB || res.WorldSweep.Best != sweeps.WorldSweep.Best ||
+		res.Reference == nil || res.Reference.JSON != ref.JSON {
 		t.Errorf("ceiling.json's result = %+v, want the run's entry and sweeps", res)
 	}
 }

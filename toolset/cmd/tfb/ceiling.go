@@ -11,7 +11,6 @@ import (
 
 	"github.com/go-tfb/suite/toolset/ceiling"
 	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
-	"github.com/go-tfb/suite/toolset/nginx"
 	"github.com/go-tfb/suite/toolset/report"
 	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/runs"
@@ -71,9 +70,7 @@ func (e *entryCommand) ceiling(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	// The reference server last, as one more entry of the run.
-	tests = append(tests, nginx.Test())
-	sweeps.Reference = nginx.Name
+	tests = ceiling.Tests(tests)
 	rec := recording{settings: opts.Settings(), types: runs.CeilingTypes, bench: true, progress: e.cmd.Stderr(),
 		before: func(w *results.Writer) error { return w.SetCeiling(sweeps) }}
 	_, w, _, runErr := e.record(ctx, rt, tests, rec)
