@@ -189,3 +189,13 @@ func share(part, total int64) float64 {
 	}
 	return float64(part) / float64(total)
 }
+
+// ReadIfPresent is Read, with false and no error when the file does not
+// exist: a run's directory copied without its profiles.
+func ReadIfPresent(path string) (Profile, bool, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return Profile{}, false, nil
+	}
+	p, err := Read(path)
+	return p, err == nil, err
+}

@@ -223,3 +223,25 @@ func TestReadErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestTopChanges(t *testing.T) {
+	gin, nethttp := read(t, "gin-json-cpu.pprof"), read(t, "nethttp-json-cpu.pprof")
+	top := TopChanges(Diff(gin, nethttp), 4)
+	if len(top) != 4 || top[0].Name != "internal/runtime/syscall/linux.Syscall6" {
+		t.Fatalf("top changes %+v, want 4 with Syscall6 first", top)
+	}
+	for i := 1; i < len(top); i++ {
+		if max(top[i].Flat, top[i].BaseFlat) > max(top[i-1].Flat, top[i-1].BaseFlat) {
+			t.Errorf("%s after a smaller share", top[i].Name)
+		}
+	}
+}
+
+func TestReadIfPresent(t *testing.T) {
+	if _, ok, err := ReadIfPresent(filepath.Join(t.TempDir(), "cpu-16.pprof")); ok || err != nil {
+		t.Errorf("missing file: %v %v, want false and no error", ok, err)
+	}
+	if p, ok, err := ReadIfPresent(filepath.Join("testdata", "gin-json-cpu.pprof")); !ok || err != nil || p.Total == 0 {
+		t.Errorf("real file: %v %v", ok, err)
+	}
+}

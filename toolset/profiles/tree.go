@@ -162,3 +162,17 @@ func Diff(base, p Profile) []Change {
 	})
 	return out
 }
+
+// TopChanges returns the changes of the n functions with the largest flat
+// share in either profile, the largest first: the top functions of both,
+// side by side.
+func TopChanges(changes []Change, n int) []Change {
+	out := slices.Clone(changes)
+	slices.SortStableFunc(out, func(a, b Change) int {
+		return cmp.Or(cmp.Compare(max(b.Flat, b.BaseFlat), max(a.Flat, a.BaseFlat)), cmp.Compare(max(b.Cum, b.BaseCum), max(a.Cum, a.BaseCum)))
+	})
+	if n > 0 && len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
