@@ -90,12 +90,12 @@ type fileLinks struct {
 
 // typeSection is everything shown for one test type.
 type typeSection struct {
-	Type    string
-	Anchor  string
-	Unit    string
-	Charts  []chart
-	Best    template.HTML   // the table of each series' best level
-	Costs   []template.HTML // per run, the cost of every level
+	Type   string
+	Anchor string
+	Unit   string
+	Charts []chart
+	Best   template.HTML   // the table of each series' best level
+	Costs  []template.HTML // per run, the cost of every level
 	// FixedRates are, per run with fixed-rate loads, their table.
 	FixedRates []template.HTML
 	// Flames are the CPU profiles of the series that have one; Diffs the
