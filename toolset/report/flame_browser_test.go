@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -110,30 +111,8 @@ func TestReportFlameGraphsInChromium(t *testing.T) {
 		t.Errorf("the page is %d pixels wide, above the 1280 of the window", check.ScrollWidth)
 	}
 	t.Logf("flame graphs: %+v; search: %+v", flames, search)
-	// json: gin and nethttp in both runs, plaintext in the first: six
-	// graphs, and two differentials (json's entries in the second run).
-	plain, diffs := 0, 0
-	for _, f := range flames {
-		if f.Diff {
-			diffs++
-			if f.Coloured == 0 {
-				t.Errorf("%s: a differential with no frame coloured by its change", f.ID)
-			}
-		} else {
-			plain++
-		}
-		if f.Rects < 20 {
-			t.Errorf("%s: %d frames drawn, want a graph", f.ID, f.Rects)
-		}
-		if f.Width < 400 || f.Width > 1280 {
-			t.Errorf("%s: %d pixels wide, want the width of its box", f.ID, f.Width)
-		}
-	}
-	if plain != 6 || diffs != 2 {
-		t.Errorf("%d flame graphs and %d differentials, want 6 and 2", plain, diffs)
-	}
-	if search.Highlighted == 0 || !strings.Contains(search.Details, "search:") || search.Cleared != 0 {
-		t.Errorf("searching for syscall: %+v, want frames highlighted, a search line, and none once cleared", search)
+	for _, f := range flameFailures(flames, search) {
+		t.Error(f)
 	}
 	fixed := 0
 	for _, c := range check.Charts {
@@ -150,4 +129,37 @@ func TestReportFlameGraphsInChromium(t *testing.T) {
 			t.Errorf("the page does not show %q", want)
 		}
 	}
+}
+
+// flameFailures says, one line each, what is wrong with the report's flame
+// graphs: json's gin and nethttp in both runs and plaintext's in the first
+// make six graphs, and the second run's json two differentials; each
+// graph drawn at its box's width, a differential coloured by change, and
+// search lighting frames up and clearing.
+func flameFailures(flames []flameCheck, search searchResult) []string {
+	var out []string
+	plain, diffs := 0, 0
+	for _, f := range flames {
+		if f.Diff {
+			diffs++
+			if f.Coloured == 0 {
+				out = append(out, fmt.Sprintf("%s: a differential with no frame coloured by its change", f.ID))
+			}
+		} else {
+			plain++
+		}
+		if f.Rects < 20 {
+			out = append(out, fmt.Sprintf("%s: %d frames drawn, want a graph", f.ID, f.Rects))
+		}
+		if f.Width < 400 || f.Width > 1280 {
+			out = append(out, fmt.Sprintf("%s: %d pixels wide, want the width of its box", f.ID, f.Width))
+		}
+	}
+	if plain != 6 || diffs != 2 {
+		out = append(out, fmt.Sprintf("%d flame graphs and %d differentials, want 6 and 2", plain, diffs))
+	}
+	if search.Highlighted == 0 || !strings.Contains(search.Details, "search:") || search.Cleared != 0 {
+		out = append(out, fmt.Sprintf("searching for syscall: %+v, want frames highlighted, a search line, and none once cleared", search))
+	}
+	return out
 }
