@@ -23,6 +23,9 @@ import (
 type Comparison struct {
 	Runs   []RunInfo `json:"runs"`
 	Groups []Group   `json:"groups"`
+	// Profiles sets, per entry and type, the base run's CPU profile beside
+	// each other run's, where both took one (tfb benchmark --pprof cpu).
+	Profiles []ProfileGroup `json:"profiles,omitempty"`
 	// Rule is the verdict rule (stats.Rule).
 	Rule string `json:"rule"`
 }
@@ -123,6 +126,11 @@ func Compare(rs []runs.Run) (Comparison, error) {
 		}
 		return Comparison{}, fmt.Errorf("no entry and test type of %s is measured in %s too", base.Path, strings.Join(others, " or "))
 	}
+	ps, err := runProfiles(rs, c.Runs, c.Groups)
+	if err != nil {
+		return Comparison{}, err
+	}
+	c.Profiles = ps
 	return c, nil
 }
 
@@ -225,7 +233,8 @@ func judge(fs []Figure) {
 // bestLevel labels the rows of each run's best level.
 const bestLevel = "best"
 
-// Tables returns the comparison as tables: the runs, then the figures.
+// Tables returns the comparison as tables: the runs, the figures, then
+// the CPU profiles side by side.
 func (c Comparison) Tables() []table.Table {
 	runTable := table.Table{
 		Title:   "Runs",
@@ -280,7 +289,11 @@ func (c Comparison) Tables() []table.Table {
 		t.Notes = append(t.Notes, fmt.Sprintf("(client-bound): wrk's threads used %.0f%% or more of their cores, so the rate is wrk's bound; (disturbed): other work took more than %.0f%% of the machine. Either makes \"no claim\", whatever the ranges; the JSON output says why per figure.", 100*results.ClientBoundShare, 100*runs.DisturbedShare))
 	}
 	t.Notes = append(t.Notes, "req/CPU-s: requests per second of the entry's own CPU (user+system), at the median repeat; it depends on the machine's cores less than req/s does.")
-	return []table.Table{runTable, t}
+	out := []table.Table{runTable, t}
+	for _, p := range c.Profiles {
+		out = append(out, p.Table())
+	}
+	return out
 }
 
 // figureCells are a figure's cells from req/s on: the rate, its spread,

@@ -87,6 +87,9 @@ type pageCheck struct {
 	// TableRows counts the body rows of the tables in the page's extra
 	// sections (the Round 20 section) as laid out: rows with a height.
 	TableRows int
+	// ScrollWidth is the page's document.scrollWidth in the 1280-pixel
+	// window: above 1280 the page scrolls sideways.
+	ScrollWidth int
 }
 
 // chartFailures says, one line each, which charts did not draw: no canvas,
@@ -118,10 +121,11 @@ func chartFailures(checks []chartCheck) []string {
 }
 
 // inspectInChromium opens the page from file:// in a fresh headless
-// Chromium, records every console error, uncaught exception and request
-// that is not file: or data:, inspects every chart and takes a full-page
-// screenshot. Only a failure to drive the browser stops the test.
-func inspectInChromium(t *testing.T, page string) pageCheck {
+// Chromium with the network off, records every console error, uncaught
+// exception and request that is not file: or data:, inspects every chart,
+// runs each of also in the open page and takes a full-page screenshot.
+// Only a failure to drive the browser stops the test.
+func inspectInChromium(t *testing.T, page string, also ...func(ctx context.Context)) pageCheck {
 	t.Helper()
 	exe := chromiumPath(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -189,6 +193,9 @@ func inspectInChromium(t *testing.T, page string) pageCheck {
 	if _, err := chromedp.Call(bctx, network.Enable, network.EnableParams{}); err != nil {
 		t.Fatalf("enable network events: %v", err)
 	}
+	if _, err := chromedp.Call(bctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: true, DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
+		t.Fatalf("turn the network off: %v", err)
+	}
 	if _, err := chromedp.Call(bctx, log.Enable, cdp.Empty{}); err != nil {
 		t.Fatalf("enable log events: %v", err)
 	}
@@ -210,6 +217,13 @@ func inspectInChromium(t *testing.T, page string) pageCheck {
 	if err != nil {
 		t.Fatalf("inspect tables: %v", err)
 	}
+	width, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+	if err != nil {
+		t.Fatalf("inspect the page's width: %v", err)
+	}
+	for _, f := range also {
+		f(bctx)
+	}
 	shot, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
@@ -217,7 +231,7 @@ func inspectInChromium(t *testing.T, page string) pageCheck {
 	t.Logf("%d charts: %+v", len(checks), checks)
 	mu.Lock()
 	defer mu.Unlock()
-	return pageCheck{Charts: checks, Problems: slices.Clone(problems), Screenshot: shot, TableRows: rows}
+	return pageCheck{Charts: checks, Problems: slices.Clone(problems), Screenshot: shot, TableRows: rows, ScrollWidth: width}
 }
 
 // tableRowsJS counts the laid-out body rows of the extra sections' tables.
@@ -289,6 +303,9 @@ func TestReportRendersInChromium(t *testing.T) {
 			for _, f := range chartFailures(check.Charts) {
 				t.Error(f)
 			}
+			if check.ScrollWidth > 1280 {
+				t.Errorf("the page is %d pixels wide, above the 1280 of the window: it scrolls sideways", check.ScrollWidth)
+			}
 			if want := 6 * len(typesOf(rs)); len(check.Charts) != want {
 				t.Errorf("%d charts on the page, want %d (6 per test type: rate, best level, latency, server CPU, CPU per request by role, memory)", len(check.Charts), want)
 			}
@@ -322,6 +339,7 @@ func TestChromiumChecksCatchABrokenPage(t *testing.T) {
 	broken := `<div class="chart" id="empty-chart" data-option="empty-option"></div>` +
 		`<script type="application/json" id="empty-option">{"xAxis":{"type":"category","data":["16"]},"yAxis":{"type":"value"},"series":[{"type":"line","data":[null]}]}</script>` +
 		`<img src="http://127.0.0.1:9/pixel.png" alt="">` +
+		`<div style="width: 2000px; height: 4px"></div>` +
 		`<script>console.error("broken on purpose"); window.setTimeout(function () { throw new Error("thrown on purpose"); }, 0);</script>`
 	page := strings.Replace(buf.String(), "<footer>", broken+"<footer>", 1)
 	path := filepath.Join(dir, "broken.html")
@@ -329,6 +347,9 @@ func TestChromiumChecksCatchABrokenPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	check := inspectInChromium(t, path)
+	if check.ScrollWidth <= 1280 {
+		t.Errorf("a 2000-pixel element left the page %d pixels wide: the width check sees nothing", check.ScrollWidth)
+	}
 	found := strings.Join(append(check.Problems, chartFailures(check.Charts)...), "\n")
 	for _, want := range []string{
 		"chart empty-chart: no series with data",

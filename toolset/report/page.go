@@ -38,6 +38,9 @@ type page struct {
 	TableStyle  template.CSS
 	Rule        string
 	ECharts     template.JS
+	// FlameJS is d3 and d3-flame-graph, set only when the page has a
+	// flame graph.
+	FlameJS template.JS
 }
 
 // pageSection is an extra section with its tables rendered.
@@ -87,12 +90,18 @@ type fileLinks struct {
 
 // typeSection is everything shown for one test type.
 type typeSection struct {
-	Type    string
-	Anchor  string
-	Unit    string
-	Charts  []chart
-	Best    template.HTML   // the table of each series' best level
-	Costs   []template.HTML // per run, the cost of every level
+	Type   string
+	Anchor string
+	Unit   string
+	Charts []chart
+	Best   template.HTML   // the table of each series' best level
+	Costs  []template.HTML // per run, the cost of every level
+	// FixedRates are, per run with fixed-rate loads, their table.
+	FixedRates []template.HTML
+	// Flames are the CPU profiles of the series that have one; Diffs the
+	// differentials of later runs against the first.
+	Flames  []flameGraph
+	Diffs   []flameGraph
 	Links   []fileLinks
 	Missing string // set when no run measured the type
 }
@@ -166,6 +175,11 @@ func buildPage(r Report) (page, error) {
 			return page{}, err
 		}
 		p.Types = append(p.Types, ts)
+		if len(ts.Flames) > 0 && p.FlameJS == "" {
+			if p.FlameJS, err = flameJS(); err != nil {
+				return page{}, err
+			}
+		}
 	}
 	return p, nil
 }
@@ -202,6 +216,12 @@ func buildTypeSection(rs []runs.Run, all []series, tt config.TestType, base stri
 			return ts, err
 		}
 		ts.Costs = append(ts.Costs, h)
+	}
+	if ts.FixedRates, err = fixedRateTables(td); err != nil {
+		return ts, err
+	}
+	if ts.Flames, ts.Diffs, err = profileViews(td, n); err != nil {
+		return ts, err
 	}
 	ts.Links = typeLinks(rs, all, tt, base)
 	return ts, nil
@@ -257,6 +277,9 @@ func typeCharts(td typeData, n int) []chart {
 			Option: barOption(cats, xName, "MB", lines),
 		})
 	}
+	if c, ok := fixedRateChart(td, id("fixed")); ok {
+		charts = append(charts, c)
+	}
 	return charts
 }
 
@@ -274,6 +297,12 @@ func typeLinks(rs []runs.Run, all []series, tt config.TestType, base string) []f
 			path := filepath.Join(dir, name)
 			if _, err := os.Stat(path); err == nil {
 				fl.Files = append(fl.Files, fileLink(base, path, name))
+			}
+		}
+		for _, prof := range rs[s.Run].Doc.Profiles[string(tt)][s.Entry] {
+			path := filepath.Join(rs[s.Run].Dir(), filepath.FromSlash(prof.File))
+			if _, err := os.Stat(path); err == nil {
+				fl.Files = append(fl.Files, fileLink(base, path, filepath.Base(path)))
 			}
 		}
 		if len(fl.Files) > 0 {

@@ -274,25 +274,27 @@ caption { caption-side: top; text-align: left; padding-bottom: 0.5em; }
 </html>
 {{define "table"}}{{if and .Title .Sub}}<h3>{{.Title}}</h3>
 {{else if .Title}}<h2>{{.Title}}</h2>
-{{end}}{{if .Headers}}<table>
+{{end}}{{if .Headers}}<div class="table-scroll"><table>
 {{if .Caption}}<caption>{{.Caption}}</caption>
 {{end}}<thead><tr>{{range .Headers}}<th class="{{.Class}}">{{.Text}}</th>{{end}}</tr></thead>
 <tbody>
 {{range .Rows}}<tr>{{range .}}<td class="{{.Class}}">{{.Text}}</td>{{end}}</tr>
 {{end}}</tbody>
-</table>
+</table></div>
 {{else if .Caption}}<p>{{.Caption}}</p>
 {{end}}{{range .Notes}}<p class="note">{{.}}</p>
 {{end}}{{end}}`))
 
 // HTMLStyle is the CSS of the classes the HTML renderers give cells
-// (good, bad, muted, right) and notes, for a page that shows tables
+// (good, bad, muted, right), notes and the box each table sits in, which
+// scrolls a table wider than the page on its own, for a page that shows tables
 // rendered by RenderHTML.
 const HTMLStyle = `td.right, th.right { text-align: right; font-variant-numeric: tabular-nums; }
 td.good { color: #17702e; font-weight: bold; }
 td.bad { color: #b3261e; font-weight: bold; }
 td.muted { color: #777; }
-p.note { margin: 0.2em 0; color: #444; }`
+p.note { margin: 0.2em 0; color: #444; }
+div.table-scroll { max-width: 100%; overflow-x: auto; }`
 
 type htmlCell struct{ Text, Class string }
 

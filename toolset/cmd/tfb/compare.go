@@ -30,15 +30,17 @@ func newCompareCommand() *base.Command {
 
 // compareFlags are the flags of tfb compare.
 type compareFlags struct {
-	format string
-	round  int
+	format  string
+	round   int
+	entries base.StringList
 }
 
-// addCompareFlags adds --format and --round.
+// addCompareFlags adds --format, --round and --entries.
 func addCompareFlags(fs *base.FlagSet, f *compareFlags) {
 	g := fs.Group(headingFlags)
 	g.StringVar(&f.format, "format", "FORMAT", "text (default; coloured on a terminal unless NO_COLOR is set), markdown, json or html (one self-contained page). JSON is one object for runs side by side, an array of one object per run for --round 20.")
 	g.IntVar(&f.round, "round", "20", "compare with TechEmpower Round 20 (the only round shipped)")
+	g.Var(&f.entries, "entries", "A B", "set two entries of one run side by side: best levels and CPU profiles (the run before the flag: tfb compare RUN --entries A B)")
 }
 
 // runCompare writes the runs at paths side by side, or each beside Round 20, to stdout.
@@ -46,6 +48,9 @@ func runCompare(stdout io.Writer, f *compareFlags, paths []string) error {
 	format, err := table.ParseFormat(f.format)
 	if err != nil {
 		return base.Usagef("--format: %w", err)
+	}
+	if len(f.entries.Values) > 0 {
+		return compareEntries(stdout, f, format, paths)
 	}
 	switch {
 	case f.round != 0 && f.round != 20:
@@ -68,6 +73,31 @@ func runCompare(stdout io.Writer, f *compareFlags, paths []string) error {
 		return err
 	}
 	if err := table.Write(stdout, format, "Benchmark runs side by side", cmp.Tables(), cmp, color); err != nil {
+		return fmt.Errorf("write output: %w", err)
+	}
+	return nil
+}
+
+// compareEntries writes two entries of the one run at paths side by side.
+func compareEntries(stdout io.Writer, f *compareFlags, format table.Format, paths []string) error {
+	switch {
+	case len(f.entries.Values) != 2:
+		return base.Usagef("--entries takes two entries, got %d (the run goes before the flag: tfb compare RUN --entries A B)", len(f.entries.Values))
+	case f.round != 0:
+		return base.Usagef("--entries and --round 20 do not go together")
+	case len(paths) != 1:
+		return base.Usagef("--entries compares two entries of one run, got %d runs", len(paths))
+	}
+	r, err := runs.Load(paths[0])
+	if err != nil {
+		return err
+	}
+	c, err := compare.CompareEntries(r, f.entries.Values[0], f.entries.Values[1])
+	if err != nil {
+		return err
+	}
+	color := format == table.Text && colorWanted(stdout)
+	if err := table.Write(stdout, format, "Two entries side by side", c.Tables(), c, color); err != nil {
 		return fmt.Errorf("write output: %w", err)
 	}
 	return nil
@@ -103,6 +133,7 @@ const (
 Usage:
   tfb compare RUN RUN [RUN...] [--format FORMAT]
   tfb compare --round 20 RUN [RUN...] [--format FORMAT]
+  tfb compare RUN --entries A B [--format FORMAT]
 
 A RUN is a results directory (results/<timestamp>) or a results.json file, written by
 tfb benchmark or by TFB's own toolset (its test names are mapped: cached-query is cached_query).
@@ -112,7 +143,15 @@ median req/s at each run's best level and at every level, the min–max over the
 the ratio to the first run and wrk's p99 latency. With repeats (tfb benchmark --repeat N)
 each cell gets a verdict against the first run — faster, slower or within noise — by the
 rule printed under the table: a difference is claimed only when the min–max ranges of the
-repeats do not overlap, with at least 2 repeats on each side; otherwise "no claim".
+repeats do not overlap, with at least 2 repeats on each side; otherwise "no claim". Where
+both runs took CPU profiles (tfb benchmark --pprof cpu), a table per entry and type sets the
+functions with the largest flat share in either side by side: flat and cumulative share of
+the samples in each run and the change in percentage points. Runs without profiles get no
+such table.
+
+--entries A B: two entries of one run side by side, the same way: each type both measured,
+their best levels with the ratio and verdict against A, and their CPU profiles' top
+functions where both have one.
 
 --round 20: each entry beside its Round 20 test (nethttp: go, go-pgx, go-pgx-quicktemplate;
 gin, echo, fiber, chi: the test of the same name) per test type: local req/s, Round 20

@@ -17,6 +17,9 @@ func TestCompareCommand(t *testing.T) {
 		runA = "../../compare/testdata/run-a"
 		runB = "../../compare/testdata/run-b"
 		tfb  = "../../runs/testdata/tfb-results.json"
+		// Runs with CPU profiles.
+		profA = "../../report/testdata/run-profiles"
+		profB = "../../report/testdata/run-profiles-b"
 	)
 	dir := t.TempDir()
 	corrupt := filepath.Join(dir, "results.json")
@@ -40,6 +43,14 @@ func TestCompareCommand(t *testing.T) {
 		{"TFB's file beside a run", []string{runA, tfb}, base.ExitOK, []string{"tfb-results.json", "no claim"}, ""},
 		{"round 20", []string{"--round", "20", runA}, base.ExitOK, []string{"TechEmpower Round 20 (source)", "Xeon Gold 5120", "go-pgx", "Ranking:"}, ""},
 		{"help", []string{"--help"}, base.ExitOK, []string{"tfb compare RUN RUN"}, ""},
+		{"profiles side by side", []string{profA, profB}, base.ExitOK, []string{"json, gin: CPU profile, run-profiles-b beside run-profiles", "json, nethttp: CPU profile", "flat change"}, ""},
+		{"two entries of a run", []string{profA, "--entries", "gin", "nethttp"}, base.ExitOK, []string{"nethttp beside gin, run run-profiles", "json: CPU profile, nethttp beside gin", "plaintext: CPU profile"}, ""},
+		{"two entries, markdown", []string{profA, "--format", "markdown", "--entries", "gin", "nethttp"}, base.ExitOK, []string{"| function | flat gin | flat nethttp |"}, ""},
+		{"two entries without profiles", []string{runA, "--entries", "gin", "nethttp"}, base.ExitOK, []string{"nethttp beside gin"}, ""},
+		{"entries: one entry", []string{profA, "--entries", "gin"}, base.ExitUsage, nil, "tfb compare: --entries takes two entries, got 1"},
+		{"entries: run after the flag", []string{"--entries", "gin", "nethttp", profA}, base.ExitUsage, nil, "the run goes before the flag"},
+		{"entries: two runs", []string{profA, profB, "--entries", "gin", "nethttp"}, base.ExitUsage, nil, "--entries compares two entries of one run, got 2 runs"},
+		{"entries: unknown entry", []string{profA, "--entries", "gin", "chi"}, base.ExitFailed, nil, "no test type measured for both gin and chi"},
 		{"one run", []string{runA}, base.ExitUsage, nil, "tfb compare: need at least two runs"},
 		{"unknown format", []string{"--format", "yaml", runA, runB}, base.ExitUsage, nil, `tfb compare: --format: unknown format "yaml"`},
 		{"unknown flag", []string{"--colour", runA, runB}, base.ExitUsage, nil, "tfb compare: unknown flag --colour"},
