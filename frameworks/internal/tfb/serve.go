@@ -91,7 +91,9 @@ func (c Config) HTTPServer(handler http.Handler) *http.Server {
 	}
 }
 
-// Listen listens on TCP address addr. Its Accept rides out a shortage of
+// Listen listens on TCP address addr. Its connections' deadlines cost
+// almost nothing per request and fire exactly when asked
+// (lazyDeadlineConn). Its Accept rides out a shortage of
 // file descriptors or kernel memory (EMFILE, ENFILE, ENOBUFS, ENOMEM): it
 // waits, from 5 ms doubling up to 1 s, and accepts again, as net/http's
 // server does, so that no framework's server stops on it. The connections
@@ -111,12 +113,16 @@ type patientListener struct {
 	log *slog.Logger
 }
 
-// Accept returns the next connection, waiting through resource shortages.
+// Accept returns the next connection, waiting through resource shortages,
+// with deadlines that cost almost nothing per request (lazyDeadlineConn).
 func (l *patientListener) Accept() (net.Conn, error) {
 	var wait time.Duration
 	for {
 		c, err := l.Listener.Accept()
-		if err == nil || !resourceShortage(err) {
+		if err == nil {
+			return newLazyDeadlineConn(c), nil
+		}
+		if !resourceShortage(err) {
 			return c, err
 		}
 		if wait == 0 {
