@@ -96,6 +96,9 @@ type typeSection struct {
 	Charts []chart
 	Best   template.HTML   // the table of each series' best level
 	Costs  []template.HTML // per run, the cost of every level
+	// Overheads are, per run with platform entries, each entry over the
+	// entry it runs on.
+	Overheads []template.HTML
 	// FixedRates are, per run with fixed-rate loads, their table.
 	FixedRates []template.HTML
 	// Flames are the CPU profiles of the series that have one; Diffs the
@@ -104,6 +107,27 @@ type typeSection struct {
 	Diffs   []flameGraph
 	Links   []fileLinks
 	Missing string // set when no run measured the type
+}
+
+// perRunTables renders the table tableOf gives for each run that has one,
+// titled with the run's label when there are several.
+func perRunTables(rs []runs.Run, tt config.TestType, tableOf func(runs.Run, config.TestType) (table.Table, bool), what string) ([]template.HTML, error) {
+	var out []template.HTML
+	for i, r := range rs {
+		t, ok := tableOf(r, tt)
+		if !ok {
+			continue
+		}
+		if len(rs) > 1 {
+			t.Title = fmt.Sprintf("%s: %s, run %s", tt, what, labels(rs)[i])
+		}
+		h, err := table.RenderHTML(t)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, nil
 }
 
 // buildPage turns the report into the template's data.
@@ -203,19 +227,11 @@ func buildTypeSection(rs []runs.Run, all []series, tt config.TestType, base stri
 		return ts, err
 	}
 	ts.Best = best
-	for i, r := range rs {
-		t, ok := summary.Costs(r, tt)
-		if !ok {
-			continue
-		}
-		if len(rs) > 1 {
-			t.Title = fmt.Sprintf("%s: cost per request, run %s", tt, labels(rs)[i])
-		}
-		h, err := table.RenderHTML(t)
-		if err != nil {
-			return ts, err
-		}
-		ts.Costs = append(ts.Costs, h)
+	if ts.Costs, err = perRunTables(rs, tt, summary.Costs, "cost per request"); err != nil {
+		return ts, err
+	}
+	if ts.Overheads, err = perRunTables(rs, tt, summary.Overhead, "framework overhead"); err != nil {
+		return ts, err
 	}
 	if ts.FixedRates, err = fixedRateTables(td); err != nil {
 		return ts, err

@@ -235,3 +235,23 @@ func TestCeilingRunGetsItsSection(t *testing.T) {
 		t.Error("a run without a ceiling block got a ceiling section")
 	}
 }
+
+func TestOverheadSection(t *testing.T) {
+	doc := repeatedDoc()
+	doc.Platforms = map[string]string{"gin": "echo"} // echo standing in for gin's platform entry
+	var with, without bytes.Buffer
+	if err := Write(&with, runs.NewRun("results.json", doc)); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(&without, runs.NewRun("results.json", repeatedDoc())); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Framework overhead", "json: framework overhead", "req/s ÷ platform&#39;s"} {
+		if !strings.Contains(with.String(), want) {
+			t.Errorf("the page of a run with platforms lacks %q", want)
+		}
+	}
+	if strings.Contains(without.String(), "Framework overhead") {
+		t.Error("a run without platforms got a framework-overhead section")
+	}
+}

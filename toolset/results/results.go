@@ -197,6 +197,10 @@ type Document struct {
 	// FixedRate holds the open-loop loads at fractions of each entry's best
 	// rate (tfb benchmark --fixed-rate), in the order they ran.
 	FixedRate []FixedRate `json:"fixedRate,omitempty"`
+	// Platforms maps each entry to the entry of its platform, the one it
+	// runs on (gin → nethttp, fiber → fasthttp), from benchmark_config.json's
+	// platform and classification; entries with none are left out.
+	Platforms map[string]string `json:"platforms,omitempty"`
 	// Profiles lists the pprof files captured during levels (tfb benchmark
 	// --pprof), by test type, then entry.
 	Profiles map[string]map[string][]Profile `json:"profiles,omitempty"`
@@ -305,4 +309,7 @@ type Meta struct {
 	Threads int
 	// RepoDir is the checkout to read git details from; empty skips them.
 	RepoDir string
+	// Platforms maps entries to the entries they run on
+	// (config.Config.PlatformEntries), for the framework-overhead view.
+	Platforms map[string]string
 }

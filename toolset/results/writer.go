@@ -58,6 +58,7 @@ func create(root string, meta Meta, now func() time.Time) (*Writer, error) {
 		Environment:            meta.Environment,
 		RepeatCount:            max(meta.RepeatCount, 1),
 		Threads:                meta.Threads,
+		Platforms:              meta.Platforms,
 	}
 	for _, tt := range config.TestTypes {
 		doc.RawData[string(tt)] = map[string][]Level{}

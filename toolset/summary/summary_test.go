@@ -204,3 +204,29 @@ func TestFixedRates(t *testing.T) {
 		t.Error("a fixed-rate table for a type nobody loaded open loop")
 	}
 }
+
+func TestOverhead(t *testing.T) {
+	doc := results.Document{Frameworks: []string{"nethttp", "gin", "fiber"}, Platforms: map[string]string{"gin": "nethttp", "fiber": "fasthttp"},
+		Repeats: map[string]map[string][][]results.Level{"json": {
+			"nethttp": {{{Connections: 256, RequestsPerSecond: 100}, {Connections: 256, RequestsPerSecond: 102}}},
+			"gin":     {{{Connections: 256, RequestsPerSecond: 80}, {Connections: 256, RequestsPerSecond: 81}}},
+			"fiber":   {{{Connections: 256, RequestsPerSecond: 150}, {Connections: 256, RequestsPerSecond: 151}}},
+		}}, RepeatCount: 2}
+	tab, ok := Overhead(runs.NewRun("results.json", doc), config.JSON)
+	if !ok {
+		t.Fatal("no overhead table")
+	}
+	var b bytes.Buffer
+	if err := table.WriteText(&b, []table.Table{tab}, false); err != nil {
+		t.Fatal(err)
+	}
+	got := b.String()
+	for _, want := range []string{"gin", "0.80", "0.78–0.81", "slower", "fiber", "not measured", "add it (tfb benchmark --test ... fasthttp)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("overhead table lacks %q:\n%s", want, got)
+		}
+	}
+	if _, ok := Overhead(runs.NewRun("results.json", results.Document{Frameworks: []string{"gin"}}), config.JSON); ok {
+		t.Error("an overhead table for a run without platforms")
+	}
+}

@@ -32,7 +32,8 @@ func newCompareCommand() *base.Command {
 type compareFlags struct {
 	format  string
 	round   int
-	entries base.StringList
+	entries  base.StringList
+	overhead bool
 }
 
 // addCompareFlags adds --format, --round and --entries.
@@ -40,6 +41,7 @@ func addCompareFlags(fs *base.FlagSet, f *compareFlags) {
 	g := fs.Group(headingFlags)
 	g.StringVar(&f.format, "format", "FORMAT", "text (default; coloured on a terminal unless NO_COLOR is set), markdown, json or html (one self-contained page). JSON is one object for runs side by side, an array of one object per run for --round 20.")
 	g.IntVar(&f.round, "round", "20", "compare with TechEmpower Round 20 (the only round shipped)")
+	g.BoolVar(&f.overhead, "overhead", "each entry of one run over the entry it runs on (its platform: nethttp, fasthttp): req/s and server CPU per request")
 	g.Var(&f.entries, "entries", "A B", "set two entries of one run side by side: best levels and CPU profiles (the run before the flag: tfb compare RUN --entries A B)")
 }
 
@@ -51,6 +53,9 @@ func runCompare(stdout io.Writer, f *compareFlags, paths []string) error {
 	}
 	if len(f.entries.Values) > 0 {
 		return compareEntries(stdout, f, format, paths)
+	}
+	if f.overhead {
+		return compareOverhead(stdout, f, format, paths)
 	}
 	switch {
 	case f.round != 0 && f.round != 20:
@@ -103,6 +108,29 @@ func compareEntries(stdout io.Writer, f *compareFlags, format table.Format, path
 	return nil
 }
 
+// compareOverhead writes each entry of the one run at paths over the entry
+// it runs on.
+func compareOverhead(stdout io.Writer, f *compareFlags, format table.Format, paths []string) error {
+	switch {
+	case f.round != 0:
+		return base.Usagef("--overhead and --round 20 do not go together")
+	case len(paths) != 1:
+		return base.Usagef("--overhead reads one run, got %d", len(paths))
+	}
+	r, err := runs.Load(paths[0])
+	if err != nil {
+		return err
+	}
+	c, err := compare.Overheads(r)
+	if err != nil {
+		return err
+	}
+	if err := table.Write(stdout, format, "Framework overhead", c.Tables(), c, format == table.Text && colorWanted(stdout)); err != nil {
+		return fmt.Errorf("write output: %w", err)
+	}
+	return nil
+}
+
 // compareWithRound20 writes each of rs beside TechEmpower Round 20 to w.
 func compareWithRound20(w io.Writer, rs []runs.Run, f table.Format, color bool) error {
 	data, err := round20.Load()
@@ -134,6 +162,7 @@ Usage:
   tfb compare RUN RUN [RUN...] [--format FORMAT]
   tfb compare --round 20 RUN [RUN...] [--format FORMAT]
   tfb compare RUN --entries A B [--format FORMAT]
+  tfb compare --overhead RUN [--format FORMAT]
 
 A RUN is a results directory (results/<timestamp>) or a results.json file, written by
 tfb benchmark or by TFB's own toolset (its test names are mapped: cached-query is cached_query).
@@ -152,6 +181,13 @@ such table.
 --entries A B: two entries of one run side by side, the same way: each type both measured,
 their best levels with the ratio and verdict against A, and their CPU profiles' top
 functions where both have one.
+
+--overhead: what each framework costs over the HTTP server it runs on. Each entry whose
+platform (benchmark_config.json's platform: Go, fasthttp) has an entry of its own, one
+classified Platform (nethttp, fasthttp), is set beside it per type: its median req/s at
+its best level over the platform entry's, the range over the repeats, the verdict by the
+rule above, and its server CPU per request over the platform entry's. An entry whose
+platform entry is not in the run says which entry to add.
 
 --round 20: each entry beside its Round 20 test (nethttp: go, go-pgx, go-pgx-quicktemplate;
 gin, echo, fiber, chi: the test of the same name) per test type: local req/s, Round 20

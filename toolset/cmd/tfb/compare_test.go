@@ -30,6 +30,17 @@ func TestCompareCommand(t *testing.T) {
 	if err := os.WriteFile(other, []byte(`{"environment": {}, "rawData": {"db": {"fiber": [{"connections": 16, "requestsPerSecond": 1}]}}}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// run-a with the platforms a run now records: gin on nethttp, and fiber
+	// on fasthttp, which the run lacks.
+	withPlatforms := filepath.Join(dir, "platforms.json")
+	data, err := os.ReadFile(filepath.Join(runA, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = bytes.Replace(data, []byte("{"), []byte(`{"platforms": {"gin": "nethttp"},`), 1)
+	if err := os.WriteFile(withPlatforms, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name       string
 		args       []string
@@ -51,6 +62,10 @@ func TestCompareCommand(t *testing.T) {
 		{"entries: run after the flag", []string{"--entries", "gin", "nethttp", profA}, base.ExitUsage, nil, "the run goes before the flag"},
 		{"entries: two runs", []string{profA, profB, "--entries", "gin", "nethttp"}, base.ExitUsage, nil, "--entries compares two entries of one run, got 2 runs"},
 		{"entries: unknown entry", []string{profA, "--entries", "gin", "chi"}, base.ExitFailed, nil, "no test type measured for both gin and chi"},
+		{"overhead", []string{"--overhead", withPlatforms}, base.ExitOK, []string{"json: framework overhead", "gin    nethttp", "server CPU/req ÷ platform's"}, ""},
+		{"overhead, json", []string{"--overhead", withPlatforms, "--format", "json"}, base.ExitOK, []string{`"platform": "nethttp"`, `"verdict": "`}, ""},
+		{"overhead without platforms", []string{"--overhead", runA}, base.ExitFailed, nil, "no measured entry runs on another entry"},
+		{"overhead of two runs", []string{"--overhead", runA, runB}, base.ExitUsage, nil, "--overhead reads one run, got 2"},
 		{"one run", []string{runA}, base.ExitUsage, nil, "tfb compare: need at least two runs"},
 		{"unknown format", []string{"--format", "yaml", runA, runB}, base.ExitUsage, nil, `tfb compare: --format: unknown format "yaml"`},
 		{"unknown flag", []string{"--colour", runA, runB}, base.ExitUsage, nil, "tfb compare: unknown flag --colour"},

@@ -30,7 +30,9 @@ type entryCommand struct {
 
 	repoDir string        // the repository, once Run has found it
 	tree    *tfbrepo.Tree // the FrameworkBenchmarks tree of --tfb-repo, if any
-	notes   io.Writer     // where side remarks such as the runtime chosen go; stdout when nil
+	// platforms maps the configuration's entries to their platform entries.
+	platforms map[string]string
+	notes     io.Writer // where side remarks such as the runtime chosen go; stdout when nil
 	// partitionNote says why the roles were not kept apart, for results.json.
 	partitionNote string
 }
@@ -102,6 +104,7 @@ func (e *entryCommand) selectEntries(ctx context.Context, args []string) ([]conf
 		return nil, nil, err
 	}
 	e.repoDir = root
+	e.platforms = cfg.PlatformEntries()
 	tree, err := e.tfbTree(ctx)
 	if err != nil {
 		return nil, nil, err

@@ -185,6 +185,7 @@ func (e *entryCommand) resultsMeta(ctx context.Context, rt backend.Runtime, test
 		Environment:               e.environment(ctx, rt),
 		RepoDir:                   e.repoDir,
 		RepeatCount:               repeat,
+		Platforms:                 e.platforms,
 	}
 }
 
