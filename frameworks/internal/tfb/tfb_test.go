@@ -3,6 +3,7 @@ package tfb
 import (
 	"bytes"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -89,6 +90,13 @@ func TestRenderFortunes(t *testing.T) {
 	}
 	if strings.Contains(page, "<script>") {
 		t.Errorf("fortune 11 not escaped:\n%s", page)
+	}
+	// The page is the template's alone: what qtc's string form gives for
+	// the same fortunes, sorted with the one added at request time.
+	sorted := append(slices.Clone(fixtureFortunes), Fortune{ID: 0, Message: AdditionalFortune})
+	slices.SortFunc(sorted, func(a, b Fortune) int { return strings.Compare(a.Message, b.Message) })
+	if want := fortunesPage(sorted); page != want {
+		t.Errorf("page differs from the template's:\n%s\nwant:\n%s", page, want)
 	}
 }
 
