@@ -1,0 +1,149 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
+	"github.com/go-tfb/suite/toolset/results"
+	"github.com/go-tfb/suite/toolset/runs"
+)
+
+// The fault tests run the real CLI with the local runtime, real entries, a
+// real PostgreSQL cluster and wrk, break one thing during a run and check
+// what results.json holds, the exit status and what is left running.
+
+// entryProcess returns the pid of the running entry binary that the local
+// runtime built under tmp, and its name (one of names).
+func entryProcess(tmp string, names ...string) (int, string) {
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, p := range procs {
+		data, err := os.ReadFile(p)
+		if err != nil || len(data) == 0 {
+			continue
+		}
+		args := strings.Split(strings.TrimRight(string(data), "\x00"), "\x00")
+		if !strings.HasPrefix(args[0], tmp+"/") || !slices.Contains(names, filepath.Base(args[0])) {
+			continue
+		}
+		pid, _ := strconv.Atoi(filepath.Base(filepath.Dir(p)))
+		return pid, filepath.Base(args[0])
+	}
+	return 0, ""
+}
+
+// levelsJSON is each level of an entry's type as results.json holds it.
+func levelsJSON(t *testing.T, d results.Document, tt, entry string) []string {
+	t.Helper()
+	var out []string
+	for _, l := range d.RawData[tt][entry] {
+		b, err := json.Marshal(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, string(b))
+	}
+	return out
+}
+
+func loadDoc(t *testing.T, file string) results.Document {
+	t.Helper()
+	r, err := runs.Load(file)
+	if err != nil {
+		t.Fatalf("results.json unreadable: %v", err)
+	}
+	return r.Doc
+}
+
+// tfbCommand is tfb with args run from the repository root with TMPDIR tmp.
+func tfbCommand(t *testing.T, bin, tmp string, args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(t.Context(), bin, args...)
+	cmd.Dir = "../../.."
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	return cmd
+}
+
+// TestResumeAfterEntryKilled kills the first entry during its db level:
+// the level is recorded failed and the run goes on with the second entry.
+// `--resume` then measures only what the run lacks, leaving the second
+// entry's measurements byte for byte as they were.
+func TestResumeAfterEntryKilled(t *testing.T) {
+	needLocalTools(t, true)
+	tmp, port := scratchDir(t), freeTCPPort(t)
+	resultsDir := filepath.Join(t.TempDir(), "results")
+	bin := buildTFB(t)
+	c := startCLIBinary(t, bin, []string{"TMPDIR=" + tmp}, "benchmark", "--test", "gin", "nethttp", "--type", "json", "db",
+		"--duration", "2", "--concurrency-levels", "16", "--no-primer", "--no-warmup", "--sleep", "0",
+		"--runtime", "local", "--server-port", strconv.Itoa(port), "--results-dir", resultsDir)
+	waitForProcess(t, "wrk", ":"+strconv.Itoa(port)+"/db", 3*time.Minute)
+	pid, killed := entryProcess(tmp, "gin", "nethttp")
+	if pid == 0 {
+		t.Fatalf("no entry process under %s while wrk loads /db", tmp)
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	if code := c.wait(t, 3*time.Minute); code != base.ExitFailed {
+		t.Errorf("exit code %d after an entry was killed, want %d:\n%s", code, base.ExitFailed, c.text())
+	}
+	assertNothingLeft(t, tmp, port)
+	other := "gin"
+	if killed == "gin" {
+		other = "nethttp"
+	}
+	files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
+	if len(files) != 1 {
+		t.Fatalf("want one results.json, got %v", files)
+	}
+	before := loadDoc(t, files[0])
+	if db := before.RawData["db"][killed]; len(db) != 1 || !strings.Contains(db[0].Error, "exited") {
+		t.Errorf("the killed entry's db level = %+v, want one level failed with the entry's exit", db)
+	}
+	if !slices.Contains(before.Failed["db"], killed) {
+		t.Errorf("failed.db = %v, want %s in it", before.Failed["db"], killed)
+	}
+	for _, tt := range []string{"json", "db"} {
+		if ls := before.RawData[tt][other]; len(ls) != 1 || ls[0].Failed() {
+			t.Errorf("%s of %s, after %s: %+v; want one measured level (the run goes on)", tt, other, killed, ls)
+		}
+	}
+
+	resumed := tfbCommand(t, bin, tmp, "benchmark", "--resume", filepath.Dir(files[0]), "--runtime", "local")
+	out, err := resumed.CombinedOutput()
+	if err != nil {
+		t.Fatalf("tfb benchmark --resume: %v\n%s", err, out)
+	}
+	assertNothingLeft(t, tmp, port)
+	after := loadDoc(t, files[0])
+	for _, keep := range [][2]string{{"json", other}, {"db", other}, {"json", killed}} {
+		if b, a := levelsJSON(t, before, keep[0], keep[1]), levelsJSON(t, after, keep[0], keep[1]); !slices.Equal(a, b) {
+			t.Errorf("%s of %s changed by --resume:\nbefore %v\nafter  %v", keep[0], keep[1], b, a)
+		}
+	}
+	if db := after.RawData["db"][killed]; len(db) != 1 || db[0].Failed() || db[0].Connections != 16 {
+		t.Errorf("db of %s after --resume = %+v, want its level measured", killed, db)
+	}
+	if len(after.Failed["db"]) != 0 || len(after.Succeeded["db"]) != 2 || after.CompletionTime == nil || after.Interrupted {
+		t.Errorf("after --resume: failed %v, succeeded %v, completion %v, interrupted %v", after.Failed, after.Succeeded, after.CompletionTime, after.Interrupted)
+	}
+	if len(after.Environment.Resumed) != 1 || after.Environment.Resumed[0] < *before.CompletionTime {
+		t.Errorf("environment.resumed = %v, want the one time of the resume", after.Environment.Resumed)
+	}
+	if text := string(out); !strings.Contains(text, "Best requests per second") || strings.Count(text, other) < 2 {
+		t.Errorf("the end table does not cover the whole run:\n%s", text)
+	}
+
+	differ := tfbCommand(t, bin, tmp, "benchmark", "--resume", filepath.Dir(files[0]), "--duration", "5")
+	out, _ = differ.CombinedOutput()
+	if code := differ.ProcessState.ExitCode(); code != base.ExitUsage || !strings.Contains(string(out), "--duration 5 differs from the run's 2") {
+		t.Errorf("--resume with another --duration: exit %d, %s; want %d naming both values", code, out, base.ExitUsage)
+	}
+}
