@@ -87,14 +87,16 @@ type fileLinks struct {
 
 // typeSection is everything shown for one test type.
 type typeSection struct {
-	Type    string
-	Anchor  string
-	Unit    string
-	Charts  []chart
-	Best    template.HTML   // the table of each series' best level
-	Costs   []template.HTML // per run, the cost of every level
-	Links   []fileLinks
-	Missing string // set when no run measured the type
+	Type   string
+	Anchor string
+	Unit   string
+	Charts []chart
+	Best   template.HTML   // the table of each series' best level
+	Costs  []template.HTML // per run, the cost of every level
+	// Troubles are, per run that has some, its levels in trouble.
+	Troubles []template.HTML
+	Links    []fileLinks
+	Missing  string // set when no run measured the type
 }
 
 // buildPage turns the report into the template's data.
@@ -189,6 +191,18 @@ func buildTypeSection(rs []runs.Run, all []series, tt config.TestType, base stri
 		return ts, err
 	}
 	ts.Best = best
+	for _, r := range rs {
+		if t, ok := summary.Troubles(r, tt); ok {
+			if len(rs) > 1 {
+				t.Title += ", run " + r.Label
+			}
+			h, err := table.RenderHTML(t)
+			if err != nil {
+				return ts, err
+			}
+			ts.Troubles = append(ts.Troubles, h)
+		}
+	}
 	for i, r := range rs {
 		t, ok := summary.Costs(r, tt)
 		if !ok {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +15,7 @@ import (
 	"time"
 
 	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
+	"github.com/go-tfb/suite/toolset/fixture"
 	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/runs"
 )
@@ -145,5 +148,104 @@ func TestResumeAfterEntryKilled(t *testing.T) {
 	out, _ = differ.CombinedOutput()
 	if code := differ.ProcessState.ExitCode(); code != base.ExitUsage || !strings.Contains(string(out), "--duration 5 differs from the run's 2") {
 		t.Errorf("--resume with another --duration: exit %d, %s; want %d naming both values", code, out, base.ExitUsage)
+	}
+}
+
+// fakeWrk puts a wrk first on PATH that dies by SIGKILL in the middle of
+// the level of 16 connections, prints no report (only a complaint on
+// stderr) at 32, and is the real wrk otherwise.
+func fakeWrk(t *testing.T) string {
+	t.Helper()
+	real, err := exec.LookPath("wrk")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	script := "#!/bin/sh\ncase \" $* \" in\n" +
+		"*\" -c 16 \"*) " + real + " \"$@\" & sleep 0.5; kill -9 $!; kill -9 $$ ;;\n" +
+		"*\" -c 32 \"*) echo 'wrk: cannot resolve the fault test' >&2; exit 3 ;;\n" +
+		"*) exec " + real + " \"$@\" ;;\nesac\n"
+	if err := os.WriteFile(filepath.Join(dir, "wrk"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return "PATH=" + dir + ":" + os.Getenv("PATH")
+}
+
+// TestWrkFaultsFailTheirLevelOnly: wrk killed during a level, and wrk
+// printing nothing parseable, each fail that level with what wrk said; the
+// next level is measured, the end table lists both and tfb exits 1.
+func TestWrkFaultsFailTheirLevelOnly(t *testing.T) {
+	needLocalTools(t, true)
+	tmp, port := scratchDir(t), freeTCPPort(t)
+	resultsDir := filepath.Join(t.TempDir(), "results")
+	cmd := tfbCommand(t, buildTFB(t), tmp, "benchmark", "--test", "nethttp", "--type", "json", "--duration", "1",
+		"--concurrency-levels", "16", "32", "64", "--no-primer", "--no-warmup", "--sleep", "0",
+		"--runtime", "local", "--server-port", strconv.Itoa(port), "--results-dir", resultsDir)
+	cmd.Env = append(cmd.Env, fakeWrk(t))
+	out, _ := cmd.CombinedOutput()
+	if code := cmd.ProcessState.ExitCode(); code != base.ExitFailed {
+		t.Errorf("exit code %d with failed levels, want %d:\n%s", code, base.ExitFailed, out)
+	}
+	assertNothingLeft(t, tmp, port)
+	files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
+	if len(files) != 1 {
+		t.Fatalf("want one results.json, got %v", files)
+	}
+	levels := loadDoc(t, files[0]).RawData["json"]["nethttp"]
+	if len(levels) != 3 {
+		t.Fatalf("json levels = %+v, want 3", levels)
+	}
+	if l := levels[0]; !l.Failed() || !strings.Contains(l.Error, "signal: killed") {
+		t.Errorf("level 16 (wrk killed) = %+v, want failed with wrk's signal", l)
+	}
+	if l := levels[1]; !l.Failed() || !strings.Contains(l.Error, "cannot resolve the fault test") {
+		t.Errorf("level 32 (no report) = %+v, want failed with wrk's stderr", l)
+	}
+	if l := levels[2]; l.Failed() || l.Connections != 64 {
+		t.Errorf("level 64 = %+v, want measured: the run goes on", l)
+	}
+	if text := string(out); !strings.Contains(text, "levels in trouble") || !strings.Contains(text, "failed: ") {
+		t.Errorf("the end table does not flag the failed levels:\n%s", text)
+	}
+}
+
+// TestFullResultsFilesystem fills the filesystem of the results (a tmpfs
+// of its own) during a run: tfb stops with a message naming the device's
+// error, results.json stays valid JSON, and nothing is left running.
+func TestFullResultsFilesystem(t *testing.T) {
+	needLocalTools(t, true)
+	if os.Geteuid() != 0 {
+		fixture.Unavailable(t, errors.New("mounting a tmpfs needs root"))
+	}
+	mnt := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=2m", "tfb-full", mnt).CombinedOutput(); err != nil {
+		fixture.Unavailable(t, fmt.Errorf("mount tmpfs: %w: %s", err, out))
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", "-l", mnt).Run() })
+	tmp, port := scratchDir(t), freeTCPPort(t)
+	c := startCLIBinary(t, buildTFB(t), []string{"TMPDIR=" + tmp}, "benchmark", "--test", "nethttp", "--type", "json", "db",
+		"--duration", "2", "--concurrency-levels", "16", "32", "--no-primer", "--no-warmup", "--sleep", "0",
+		"--runtime", "local", "--server-port", strconv.Itoa(port), "--results-dir", mnt)
+	waitForProcess(t, "wrk", ":"+strconv.Itoa(port)+"/json", 3*time.Minute)
+	filler, err := os.Create(filepath.Join(mnt, "filler"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, err = filler.Write(make([]byte, 64<<10)); err == nil; _, err = filler.Write(make([]byte, 4<<10)) {
+	}
+	filler.Close()
+	if code := c.wait(t, 2*time.Minute); code != base.ExitFailed {
+		t.Errorf("exit code %d on a full filesystem, want %d:\n%s", code, base.ExitFailed, c.text())
+	}
+	if text := c.text(); !strings.Contains(text, "tfb benchmark: ") || !strings.Contains(text, "no space left on device") {
+		t.Errorf("no clear message for the full filesystem:\n%s", text)
+	}
+	assertNothingLeft(t, tmp, port)
+	files, _ := filepath.Glob(filepath.Join(mnt, "*", results.FileName))
+	if len(files) != 1 {
+		t.Fatalf("want one results.json, got %v", files)
+	}
+	if d := loadDoc(t, files[0]); d.Verify["nethttp"]["json"] != "pass" {
+		t.Errorf("results.json lost what came before the disk filled: verify %v", d.Verify)
 	}
 }

@@ -231,6 +231,15 @@ func summarize(stdout io.Writer, outcomes []benchmark.Outcome, bench bool, took 
 				return failed, err
 			}
 		}
+		if troubles := troubleTables(run); len(troubles) > 0 {
+			fmt.Fprintf(&b, "\n== Levels in trouble\n\n")
+			if err := table.WriteText(&b, troubles, false); err != nil {
+				return failed, err
+			}
+		}
+		for _, tr := range run.Troubles() {
+			failed = failed || tr.Failed != ""
+		}
 		for _, tt := range config.TestTypes {
 			if entries := doc.Failed[string(tt)]; len(entries) > 0 {
 				failed = true
@@ -256,6 +265,23 @@ func fixedRateTables(run runs.Run) []table.Table {
 		if t, ok := summary.FixedRates(run, tt); ok {
 			out = append(out, t)
 		}
+	}
+	return out
+}
+
+// troubleTables are the tables of the levels in trouble of every type, the
+// note under the last one only.
+func troubleTables(run runs.Run) []table.Table {
+	var out []table.Table
+	var notes []string
+	for _, tt := range config.TestTypes {
+		if t, ok := summary.Troubles(run, tt); ok {
+			notes, t.Notes = t.Notes, nil
+			out = append(out, t)
+		}
+	}
+	if len(out) > 0 {
+		out[len(out)-1].Notes = notes
 	}
 	return out
 }
