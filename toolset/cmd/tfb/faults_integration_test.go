@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +20,7 @@ import (
 	"github.com/go-tfb/suite/toolset/fixture"
 	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/runs"
+	"github.com/jackc/pgx/v5"
 )
 
 // The fault tests run the real CLI with the local runtime, real entries, a
@@ -247,5 +250,168 @@ func TestFullResultsFilesystem(t *testing.T) {
 	}
 	if d := loadDoc(t, files[0]); d.Verify["nethttp"]["json"] != "pass" {
 		t.Errorf("results.json lost what came before the disk filled: verify %v", d.Verify)
+	}
+}
+
+// databaseURL reads DATABASE_URL from the environment of process pid.
+func databaseURL(t *testing.T, pid int) string {
+	t.Helper()
+	env, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/environ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for v := range strings.SplitSeq(string(env), "\x00") {
+		if url, ok := strings.CutPrefix(v, "DATABASE_URL="); ok {
+			return url
+		}
+	}
+	t.Fatalf("process %d has no DATABASE_URL", pid)
+	return ""
+}
+
+// TestStalledDatabase holds a lock on world longer than the entry's
+// TFB_DB_TIMEOUT during its db level: the entry answers 503 within its
+// deadline (never 500), tfb records the level's non-2xx answers and flags
+// the level in the end table and the report, and the run completes.
+func TestStalledDatabase(t *testing.T) {
+	needLocalTools(t, true)
+	tmp, port := scratchDir(t), freeTCPPort(t)
+	resultsDir := filepath.Join(t.TempDir(), "results")
+	c := startCLIBinary(t, buildTFB(t), []string{"TMPDIR=" + tmp, "TFB_DB_TIMEOUT=1s"}, "benchmark", "--test", "nethttp", "--type", "db",
+		"--duration", "5", "--concurrency-levels", "16", "--no-primer", "--no-warmup", "--sleep", "0",
+		"--runtime", "local", "--server-port", strconv.Itoa(port), "--results-dir", resultsDir)
+	waitForProcess(t, "wrk", ":"+strconv.Itoa(port)+"/db", 3*time.Minute)
+	pid, _ := entryProcess(tmp, "nethttp")
+	conn, err := pgx.Connect(t.Context(), databaseURL(t, pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.WithoutCancel(t.Context()))
+	tx, err := conn.Begin(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(t.Context(), "LOCK TABLE world IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	resp, err := http.Get("http://127.0.0.1:" + strconv.Itoa(port) + "/db")
+	took := time.Since(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || took > 2500*time.Millisecond {
+		t.Errorf("/db while world is locked: %d after %s, want 503 within the 1 s deadline", resp.StatusCode, took)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if err := tx.Rollback(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if code := c.wait(t, 2*time.Minute); code != 0 {
+		t.Errorf("exit code %d, want 0: the level is measured, with errors:\n%s", code, c.text())
+	}
+	assertNothingLeft(t, tmp, port)
+	files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
+	if len(files) != 1 {
+		t.Fatalf("want one results.json, got %v", files)
+	}
+	if db := loadDoc(t, files[0]).RawData["db"]["nethttp"]; len(db) != 1 || db[0].Failed() || db[0].Non2xx3xx == 0 {
+		t.Errorf("db level = %+v, want measured with non-2xx answers", db)
+	}
+	if text := c.text(); !strings.Contains(text, "db: levels in trouble") || !strings.Contains(text, "answered with errors") {
+		t.Errorf("the end table does not flag the level:\n%s", text)
+	}
+	page, err := os.ReadFile(filepath.Join(filepath.Dir(files[0]), "report.html"))
+	if err != nil || !strings.Contains(string(page), "levels in trouble") {
+		t.Errorf("report.html does not flag the level: %v", err)
+	}
+}
+
+// postmaster returns the pid of the PostgreSQL server whose data directory
+// is under tmp.
+func postmaster(tmp string) int {
+	for _, p := range processesMatching(tmp, "postgres", "-D") {
+		pid, _ := strconv.Atoi(strings.SplitN(p, ":", 2)[0])
+		return pid
+	}
+	return 0
+}
+
+// TestPostgreSQLKilledMidRun kills the first entry's PostgreSQL during its
+// db level: that level is flagged or failed, and the next entry gets a
+// fresh database and is measured.
+func TestPostgreSQLKilledMidRun(t *testing.T) {
+	needLocalTools(t, true)
+	tmp, port := scratchDir(t), freeTCPPort(t)
+	resultsDir := filepath.Join(t.TempDir(), "results")
+	c := startCLIBinary(t, buildTFB(t), []string{"TMPDIR=" + tmp, "TFB_DB_TIMEOUT=1s"}, "benchmark", "--test", "gin", "nethttp", "--type", "db",
+		"--duration", "3", "--concurrency-levels", "16", "--no-primer", "--no-warmup", "--sleep", "0",
+		"--runtime", "local", "--server-port", strconv.Itoa(port), "--results-dir", resultsDir)
+	waitForProcess(t, "wrk", ":"+strconv.Itoa(port)+"/db", 3*time.Minute)
+	_, first := entryProcess(tmp, "gin", "nethttp")
+	pid := postmaster(tmp)
+	if pid == 0 || first == "" {
+		t.Fatalf("no postmaster (%d) or entry (%q) under %s", pid, first, tmp)
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	code := c.wait(t, 3*time.Minute)
+	assertNothingLeft(t, tmp, port)
+	files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
+	if len(files) != 1 {
+		t.Fatalf("want one results.json, got %v", files)
+	}
+	d := loadDoc(t, files[0])
+	second := "gin"
+	if first == "gin" {
+		second = "nethttp"
+	}
+	if db := d.RawData["db"][first]; len(db) != 1 || (!db[0].Failed() && db[0].Errors() == 0) {
+		t.Errorf("db of %s, whose database was killed: %+v, want the level failed or with errors", first, db)
+	}
+	if db := d.RawData["db"][second]; len(db) != 1 || db[0].Failed() || db[0].Errors() != 0 {
+		t.Errorf("db of %s after the kill: %+v, want measured on a fresh database without errors", second, db)
+	}
+	if code != 0 && code != base.ExitFailed {
+		t.Errorf("exit code %d:\n%s", code, c.text())
+	}
+}
+
+// TestSIGKILLedTFB kills tfb itself during a level: results.json is valid
+// JSON with what finished, and the next command removes what it left (the
+// PostgreSQL cluster; the entry and wrk die with tfb) and resumes the run.
+func TestSIGKILLedTFB(t *testing.T) {
+	needLocalTools(t, true)
+	tmp, port := scratchDir(t), freeTCPPort(t)
+	resultsDir := filepath.Join(t.TempDir(), "results")
+	bin := buildTFB(t)
+	c := startCLIBinary(t, bin, []string{"TMPDIR=" + tmp}, "benchmark", "--test", "nethttp", "--type", "json", "db",
+		"--duration", "2", "--concurrency-levels", "16", "--no-primer", "--no-warmup", "--sleep", "0",
+		"--runtime", "local", "--server-port", strconv.Itoa(port), "--results-dir", resultsDir)
+	waitForProcess(t, "wrk", ":"+strconv.Itoa(port)+"/db", 3*time.Minute)
+	if err := c.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	c.wait(t, time.Minute)
+	if postmaster(tmp) == 0 {
+		t.Log("no cluster outlived tfb") // the reaping below is then not exercised
+	}
+	files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
+	if len(files) != 1 {
+		t.Fatalf("want one results.json, got %v", files)
+	}
+	d := loadDoc(t, files[0])
+	if d.CompletionTime != nil || len(d.RawData["json"]["nethttp"]) != 1 {
+		t.Errorf("results.json after SIGKILL: completion %v, json %+v; want no completion and the json level", d.CompletionTime, d.RawData["json"])
+	}
+	out, err := tfbCommand(t, bin, tmp, "benchmark", "--resume", filepath.Dir(files[0])).CombinedOutput()
+	if err != nil {
+		t.Fatalf("tfb benchmark --resume after SIGKILL: %v\n%s", err, out)
+	}
+	assertNothingLeft(t, tmp, port)
+	if d := loadDoc(t, files[0]); len(d.RawData["db"]["nethttp"]) != 1 || d.RawData["db"]["nethttp"][0].Failed() || d.CompletionTime == nil {
+		t.Errorf("after --resume: db %+v, completion %v", d.RawData["db"], d.CompletionTime)
 	}
 }
