@@ -396,7 +396,7 @@ func TestSIGKILLedTFB(t *testing.T) {
 	}
 	c.wait(t, time.Minute)
 	if postmaster(tmp) == 0 {
-		t.Log("no cluster outlived tfb") // the reaping below is then not exercised
+		t.Error("no PostgreSQL cluster outlived tfb: pg_ctl's server should, for the next command to remove")
 	}
 	files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
 	if len(files) != 1 {
