@@ -143,6 +143,14 @@ type Server interface {
 	Stop(ctx context.Context) error
 }
 
+// Exiter is a server that can tell whether it has exited on its own, as an
+// entry killed or crashed during its load has.
+type Exiter interface {
+	// Exited is nil while the server runs, and says how it ended once it
+	// has exited (before Stop).
+	Exited() error
+}
+
 // UsageProbe measures a server or a database between StartUsage and
 // Finish.
 type UsageProbe interface {

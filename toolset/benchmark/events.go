@@ -111,8 +111,9 @@ type LevelMeasured struct {
 }
 
 // TypeFinished closes one test type of an entry in one pass. Every
-// benchmarked (entry, type) pair gets exactly one per pass. Err is nil when
-// at least one level was measured; ErrNotVerified or ErrEntryFailed when
+// benchmarked (entry, type) pair with levels left to measure gets exactly
+// one per pass. Err is nil when at least one level was measured and the
+// entry ran to the end of the type; ErrNotVerified or ErrEntryFailed when
 // the type was not loaded at all. Planned is the load and sleep time the
 // type's plan holds, so that a view can tell what is left.
 type TypeFinished struct {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/go-tfb/suite/toolset/backend"
@@ -13,22 +14,31 @@ import (
 	"github.com/go-tfb/suite/toolset/wrk"
 )
 
-// loadType runs the primer, warmup and levels of one test type. typeErr says
-// why no level was measured; err is what stops the run.
+// loadType runs the primer, warmup and levels of one test type, the
+// levels already done (Runner.Done) left out. typeErr says why no level was
+// measured, or wraps errExited when the entry exited during a level (its
+// other levels are then not loaded); err is what stops the run.
 func (r *run) loadType(ctx context.Context, pass int, live liveEntry, tt config.TestType) (typeErr, err error) {
 	test := live.test
 	steps := Plan(r.Settings, tt, live.server.BaseURL(), test.URL(tt), r.Runtime.ClientCores())
-	measured, level := 0, 0
+	measured, level, skipped := 0, 0, 0
 	var lastErr error
 	var best *bestStep // this pass's fastest level, for the fixed-rate loads
 	for i, step := range steps {
 		at := stepAt{entry: test.Name, tt: tt, pass: pass, step: step, index: i + 1, count: len(steps)}
-		if step.Phase == Measure {
+		switch {
+		case step.Phase == Measure && r.Done.Has(test.Name, tt, level, pass):
+			level, skipped = level+1, skipped+1
+			continue
+		case step.Phase == Measure:
 			m, err := r.measure(ctx, at, live, level)
 			if err != nil {
 				return nil, err
 			}
 			level++
+			if errors.Is(m.Err, errExited) {
+				return m.Err, nil
+			}
 			if m.Err == nil {
 				measured++
 				if best == nil || m.Result.RequestsPerSecond > best.rps {
@@ -37,7 +47,7 @@ func (r *run) loadType(ctx context.Context, pass int, live liveEntry, tt config.
 			} else {
 				lastErr = m.Err
 			}
-		} else {
+		default:
 			done, _, err := r.load(ctx, at)
 			if err != nil {
 				return nil, err
@@ -50,10 +60,10 @@ func (r *run) loadType(ctx context.Context, pass int, live liveEntry, tt config.
 			return nil, err
 		}
 	}
-	if measured == 0 && level > 0 {
+	if measured == 0 && level > skipped {
 		return fmt.Errorf("no level produced a wrk report: %w (see raw.txt)", lastErr), nil
 	}
-	if best != nil && pass == 1 {
+	if best != nil && pass == 1 && skipped == 0 {
 		return nil, r.fixedRates(ctx, test, tt, *best)
 	}
 	return nil, nil
@@ -104,12 +114,37 @@ func (r *run) measure(ctx context.Context, at stepAt, live liveEntry, level int)
 		fillLevel(&m.Result, report)
 	} else {
 		m.Err = errors.Join(parseErr, done.Err)
+		if out := strings.TrimSpace(done.Output); out != "" {
+			m.Err = fmt.Errorf("%w; wrk printed: %s", m.Err, lastLines(out, 5, 500))
+		}
+	}
+	if ex, ok := live.server.(backend.Exiter); ok {
+		if exited := ex.Exited(); exited != nil {
+			m.Err = fmt.Errorf("%w: %w", errExited, exited)
+		}
+	}
+	if m.Err != nil {
+		m.Result.Error = m.Err.Error()
 	}
 	probes.finish(ctx, &m.Result, load, report, at.step.Run.Threads)
 	if profiles != nil {
 		m.Profiles = profiles()
 	}
 	return m, r.emit(m)
+}
+
+// lastLines is the end of text: at most n lines and max bytes, the lines
+// joined with " | ".
+func lastLines(text string, n, max int) string {
+	lines := strings.Split(text, "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	s := strings.Join(lines, " | ")
+	if len(s) > max {
+		s = "…" + s[len(s)-max:]
+	}
+	return s
 }
 
 func fillLevel(l *results.Level, rep wrk.Report) {

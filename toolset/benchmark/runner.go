@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-tfb/suite/toolset/backend"
 	"github.com/go-tfb/suite/toolset/config"
+	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/verify"
 )
 
@@ -62,6 +63,13 @@ type Runner struct {
 	// entry's database executes for it, read before and after each level
 	// (results.Level's databaseQueries).
 	CountQueries func(ctx context.Context, databaseURL string) (QueryCounter, error)
+	// Done is what an earlier invocation of the run already measured
+	// (tfb benchmark --resume): those levels are not measured again, a
+	// test type whose levels are all done is not loaded, and an entry with
+	// nothing left in a pass is not started in it. An entry that still has
+	// levels to measure is built and verified (the types left only) in the
+	// first pass it runs in. The zero Done holds nothing.
+	Done results.Done
 	// Consumers receive every event of the run, in this order.
 	Consumers []Consumer
 }
@@ -75,7 +83,7 @@ type Runner struct {
 func (r *Runner) Run(ctx context.Context, tests []config.Test, benchmark bool) (outcomes []Outcome, err error) {
 	tally := NewTally()
 	rn := &run{Runner: r, consumers: append([]Consumer{tally}, r.Consumers...), benchmark: benchmark, passes: 1,
-		verdicts: map[string][]verify.Result{}, broken: map[string]bool{}}
+		verdicts: map[string][]verify.Result{}, broken: map[string]bool{}, seen: map[string]bool{}}
 	if benchmark {
 		rn.passes = max(r.Repeat, 1)
 	}
@@ -85,12 +93,13 @@ func (r *Runner) Run(ctx context.Context, tests []config.Test, benchmark bool) (
 	}()
 	started := RunStarted{Entries: config.Names(tests), Benchmark: benchmark, Passes: rn.passes}
 	if benchmark {
-		for _, test := range tests {
-			for _, tt := range r.typesOf(test) {
-				started.Planned += r.planned(test, tt)
+		for pass := 1; pass <= rn.passes; pass++ {
+			for _, test := range tests {
+				for _, tt := range r.typesLeft(pass, test) {
+					started.Planned += r.planned(pass, test, tt)
+				}
 			}
 		}
-		started.Planned *= time.Duration(rn.passes)
 	}
 	if err := rn.emit(started); err != nil {
 		return nil, err
@@ -114,8 +123,9 @@ type run struct {
 	consumers []Consumer
 	benchmark bool
 	passes    int
-	verdicts  map[string][]verify.Result // per entry, from pass 1
+	verdicts  map[string][]verify.Result // per entry, from its first pass
 	broken    map[string]bool            // entries that did not build or start
+	seen      map[string]bool            // entries built and verified
 }
 
 func (r *run) emit(e Event) error { return emit(r.consumers, e) }
@@ -130,17 +140,77 @@ func (r *Runner) typesOf(test config.Test) []config.TestType {
 	return types
 }
 
-// planned is the load and sleep time of one test type of an entry, the
-// fixed-rate loads included.
-func (r *Runner) planned(test config.Test, tt config.TestType) time.Duration {
+// planned is the load and sleep time of one test type of an entry in a
+// pass, without the levels already done, the fixed-rate loads included.
+func (r *Runner) planned(pass int, test config.Test, tt config.TestType) time.Duration {
 	fixed := time.Duration(len(r.FixedRates)) * (r.Settings.Duration + r.Settings.SleepBetweenLevels)
-	return PlannedTime(Plan(r.Settings, tt, "", test.URL(tt), r.Runtime.ClientCores())) + fixed
+	var steps []Step
+	level := 0
+	for _, s := range Plan(r.Settings, tt, "", test.URL(tt), r.Runtime.ClientCores()) {
+		if s.Phase == Measure {
+			level++
+			if r.Done.Has(test.Name, tt, level-1, pass) {
+				continue
+			}
+		}
+		steps = append(steps, s)
+	}
+	return PlannedTime(steps) + fixed
+}
+
+// levelsLeft reports whether a test type of an entry has a level left to
+// measure in a pass.
+func (r *Runner) levelsLeft(pass int, test config.Test, tt config.TestType) bool {
+	n := 0
+	for _, s := range Plan(r.Settings, tt, "", test.URL(tt), r.Runtime.ClientCores()) {
+		if s.Phase == Measure {
+			n++
+		}
+	}
+	for level := range n {
+		if !r.Done.Has(test.Name, tt, level, pass) {
+			return true
+		}
+	}
+	return false
+}
+
+// typesLeft are the requested types of an entry with a level left to
+// measure in a pass.
+func (r *Runner) typesLeft(pass int, test config.Test) []config.TestType {
+	var left []config.TestType
+	for _, tt := range r.typesOf(test) {
+		if r.levelsLeft(pass, test, tt) {
+			left = append(left, tt)
+		}
+	}
+	return left
+}
+
+// typesToVerify are the requested types of an entry with a level left in
+// this pass or a later one.
+func (r *run) typesToVerify(pass int, test config.Test) []config.TestType {
+	var types []config.TestType
+	for _, tt := range r.typesOf(test) {
+		for p := pass; p <= r.passes; p++ {
+			if r.levelsLeft(p, test, tt) {
+				types = append(types, tt)
+				break
+			}
+		}
+	}
+	return types
 }
 
 // entry takes one entry through one pass. It returns only what stops the
 // run; the entry's own failures go out as events.
 func (r *run) entry(ctx context.Context, pass, index, count int, test config.Test) error {
 	types := r.typesOf(test)
+	if r.benchmark {
+		if types = r.typesLeft(pass, test); len(types) == 0 && len(r.typesOf(test)) > 0 {
+			return nil // measured before (--resume)
+		}
+	}
 	if r.broken[test.Name] {
 		return r.notLoaded(test, types, pass, ErrEntryFailed)
 	}
@@ -153,8 +223,10 @@ func (r *run) entry(ctx context.Context, pass, index, count int, test config.Tes
 	}
 	if entryErr != nil {
 		r.broken[test.Name] = true
-		if err := r.notLoaded(test, types, pass, fmt.Errorf("%w: %v", ErrEntryFailed, entryErr)); err != nil {
-			return err
+		if !errors.Is(entryErr, errExited) {
+			if err := r.notLoaded(test, types, pass, fmt.Errorf("%w: %v", ErrEntryFailed, entryErr)); err != nil {
+				return err
+			}
 		}
 	}
 	return r.emit(EntryFinished{Entry: test.Name, Pass: pass, Err: entryErr})
@@ -166,45 +238,34 @@ func (r *run) notLoaded(test config.Test, types []config.TestType, pass int, why
 		return nil
 	}
 	for _, tt := range types {
-		if err := r.emit(TypeFinished{Entry: test.Name, Type: tt, Pass: pass, Planned: r.planned(test, tt), Err: why}); err != nil {
+		if err := r.emit(TypeFinished{Entry: test.Name, Type: tt, Pass: pass, Planned: r.planned(pass, test, tt), Err: why}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// startAndLoad builds (pass 1), starts, verifies (pass 1) and loads an
-// entry. entryErr is why the entry could not be verified or loaded; err is
-// what stops the run.
+// startAndLoad builds (the entry's first pass), starts, verifies (first
+// pass) and loads an entry. entryErr is why the entry could not be
+// verified or loaded; err is what stops the run.
 func (r *run) startAndLoad(ctx context.Context, pass int, test config.Test, types []config.TestType) (entryErr, err error) {
 	if len(types) == 0 {
 		return errors.New("declares none of the requested test types"), nil
 	}
+	first := !r.seen[test.Name]
+	r.seen[test.Name] = true
 	logPath := filepath.Join(r.LogDir, test.Name, "server.log")
-	logFile, err := openLog(logPath, pass == 1)
+	logFile, err := openLog(logPath, first && r.Done.IsZero())
 	if err != nil {
 		return err, nil
 	}
 	defer logFile.Close()
 	log := &syncWriter{w: logFile}
 
-	if pass == 1 {
-		if err := r.emit(StageStarted{Entry: test.Name, Stage: Building}); err != nil {
-			return nil, err
+	if first {
+		if entryErr, err := r.build(ctx, test, log, logPath); entryErr != nil || err != nil {
+			return entryErr, err
 		}
-		start := time.Now()
-		buildErr := r.Runtime.Build(ctx, test, log)
-		if n, ok := r.Runtime.(backend.BuildNoter); ok {
-			if notes := n.BuildNotes(test.Name); len(notes) > 0 {
-				if err := r.emit(Built{Entry: test.Name, Notes: notes}); err != nil {
-					return nil, err
-				}
-			}
-		}
-		if buildErr != nil {
-			return fmt.Errorf("build failed: %w (log: %s)", buildErr, logPath), ctx.Err()
-		}
-		slog.Debug("built", "entry", test.Name, "took", time.Since(start))
 	}
 	teardown := context.WithoutCancel(ctx)
 	var stop error // a consumer's error, which stops the run
@@ -229,8 +290,12 @@ func (r *run) startAndLoad(ctx context.Context, pass int, test config.Test, type
 		}
 	}()
 	server, db := started.Server, started.DB
-	if pass == 1 {
-		verdicts, err := r.Verify(ctx, server.BaseURL(), test, db.URL(), types)
+	if first {
+		toVerify := types
+		if r.benchmark {
+			toVerify = r.typesToVerify(pass, test)
+		}
+		verdicts, err := r.Verify(ctx, server.BaseURL(), test, db.URL(), toVerify)
 		if err != nil {
 			return fmt.Errorf("verification could not run: %w", err), ctx.Err()
 		}
@@ -242,13 +307,37 @@ func (r *run) startAndLoad(ctx context.Context, pass int, test config.Test, type
 	if !r.benchmark {
 		return nil, nil
 	}
-	return nil, r.loadTypes(ctx, pass, test, started)
+	return r.loadTypes(ctx, pass, test, started)
+}
+
+// build builds an entry and says what its build did differently from
+// TFB's. entryErr is why it did not build; err is what stops the run.
+func (r *run) build(ctx context.Context, test config.Test, log io.Writer, logPath string) (entryErr, err error) {
+	if err := r.emit(StageStarted{Entry: test.Name, Stage: Building}); err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	buildErr := r.Runtime.Build(ctx, test, log)
+	if n, ok := r.Runtime.(backend.BuildNoter); ok {
+		if notes := n.BuildNotes(test.Name); len(notes) > 0 {
+			if err := r.emit(Built{Entry: test.Name, Notes: notes}); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if buildErr != nil {
+		return fmt.Errorf("build failed: %w (log: %s)", buildErr, logPath), ctx.Err()
+	}
+	slog.Debug("built", "entry", test.Name, "took", time.Since(start))
+	return nil, nil
 }
 
 // loadTypes loads every type of the running entry that passed its
-// verification, and closes each with TypeFinished. The error is what stops
-// the run.
-func (r *run) loadTypes(ctx context.Context, pass int, test config.Test, started *backend.Started) error {
+// verification and has levels left in this pass, and closes each with
+// TypeFinished. entryErr, wrapping errExited, says the entry exited while
+// it was loaded: the types not loaded yet are closed as not loaded. err is
+// what stops the run.
+func (r *run) loadTypes(ctx context.Context, pass int, test config.Test, started *backend.Started) (entryErr, err error) {
 	live := liveEntry{test: test, server: started.Server, db: started.DB}
 	if r.CountQueries != nil {
 		counter, err := r.CountQueries(ctx, started.DB.URL())
@@ -261,21 +350,34 @@ func (r *run) loadTypes(ctx context.Context, pass int, test config.Test, started
 	}
 	for _, v := range r.verdicts[test.Name] {
 		if err := ctx.Err(); err != nil {
-			return err
+			return nil, err
+		}
+		if !r.levelsLeft(pass, test, v.Type) {
+			continue
 		}
 		typeErr := ErrNotVerified
-		if v.Status() != verify.Fail {
+		switch {
+		case entryErr != nil:
+			typeErr = fmt.Errorf("%w: %v", ErrEntryFailed, entryErr)
+		case v.Status() != verify.Fail:
 			var err error
 			if typeErr, err = r.loadType(ctx, pass, live, v.Type); err != nil {
-				return err
+				return nil, err
+			}
+			if errors.Is(typeErr, errExited) {
+				entryErr = typeErr
 			}
 		}
-		if err := r.emit(TypeFinished{Entry: test.Name, Type: v.Type, Pass: pass, Planned: r.planned(test, v.Type), Err: typeErr}); err != nil {
-			return err
+		if err := r.emit(TypeFinished{Entry: test.Name, Type: v.Type, Pass: pass, Planned: r.planned(pass, test, v.Type), Err: typeErr}); err != nil {
+			return nil, err
 		}
 	}
-	return nil
+	return entryErr, nil
 }
+
+// errExited is wrapped by the error of a level during which the entry
+// exited: its test type fails, and so does the entry from there on.
+var errExited = errors.New("the entry exited during its load")
 
 // liveEntry is an entry running against its database while it is loaded.
 type liveEntry struct {

@@ -103,10 +103,12 @@ type typeSection struct {
 	FixedRates []template.HTML
 	// Flames are the CPU profiles of the series that have one; Diffs the
 	// differentials of later runs against the first.
-	Flames  []flameGraph
-	Diffs   []flameGraph
-	Links   []fileLinks
-	Missing string // set when no run measured the type
+	Flames []flameGraph
+	Diffs  []flameGraph
+	// Troubles are, per run that has some, its levels in trouble.
+	Troubles []template.HTML
+	Links    []fileLinks
+	Missing  string // set when no run measured the type
 }
 
 // perRunTables renders the table tableOf gives for each run that has one,
@@ -227,6 +229,9 @@ func buildTypeSection(rs []runs.Run, all []series, tt config.TestType, base stri
 		return ts, err
 	}
 	ts.Best = best
+	if ts.Troubles, err = perRunTables(rs, tt, summary.Troubles, "levels in trouble"); err != nil {
+		return ts, err
+	}
 	if ts.Costs, err = perRunTables(rs, tt, summary.Costs, "cost per request"); err != nil {
 		return ts, err
 	}

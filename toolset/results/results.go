@@ -72,6 +72,19 @@ type Level struct {
 	// of the cores they could run on: the level's rate is then a bound on the client,
 	// not on the entry.
 	ClientBound *bool `json:"clientBound,omitempty"`
+
+	// Error says why the level holds no measurement: wrk failed or printed
+	// no report (with what it printed on stderr), or the entry exited
+	// during the level. The level is then no measurement, whatever its
+	// figures say.
+	Error string `json:"error,omitempty"`
+}
+
+// Failed reports whether the level holds no measurement: it records an
+// error, or no request was answered (a failed level of a file older than
+// the error field, or of TFB's).
+func (l Level) Failed() bool {
+	return l.Error != "" || l.TotalRequests == 0
 }
 
 // ClientBoundShare is the share of its cores wrk's threads must use for a
@@ -258,6 +271,9 @@ type Environment struct {
 	// TFBRepo is the FrameworkBenchmarks tree whose tests ran beside this
 	// suite's entries (--tfb-repo); absent when none did.
 	TFBRepo *TFBRepo `json:"tfbRepo,omitempty"`
+	// Resumed holds the times (Unix milliseconds) at which the run was
+	// continued with tfb benchmark --resume, in order.
+	Resumed []int64 `json:"resumed,omitempty"`
 }
 
 // TFBRepo is a FrameworkBenchmarks tree a run took tests from.

@@ -25,6 +25,9 @@ type Writer struct {
 	dir string
 	doc Document
 	now func() time.Time
+	// resumed is set for a run taken up again (Open): a new measurement
+	// of a level replaces a failed one of its repeats.
+	resumed bool
 }
 
 // Create makes root/<timestamp>/ and writes the initial results.json. If a
@@ -166,7 +169,7 @@ func (w *Writer) AddLevel(entry string, tt config.TestType, index int, l Level) 
 			for len(reps) <= index {
 				reps = append(reps, nil)
 			}
-			reps[index] = append(reps[index], l)
+			reps[index] = w.addRepeat(reps[index], l)
 			d.Repeats[string(tt)][entry] = reps
 			rps := make([]float64, len(reps[index]))
 			for i, r := range reps[index] {
@@ -176,6 +179,20 @@ func (w *Writer) AddLevel(entry string, tt config.TestType, index int, l Level) 
 		}
 		d.RawData[string(tt)][entry] = raw
 	})
+}
+
+// addRepeat appends l to a level's repeats or, in a resumed run, puts it
+// in place of the first failed one.
+func (w *Writer) addRepeat(reps []Level, l Level) []Level {
+	if w.resumed {
+		for i, r := range reps {
+			if r.Failed() {
+				reps[i] = l
+				return reps
+			}
+		}
+	}
+	return append(reps, l)
 }
 
 // MarkSucceeded files the entry under succeeded[type] (and out of failed).

@@ -279,6 +279,7 @@ type server struct {
 	pprof   string // the profile server's base URL; empty when off
 	cmd     *exec.Cmd
 	exited  chan struct{}
+	waitErr error // how the process ended, once exited is closed
 	stopped sync.Once
 	stopErr error
 }
@@ -363,7 +364,7 @@ func (l *Runtime) start(ctx context.Context, test config.Test, cmd *exec.Cmd, po
 	}
 	s := &server{rt: l, name: test.Name, baseURL: "http://127.0.0.1:" + strconv.Itoa(port), cmd: cmd, exited: make(chan struct{})}
 	go func() {
-		_ = cmd.Wait()
+		s.waitErr = cmd.Wait()
 		close(s.exited)
 	}()
 	l.mu.Lock()
@@ -379,6 +380,20 @@ func (l *Runtime) start(ctx context.Context, test config.Test, cmd *exec.Cmd, po
 
 // BaseURL implements backend.Server.
 func (s *server) BaseURL() string { return s.baseURL }
+
+// Exited implements backend.Exiter: how the entry's process ended, nil
+// while it runs.
+func (s *server) Exited() error {
+	select {
+	case <-s.exited:
+		if s.waitErr == nil {
+			return fmt.Errorf("entry %s exited", s.name)
+		}
+		return fmt.Errorf("entry %s exited: %w", s.name, s.waitErr)
+	default:
+		return nil
+	}
+}
 
 // Stop sends SIGTERM to the entry's process group, then SIGKILL after a grace period.
 func (s *server) Stop(ctx context.Context) error {

@@ -27,6 +27,8 @@ type entryCommand struct {
 	rt     runtimeFlags
 	out    outputFlags
 	conf   configFlags
+	// resume is --resume's run (tfb benchmark): its directory or results.json.
+	resume string
 
 	repoDir string        // the repository, once Run has found it
 	tree    *tfbrepo.Tree // the FrameworkBenchmarks tree of --tfb-repo, if any

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,6 +49,8 @@ func newBenchmarkCommand() *entryCommand {
 	addInsightFlags(&e.cmd.Flags, &e.in)
 	addRuntimeFlags(&e.cmd.Flags, &e.rt)
 	addOutputFlags(&e.cmd.Flags, &e.out)
+	e.cmd.Flags.Group(headingOutput).StringVar(&e.resume, "resume", "RUN",
+		"continue the run in RUN (its directory or results.json) with its methodology: measure only the levels it lacks or that failed; other flags must match the run's or be left out")
 	addConfigFlags(&e.cmd.Flags, &e.conf)
 	e.cmd.Run = func(ctx context.Context, args []string) error { return e.runSuite(ctx, args, true) }
 	return e
@@ -58,6 +61,14 @@ func newBenchmarkCommand() *entryCommand {
 // or type that failed makes it return base.ErrAlreadyReported: the summary
 // says which.
 func (e *entryCommand) runSuite(ctx context.Context, args []string, bench bool) error {
+	var resumed *results.Writer
+	if e.resume != "" {
+		w, err := e.takeUpRun()
+		if err != nil {
+			return err
+		}
+		resumed = w
+	}
 	tests, types, err := e.selectEntries(ctx, args)
 	if err != nil {
 		return err
@@ -82,7 +93,7 @@ func (e *entryCommand) runSuite(ctx context.Context, args []string, bench bool) 
 		repeat = int(e.method.repeat)
 	}
 	rec := recording{settings: settings, types: types, repeat: repeat, bench: bench, progress: e.cmd.Stdout(), profiles: e.profiles(),
-		fixedRates: e.in.fixedRate.values}
+		fixedRates: e.in.fixedRate.values, resumed: resumed}
 	outcomes, w, took, runErr := e.record(ctx, rt, tests, rec)
 	if w == nil {
 		return runErr
@@ -113,6 +124,9 @@ type recording struct {
 	// before, when set, records more into results.json before the runner
 	// starts (tfb ceiling's sweeps).
 	before func(*results.Writer) error
+	// resumed, when set, is the run taken up again (--resume), whose
+	// measurements are kept: the runner measures only what it lacks.
+	resumed *results.Writer
 }
 
 // record runs the benchmark runner on the prepared runtime rt into a new
@@ -120,8 +134,12 @@ type recording struct {
 // the Recorder, the progress lines, and report.html after every test type
 // when benchmarking. w is nil when the directory could not be made.
 func (e *entryCommand) record(ctx context.Context, rt backend.Runtime, tests []config.Test, rec recording) (outcomes []benchmark.Outcome, w *results.Writer, took time.Duration, err error) {
-	w, err = results.Create(e.out.resultsDir, e.resultsMeta(ctx, rt, tests, rec.settings, rec.repeat))
-	if err != nil {
+	var done results.Done
+	if w = rec.resumed; w != nil {
+		doc := w.Document()
+		done = doc.Done()
+		fmt.Fprint(rec.progress, resumedNote(doc))
+	} else if w, err = results.Create(e.out.resultsDir, e.resultsMeta(ctx, rt, tests, rec.settings, rec.repeat)); err != nil {
 		return nil, nil, 0, err
 	}
 	if rec.before != nil {
@@ -131,7 +149,7 @@ func (e *entryCommand) record(ctx context.Context, rt backend.Runtime, tests []c
 	}
 	runner := &benchmark.Runner{Runtime: rt, Verify: verify.RunWithDatabase, Settings: rec.settings, Types: rec.types,
 		Repeat: rec.repeat, LogDir: w.Dir(), DatabaseVersion: databaseVersion, CountQueries: countStatements,
-		Profiles: rec.profiles, FixedRates: rec.fixedRates, Consumers: e.consumers(w, rt, rec)}
+		Profiles: rec.profiles, FixedRates: rec.fixedRates, Done: done, Consumers: e.consumers(w, rt, rec)}
 	started := time.Now()
 	outcomes, err = runner.Run(ctx, tests, rec.bench)
 	return outcomes, w, time.Since(started), err
@@ -194,10 +212,10 @@ func (e *entryCommand) resultsMeta(ctx context.Context, rt backend.Runtime, test
 // results are. failed tells that an entry or a type failed.
 func summarize(stdout io.Writer, outcomes []benchmark.Outcome, bench bool, took time.Duration, w *results.Writer) (failed bool, err error) {
 	var b strings.Builder
-	failed = writeVerificationSummary(&b, outcomes)
+	doc := w.Document()
+	failed = writeVerificationSummary(&b, outcomes, doc)
 	if bench {
 		fmt.Fprintf(&b, "\n== Best requests per second\n")
-		doc := w.Document()
 		run := runs.NewRun(w.File(), doc)
 		if err := table.WriteText(&b, []table.Table{summary.BestLevels(run)}, false); err != nil {
 			return failed, err
@@ -213,6 +231,15 @@ func summarize(stdout io.Writer, outcomes []benchmark.Outcome, bench bool, took 
 			if err := table.WriteText(&b, costs, false); err != nil {
 				return failed, err
 			}
+		}
+		if troubles := troubleTables(run); len(troubles) > 0 {
+			fmt.Fprintf(&b, "\n== Levels in trouble\n\n")
+			if err := table.WriteText(&b, troubles, false); err != nil {
+				return failed, err
+			}
+		}
+		for _, tr := range run.Troubles() {
+			failed = failed || tr.Failed != ""
 		}
 		for _, tt := range config.TestTypes {
 			if entries := doc.Failed[string(tt)]; len(entries) > 0 {
@@ -243,6 +270,23 @@ func fixedRateTables(run runs.Run) []table.Table {
 	return out
 }
 
+// troubleTables are the tables of the levels in trouble of every type, the
+// note under the last one only.
+func troubleTables(run runs.Run) []table.Table {
+	var out []table.Table
+	var notes []string
+	for _, tt := range config.TestTypes {
+		if t, ok := summary.Troubles(run, tt); ok {
+			notes, t.Notes = t.Notes, nil
+			out = append(out, t)
+		}
+	}
+	if len(out) > 0 {
+		out[len(out)-1].Notes = notes
+	}
+	return out
+}
+
 // costTables are the cost tables of every type the run measured, their
 // notes under the last one only.
 func costTables(run runs.Run) []table.Table {
@@ -260,9 +304,23 @@ func costTables(run runs.Run) []table.Table {
 }
 
 // writeVerificationSummary writes each entry's verdict per test type, or
-// why it failed, and tells whether an entry or a type failed.
-func writeVerificationSummary(b *strings.Builder, outcomes []benchmark.Outcome) (failed bool) {
+// why it failed, and tells whether an entry or a type failed. An entry of
+// doc that did not run (a resumed run had nothing left of it) is given
+// with its verdicts as doc records them.
+func writeVerificationSummary(b *strings.Builder, outcomes []benchmark.Outcome, doc results.Document) (failed bool) {
 	fmt.Fprintf(b, "\n== Verification summary\n")
+	for _, entry := range doc.Frameworks {
+		if slices.ContainsFunc(outcomes, func(o benchmark.Outcome) bool { return o.Entry == entry }) {
+			continue
+		}
+		var parts []string
+		for _, tt := range config.TestTypes {
+			if status, ok := doc.Verify[entry][string(tt)]; ok {
+				parts = append(parts, fmt.Sprintf("%s %s", tt, status))
+			}
+		}
+		fmt.Fprintf(b, "%s: %s (measured before)\n", entry, strings.Join(parts, ", "))
+	}
 	for _, o := range outcomes {
 		if o.Err != nil {
 			failed = true
