@@ -36,7 +36,7 @@ func TestRunCommandLine(t *testing.T) {
 		{"no command", nil, base.ExitUsage, "", ""},
 		{"help", []string{"help"}, base.ExitOK, "tfb help <command>", ""},
 		{"--help", []string{"--help"}, base.ExitOK, "Commands:", ""},
-		{"help lists ceiling", []string{"help"}, base.ExitOK, "  ceiling     measure /db and /fortunes", ""},
+		{"help lists ceiling", []string{"help"}, base.ExitOK, "  ceiling     measure the entries against this machine's ceiling and nginx", ""},
 		{"help lists version", []string{"help"}, base.ExitOK, "  version     print tfb's version", ""},
 		{"help of an unknown command", []string{"help", "bench"}, base.ExitUsage, "",
 			`tfb help: unknown command "bench" (commands: ` + allCommands + `)`},
