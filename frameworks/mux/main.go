@@ -1,60 +1,41 @@
-// Command mux serves the TFB test types with mux (github.com/gorilla/mux).
-//
-// Made by `tfb new`: it starts as a net/http entry that routes to the
-// handlers of package stdhttp (frameworks/internal/stdhttp), so that it
-// compiles and passes the conformance suite at once. Adapt the places marked
-// ADAPT to mux's own router, handler signatures and response API;
-// keep the test-type logic in package tfb (frameworks/internal/tfb), which
-// every entry shares.
+// Command mux serves the TFB test types with gorilla/mux
+// (github.com/gorilla/mux) on net/http: mux.Router matches each route's path
+// and method; the handlers are plain net/http handlers, gorilla/mux's own
+// idiom: those of package stdhttp, which the nethttp entry routes to as
+// well, so that the two differ by their router alone.
 package main
 
 import (
 	"net/http"
 
+	"github.com/gorilla/mux"
+
 	"github.com/go-tfb/suite/frameworks/internal/stdhttp"
 	"github.com/go-tfb/suite/frameworks/internal/tfb"
-
-	// ADAPT: import mux under its own name and use it below; the
-	// blank import only keeps the module required until then.
-	_ "github.com/gorilla/mux"
 )
 
 func main() {
-	// tfb.Run owns the configuration, listening, timeouts and graceful
-	// shutdown. ADAPT: if mux has a server of its own (not an
-	// http.Handler), return a small type with Serve(net.Listener) and
-	// Shutdown(ctx) around it, taking its timeouts from cfg, as
-	// frameworks/fiber does.
 	tfb.Run("mux", func(svc *tfb.Service, cfg tfb.Config) tfb.Server {
 		return cfg.HTTPServer(newHandler(svc))
 	})
 }
 
-// newHandler routes the test types to svc, with the Server header set on
-// every response.
-//
-// ADAPT: build mux's router here and register the seven routes
-// with its API (GET only; other methods get 404 or 405, unknown paths 404);
-// set the Server header with its middleware, or in each handler.
-//
-// ADAPT: the handlers are stdhttp's, of net/http's shape (http.HandlerFunc
-// writing through http.ResponseWriter). A framework that routes to plain
-// net/http handlers (chi is one) keeps them. Otherwise replace them by
-// handlers of mux's own signature that read the queries and count
-// parameters with its API and answer through its own response methods:
-// frameworks/internal/stdhttp/stdhttp.go shows what each one sends (headers,
-// status, body, and a failure's status and body from svc.ReportFailure), and
-// frameworks/gin and frameworks/echo show the same written with a
-// framework's own API.
+// newHandler routes the test types to svc. mux.Router answers other methods
+// on these paths with 405 and unknown paths with 404. SkipClean keeps it
+// from redirecting paths that are not clean to their clean form: it would
+// send "GET *" and CONNECT's empty path to "/*" and "/" with a 301, where
+// any other path than the seven is a 404. Its middleware (Use) runs on
+// matched routes only, so the Server header is set around the router
+// instead, on every response, those answers included.
 func newHandler(svc *tfb.Service) http.Handler {
 	h := stdhttp.New(svc)
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /plaintext", h.Plaintext)
-	mux.HandleFunc("GET /json", h.JSON)
-	mux.HandleFunc("GET /db", h.DB)
-	mux.HandleFunc("GET /queries", h.Queries)
-	mux.HandleFunc("GET /updates", h.Updates)
-	mux.HandleFunc("GET /fortunes", h.Fortunes)
-	mux.HandleFunc("GET /cached-queries", h.CachedQueries)
-	return stdhttp.ServerHeader("mux")(mux)
+	r := mux.NewRouter().SkipClean(true)
+	r.HandleFunc("/plaintext", h.Plaintext).Methods(http.MethodGet)
+	r.HandleFunc("/json", h.JSON).Methods(http.MethodGet)
+	r.HandleFunc("/db", h.DB).Methods(http.MethodGet)
+	r.HandleFunc("/queries", h.Queries).Methods(http.MethodGet)
+	r.HandleFunc("/updates", h.Updates).Methods(http.MethodGet)
+	r.HandleFunc("/fortunes", h.Fortunes).Methods(http.MethodGet)
+	r.HandleFunc("/cached-queries", h.CachedQueries).Methods(http.MethodGet)
+	return stdhttp.ServerHeader("mux")(r)
 }
