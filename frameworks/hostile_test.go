@@ -119,6 +119,9 @@ var deviations = map[string]map[string]string{
 	"fiber": {
 		"space before colon": "fasthttp accepts whitespace in header names (RFC 9112 §5.1 requires 400); the field is read as a different header and ignored",
 	},
+	"fasthttp": {
+		"space before colon": "fasthttp accepts whitespace in header names (RFC 9112 §5.1 requires 400); the field is read as a different header and ignored",
+	},
 }
 
 // TestHostileRequests sends the battery to every entry, each request on
