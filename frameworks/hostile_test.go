@@ -122,6 +122,10 @@ var deviations = map[string]map[string]string{
 	"fasthttp": {
 		"space before colon": "fasthttp accepts whitespace in header names (RFC 9112 §5.1 requires 400); the field is read as a different header and ignored",
 	},
+	"hertz": {
+		"extra token":         "Hertz's request-line parser ignores what follows the version (RFC 9112 §3 requires 400)",
+		"two Content-Lengths": "Hertz's header parser takes one of two differing Content-Length fields (RFC 9112 §6.3 requires 400)",
+	},
 }
 
 // TestHostileRequests sends the battery to every entry, each request on
