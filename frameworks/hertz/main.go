@@ -64,7 +64,7 @@ func newHertz(svc *tfb.Service, cfg tfb.Config, opts ...config.Option) *server.H
 	opts = append([]config.Option{
 		server.WithHandleMethodNotAllowed(true),
 		server.WithDisablePrintRoute(true),
-		server.WithReadTimeout(cfg.ReadHeaderTimeout/2),
+		server.WithReadTimeout(cfg.ReadHeaderTimeout / 2),
 		server.WithIdleTimeout(cfg.IdleTimeout),
 	}, opts...)
 	h := &handlers{svc: svc}
