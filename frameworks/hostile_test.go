@@ -46,7 +46,10 @@ var hostileRequests = []hostileRequest{
 	{"binary junk", func(config.Test) string { return "\x00\x01\x02\xff\xfe junk\r\n\r\n" }, []int{400, 501, closed}},
 	{"empty line only", func(config.Test) string { return "\r\n\r\n" }, []int{400, closed}},
 	{"no target", func(config.Test) string { return "GET  HTTP/1.1\r\nHost: tfb\r\n\r\n" }, []int{400, closed}},
-	{"asterisk target", func(config.Test) string { return "GET * HTTP/1.1\r\nHost: tfb\r\n\r\n" }, []int{400, 404, closed}},
+	// "*" names the server as a whole, a target for OPTIONS only (RFC 9110
+	// §9.3.7): GET of it is a bad request, no resource, or a method the
+	// target does not allow.
+	{"asterisk target", func(config.Test) string { return "GET * HTTP/1.1\r\nHost: tfb\r\n\r\n" }, []int{400, 404, 405, closed}},
 	{"absolute form", func(tt config.Test) string { return "GET http://tfb" + tt.JSONURL + " HTTP/1.1\r\nHost: tfb\r\n\r\n" }, []int{200, 400}},
 	// A server MAY take a lone LF as a line end (RFC 9112 §2.2); one that
 	// does not keeps waiting for the end of the header and times out (408).
@@ -115,6 +118,13 @@ var hostileRequests = []hostileRequest{
 var deviations = map[string]map[string]string{
 	"fiber": {
 		"space before colon": "fasthttp accepts whitespace in header names (RFC 9112 §5.1 requires 400); the field is read as a different header and ignored",
+	},
+	"fasthttp": {
+		"space before colon": "fasthttp accepts whitespace in header names (RFC 9112 §5.1 requires 400); the field is read as a different header and ignored",
+	},
+	"hertz": {
+		"extra token":         "Hertz's request-line parser ignores what follows the version (RFC 9112 §3 requires 400)",
+		"two Content-Lengths": "Hertz's header parser takes one of two differing Content-Length fields (RFC 9112 §6.3 requires 400)",
 	},
 }
 

@@ -107,7 +107,7 @@ func CompareRound20(run runs.Run, data round20.Data) (Round20Comparison, error) 
 		}
 	}
 	if rows == 0 {
-		return Round20Comparison{}, fmt.Errorf("%s: no entry has a Round 20 counterpart measured at Round 20's level (entries with one: nethttp, gin, echo, fiber, chi, and tfb-X for Round 20's Go test X)", run.Path)
+		return Round20Comparison{}, fmt.Errorf("%s: no entry has a Round 20 counterpart measured at Round 20's level (entries with one: nethttp, gin, echo, fiber, chi, fasthttp, and tfb-X for Round 20's Go test X)", run.Path)
 	}
 	env := run.Doc.Environment
 	local := "this run recorded no machine (TFB's results.json has no such field)"

@@ -144,6 +144,9 @@ var mapping = map[string]map[string]string{
 	"echo":  {"*": "echo"},
 	"fiber": {"*": "fiber"},
 	"chi":   {"*": "chi"},
+	// Round 20's fasthttp test is fasthttp without a framework on
+	// PostgreSQL, as this one is.
+	"fasthttp": {"*": "fasthttp"},
 }
 
 // TestFor returns the Round 20 test an entry's test type corresponds to,

@@ -59,6 +59,8 @@ func TestTestFor(t *testing.T) {
 		{"echo", config.DB, "echo", true},
 		{"fiber", config.CachedQuery, "fiber", true},
 		{"chi", config.JSON, "chi", true},
+		{"fasthttp", config.CachedQuery, "fasthttp", true},
+		{"mux", config.JSON, "", false},
 		{"unknown", config.JSON, "", false},
 		{"tfb-fiber", config.Plaintext, "fiber", true},
 		{"tfb-go-pgx", config.DB, "go-pgx", true},

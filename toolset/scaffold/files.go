@@ -3,7 +3,9 @@ package scaffold
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"text/template"
+
+	"golang.org/x/mod/modfile"
 
 	"github.com/go-tfb/suite/toolset/config"
 )
@@ -136,5 +140,86 @@ func (p *Plan) planCompose() error {
 		text += "\n"
 	}
 	p.compose = []byte(text + p.serviceYML)
+	return nil
+}
+
+// planGitignore adds the entry's binary, /NAME (what go build
+// ./frameworks/NAME leaves at the root), to the end of .gitignore, where
+// the entries' binaries are listed. A repository without a .gitignore gets
+// none.
+func (p *Plan) planGitignore() error {
+	data, err := os.ReadFile(filepath.Join(p.root, GitignoreFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("read %s: %w", GitignoreFile, err)
+	}
+	line := "/" + p.Name
+	for l := range strings.SplitSeq(string(data), "\n") {
+		if strings.TrimSpace(l) == line {
+			p.gitignore = data // already ignored: written back unchanged
+			return nil
+		}
+	}
+	if len(data) > 0 && !bytes.HasSuffix(data, []byte("\n")) {
+		data = append(data, '\n')
+	}
+	p.gitignore = append(data, line+"\n"...)
+	return nil
+}
+
+// goModRequires returns the version of modPath that the go.mod in root
+// requires, or "" when it requires none.
+func goModRequires(root, modPath string) (string, error) {
+	data, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return "", fmt.Errorf("read go.mod: %w", err)
+	}
+	f, err := modfile.ParseLax("go.mod", data, nil)
+	if err != nil {
+		return "", fmt.Errorf("go.mod: %w", err)
+	}
+	for _, r := range f.Require {
+		if r.Mod.Path == modPath {
+			return r.Mod.Version, nil
+		}
+	}
+	return "", nil
+}
+
+// requireDirectly drops the "// indirect" mark that go get leaves on
+// modPath's requirement when no package imports it yet, and moves it among
+// the direct requirements, as go mod tidy does once main.go imports it.
+func requireDirectly(root, modPath string) error {
+	name := filepath.Join(root, "go.mod")
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("read go.mod: %w", err)
+	}
+	f, err := modfile.Parse("go.mod", data, nil)
+	if err != nil {
+		return fmt.Errorf("go.mod: %w", err)
+	}
+	reqs := make([]*modfile.Require, 0, len(f.Require))
+	changed := false
+	for _, r := range f.Require {
+		req := *r
+		if req.Mod.Path == modPath && req.Indirect {
+			req.Indirect, changed = false, true
+		}
+		reqs = append(reqs, &req)
+	}
+	if !changed {
+		return nil
+	}
+	f.SetRequireSeparateIndirect(reqs)
+	f.Cleanup()
+	out, err := f.Format()
+	if err != nil {
+		return fmt.Errorf("format go.mod: %w", err)
+	}
+	if err := os.WriteFile(name, out, 0o644); err != nil {
+		return fmt.Errorf("write go.mod: %w", err)
+	}
 	return nil
 }

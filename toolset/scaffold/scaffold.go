@@ -29,6 +29,10 @@ import (
 // ComposeFile is the name of the Compose file at the repository root.
 const ComposeFile = "docker-compose.yml"
 
+// GitignoreFile is the name of the repository's .gitignore, which lists the
+// binaries go build leaves at the root, one per entry.
+const GitignoreFile = ".gitignore"
+
 //go:embed templates/*.tmpl
 var templateFiles embed.FS
 
@@ -61,6 +65,7 @@ type Plan struct {
 	compose    []byte // docker-compose.yml with the new service
 	entryJSON  string // the text added to benchmark_config.json
 	serviceYML string // the text added to docker-compose.yml
+	gitignore  []byte // .gitignore with the entry's binary, nil without a .gitignore
 }
 
 // validName is the shape of an entry name: a Go package name in the Go
@@ -89,6 +94,18 @@ func Prepare(ctx context.Context, req Request, goTool GoTool) (*Plan, error) {
 	}
 	if err := p.planCompose(); err != nil {
 		return nil, err
+	}
+	if err := p.planGitignore(); err != nil {
+		return nil, err
+	}
+	if version == "latest" {
+		// A module the repository already requires (fasthttp, through
+		// fiber) keeps its version: a newer one would change other entries.
+		if v, err := goModRequires(req.Root, modPath); err != nil {
+			return nil, err
+		} else if v != "" {
+			version = v
+		}
 	}
 	p.Version, err = goTool.Resolve(ctx, req.Root, modPath, version)
 	if err != nil {
@@ -164,7 +181,7 @@ func (p *Plan) Files(importFramework bool) (map[string][]byte, error) {
 // restores every file it changed and removes frameworks/NAME.
 func (p *Plan) Apply(ctx context.Context) (err error) {
 	saved := map[string][]byte{}
-	for _, name := range []string{"go.mod", "go.sum", config.FileName, ComposeFile} {
+	for _, name := range []string{"go.mod", "go.sum", config.FileName, ComposeFile, GitignoreFile} {
 		data, err := os.ReadFile(filepath.Join(p.root, name))
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("read %s: %w", name, err)
@@ -193,7 +210,14 @@ func (p *Plan) Apply(ctx context.Context) (err error) {
 	if err := p.goTool.Get(ctx, p.root, p.ModulePath+"@"+p.Version); err != nil {
 		return err
 	}
-	files, err := p.Files(p.goTool.IsPackage(ctx, p.root, p.ModulePath))
+	importFramework := p.goTool.IsPackage(ctx, p.root, p.ModulePath)
+	if importFramework {
+		// main.go imports it: go.mod says so, as go mod tidy would.
+		if err := requireDirectly(p.root, p.ModulePath); err != nil {
+			return err
+		}
+	}
+	files, err := p.Files(importFramework)
 	if err != nil {
 		return err
 	}
@@ -212,6 +236,11 @@ func (p *Plan) Apply(ctx context.Context) (err error) {
 	if err := os.WriteFile(filepath.Join(p.root, ComposeFile), p.compose, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", ComposeFile, err)
 	}
+	if p.gitignore != nil {
+		if err := os.WriteFile(filepath.Join(p.root, GitignoreFile), p.gitignore, 0o644); err != nil {
+			return fmt.Errorf("write %s: %w", GitignoreFile, err)
+		}
+	}
 	return nil
 }
 
@@ -229,22 +258,26 @@ func (p *Plan) Describe(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "\nwould add to %s (in tests):\n%s\n", config.FileName, p.entryJSON)
 	fmt.Fprintf(w, "\nwould add to %s (in services):\n%s", ComposeFile, p.serviceYML)
+	if p.gitignore != nil {
+		fmt.Fprintf(w, "\nwould add to %s:\n/%s\n", GitignoreFile, p.Name)
+	}
 	return nil
 }
 
 // NextSteps writes what the contributor does after Apply, and how to undo it.
 func (p *Plan) NextSteps(w io.Writer) {
 	n := p.Name
-	fmt.Fprintf(w, `Created frameworks/%[1]s (main.go, main_test.go); added %[1]q to %[2]s and %[3]s (host port %[4]d, %[5]s); required %[6]s %[7]s.
+	fmt.Fprintf(w, `Created frameworks/%[1]s (main.go, main_test.go); added %[1]q to %[2]s, %[3]s (host port %[4]d, %[5]s) and %[9]s; required %[6]s %[7]s.
 
 Next steps:
   1. Adapt frameworks/%[1]s/main.go to %[8]s's router and response API: see the ADAPT comments.
   2. Check the descriptive fields of %[1]q in %[2]s (framework, display_name,
      classification, platform, webserver, orm): they are guesses; TFB's allowed values are in CONTRIBUTING.md.
   3. go run ./toolset/cmd/tfb lint
-  4. go test ./frameworks/ -run 'Test[A-Za-z]*/%[1]s$'
-  5. go run ./toolset/cmd/tfb verify --test %[1]s
+  4. go test ./frameworks/ -run 'Test[A-Za-z]*/%[1]s$' and go test ./frameworks/%[1]s/
+  5. .ci/docker-vendor && go run ./toolset/cmd/tfb verify --test %[1]s
+  6. README.md: name %[8]s among the frameworks and add %[1]s's row to the host-port table (127.0.0.1:%[4]d, %[5]s).
 
-To undo: git checkout -- %[2]s %[3]s go.mod go.sum && rm -r frameworks/%[1]s
-`, n, config.FileName, ComposeFile, p.HostPort, p.PortVar, p.ModulePath, p.Version, p.Framework)
+To undo: git checkout -- %[2]s %[3]s %[9]s go.mod go.sum && rm -r frameworks/%[1]s
+`, n, config.FileName, ComposeFile, p.HostPort, p.PortVar, p.ModulePath, p.Version, p.Framework, GitignoreFile)
 }

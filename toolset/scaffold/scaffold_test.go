@@ -5,6 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"go/ast"
+	"go/parser"
+	"go/printer"
+	"go/token"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -51,8 +55,8 @@ func requiredVersion(t *testing.T, modPath string) string {
 
 // newRepo lays out a copy of the repository's files that tfb new reads and
 // writes: go.mod and go.sum from the repository, benchmark_config.json and
-// docker-compose.yml from testdata/ (fixed, for the golden files), and the
-// frameworks/ directories.
+// docker-compose.yml from testdata/ (fixed, for the golden files),
+// .gitignore from the repository, and the frameworks/ directories.
 func newRepo(t *testing.T) string {
 	t.Helper()
 	root := t.TempDir()
@@ -60,6 +64,7 @@ func newRepo(t *testing.T) string {
 	copyFile(t, "../../go.sum", filepath.Join(root, "go.sum"))
 	copyFile(t, "testdata/benchmark_config.json", filepath.Join(root, config.FileName))
 	copyFile(t, "testdata/docker-compose.yml", filepath.Join(root, ComposeFile))
+	copyFile(t, "../../"+GitignoreFile, filepath.Join(root, GitignoreFile))
 	for _, dir := range []string{"nethttp", "gin", "echo", "fiber", "internal/tfb", "images"} {
 		if err := os.MkdirAll(filepath.Join(root, "frameworks", dir), 0o755); err != nil {
 			t.Fatal(err)
@@ -212,6 +217,10 @@ func TestApply(t *testing.T) {
 	if !bytes.Contains(goMod, []byte(chiModule+" "+version)) {
 		t.Errorf("go.mod does not require %s %s", chiModule, version)
 	}
+	ignore, _ := os.ReadFile(filepath.Join(root, GitignoreFile))
+	if !bytes.HasSuffix(ignore, []byte("\n/demo\n")) {
+		t.Errorf(".gitignore does not end with the entry's binary /demo:\n%s", ignore)
+	}
 	// A second scaffold of the same name is refused: every clash is there now.
 	if _, err := Prepare(context.Background(), Request{Root: root, Name: "demo", Module: chiModule}, offline); err == nil {
 		t.Error("a second tfb new demo was accepted")
@@ -332,4 +341,112 @@ func TestApplyModuleWithoutRootPackage(t *testing.T) {
 	if !bytes.Contains(main, []byte("serves the TFB test types with mod ("+modPath+")")) {
 		t.Errorf("main.go does not name the framework:\n%s", main)
 	}
+}
+
+// TestPrepareKeepsRequiredVersion scaffolds, with no version asked, modules
+// that go.mod already requires: each keeps the version required, offline
+// (where the latest could not even be looked up), so that the new entry
+// changes no other entry's dependencies.
+func TestPrepareKeepsRequiredVersion(t *testing.T) {
+	for _, modPath := range []string{chiModule, "github.com/valyala/bytebufferpool"} {
+		t.Run(modPath, func(t *testing.T) {
+			plan, err := Prepare(context.Background(), Request{Root: newRepo(t), Name: "demo", Module: modPath}, offline)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := requiredVersion(t, modPath); plan.Version != want {
+				t.Errorf("version %s, want go.mod's %s", plan.Version, want)
+			}
+		})
+	}
+}
+
+// TestApplyRequiresDirectly scaffolds for a module that go.mod requires
+// only indirectly: main.go imports it, so go.mod must list it among the
+// direct requirements, without the "// indirect" mark, as go mod tidy would.
+func TestApplyRequiresDirectly(t *testing.T) {
+	const modPath = "github.com/valyala/bytebufferpool" // fasthttp's; its root is a package
+	root := newRepo(t)
+	version := requiredVersion(t, modPath)
+	plan, err := Prepare(context.Background(), Request{Root: root, Name: "demo", Module: modPath + "@" + version}, offline)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := plan.Apply(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := modfile.Parse("go.mod", data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range f.Require {
+		if r.Mod.Path == modPath {
+			found = true
+			if r.Indirect || r.Mod.Version != version {
+				t.Errorf("go.mod requires %s %s (indirect %v), want %s, direct", modPath, r.Mod.Version, r.Indirect, version)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("go.mod does not require %s:\n%s", modPath, data)
+	}
+}
+
+// TestTemplateRoutesAsNethttp keeps the scaffold's routing one with the
+// nethttp entry's: the body of newHandler that main.go.tmpl renders is the
+// body of frameworks/nethttp/main.go's newHandler, the Server header's value
+// aside, so that a change to one that the other lacks fails here.
+func TestTemplateRoutesAsNethttp(t *testing.T) {
+	plan := &Plan{Name: "nethttp", ModulePath: chiModule, Framework: "chi"}
+	files, err := plan.Files(false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nethttp, err := os.ReadFile("../../frameworks/nethttp/main.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := funcBody(t, "the scaffold's main.go", files["frameworks/nethttp/main.go"], "newHandler")
+	want := funcBody(t, "frameworks/nethttp/main.go", nethttp, "newHandler")
+	if got != want {
+		t.Errorf("newHandler differs between the template and frameworks/nethttp:\ntemplate:\n%s\nnethttp:\n%s", got, want)
+	}
+}
+
+// funcBody returns the body of the function name in the Go source src,
+// printed without comments, with string literals that name a server
+// (the argument of stdhttp.ServerHeader) replaced by "NAME".
+func funcBody(t *testing.T, what string, src []byte, name string) string {
+	t.Helper()
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, what, src, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range f.Decls {
+		fn, ok := d.(*ast.FuncDecl)
+		if !ok || fn.Name.Name != name {
+			continue
+		}
+		ast.Inspect(fn.Body, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "ServerHeader" && len(call.Args) == 1 {
+					call.Args[0] = &ast.BasicLit{Kind: token.STRING, Value: `"NAME"`}
+				}
+			}
+			return true
+		})
+		var buf bytes.Buffer
+		if err := printer.Fprint(&buf, fset, fn.Body); err != nil {
+			t.Fatal(err)
+		}
+		return buf.String()
+	}
+	t.Fatalf("%s has no function %s", what, name)
+	return ""
 }

@@ -10,12 +10,17 @@ import (
 	"github.com/go-tfb/suite/frameworks/internal/tfb"
 )
 
-// pathSeeds start the fuzzing of request paths, beside the corpus in the
-// entry's testdata/fuzz/FuzzRequestPath.
+// pathSeeds start the fuzzing of request paths, the same for every entry:
+// the test types' own paths, then counts past any integer, signed, empty,
+// in other scripts' digits or repeated, bad escapes, trailing and doubled
+// slashes, dot segments and unknown paths. An entry's
+// testdata/fuzz/FuzzRequestPath holds only what go test -fuzz found in it.
 var pathSeeds = []string{
 	"/plaintext", "/json", "/db", "/queries?queries=20", "/updates?queries=-1",
 	"/cached-queries?count=99999999999999999999", "/fortunes", "/queries?queries=%zz",
 	"/json/", "//json", "/no-such-path", "/queries?queries=1&queries=2", "/db?%00=%00",
+	"/queries?queries=9999999999999999999999999", "/updates?queries=+3", "/cached-queries?count=-0",
+	"/fortunes?x=%ff%fe", "/db/../json", "/queries?queries=%D9%A3", "/json?",
 }
 
 // FuzzPaths feeds request paths to an entry whose Service has no database:

@@ -113,6 +113,11 @@ type patientListener struct {
 	log *slog.Logger
 }
 
+// Unwrap returns the listener Listen made, without the patient Accept, for
+// a network layer that accepts on the socket itself and so needs the
+// *net.TCPListener (Hertz's netpoll polls its descriptor).
+func (l *patientListener) Unwrap() net.Listener { return l.Listener }
+
 // Accept returns the next connection, waiting through resource shortages,
 // with deadlines that cost almost nothing per request (lazyDeadlineConn).
 func (l *patientListener) Accept() (net.Conn, error) {
