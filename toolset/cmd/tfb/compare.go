@@ -30,8 +30,8 @@ func newCompareCommand() *base.Command {
 
 // compareFlags are the flags of tfb compare.
 type compareFlags struct {
-	format  string
-	round   int
+	format   string
+	round    int
 	entries  base.StringList
 	overhead bool
 }
