@@ -20,8 +20,9 @@ import (
 )
 
 // busyDuringLevels is a consumer that keeps one core busy with a child
-// process (a shell loop, bounded by timeout) while each measured level
-// runs: work outside the three roles, as another job on the machine.
+// process (a shell loop, killed with the level or with this process) while
+// each measured level runs: work outside the three roles, as another job on
+// the machine.
 type busyDuringLevels struct {
 	t    *testing.T
 	busy *exec.Cmd
@@ -31,7 +32,8 @@ func (b *busyDuringLevels) Consume(e benchmark.Event) error {
 	switch e := e.(type) {
 	case benchmark.StepStarted:
 		if e.Step.Phase == benchmark.Measure {
-			b.busy = exec.Command("timeout", "30", "sh", "-c", "while :; do :; done")
+			// The loop is the shell itself, so that killing it stops it.
+			b.busy = exec.Command("sh", "-c", "while :; do :; done")
 			b.busy.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 			if err := b.busy.Start(); err != nil {
 				b.t.Fatal(err)
