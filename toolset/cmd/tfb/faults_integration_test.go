@@ -27,6 +27,21 @@ import (
 // real PostgreSQL cluster and wrk, break one thing during a run and check
 // what results.json holds, the exit status and what is left running.
 
+// killFaultsFlag turns on the fault tests that kill a process at a moment
+// of the run (an entry, PostgreSQL, tfb itself): they hang on that moment's
+// timing, which a machine running every package's tests at once can move,
+// so they run in the nightly job (.ci/run sets it on schedule), not on
+// every push.
+const killFaultsFlag = "TFB_KILL_FAULTS"
+
+// needKillFaults skips t unless killFaultsFlag is 1.
+func needKillFaults(t *testing.T) {
+	t.Helper()
+	if os.Getenv(killFaultsFlag) != "1" {
+		t.Skipf("set %s=1 to run the fault tests that kill processes mid-run (about 2 minutes)", killFaultsFlag)
+	}
+}
+
 // entryProcess returns the pid of the running entry binary that the local
 // runtime built under tmp, and its name (one of names).
 func entryProcess(tmp string, names ...string) (int, string) {
@@ -82,6 +97,7 @@ func tfbCommand(t *testing.T, bin, tmp string, args ...string) *exec.Cmd {
 // `--resume` then measures only what the run lacks, leaving the second
 // entry's measurements byte for byte as they were.
 func TestResumeAfterEntryKilled(t *testing.T) {
+	needKillFaults(t)
 	needLocalTools(t, true)
 	tmp, port := scratchDir(t), freeTCPPort(t)
 	resultsDir := filepath.Join(t.TempDir(), "results")
@@ -118,7 +134,7 @@ func TestResumeAfterEntryKilled(t *testing.T) {
 	}
 	for _, tt := range []string{"json", "db"} {
 		if ls := before.RawData[tt][other]; len(ls) != 1 || ls[0].Failed() {
-			t.Errorf("%s of %s, after %s: %+v; want one measured level (the run goes on)", tt, other, killed, ls)
+			t.Errorf("%s of %s, after %s: %+v; want one measured level (the run goes on); tfb printed:\n%s", tt, other, killed, ls, c.text())
 		}
 	}
 
@@ -342,6 +358,7 @@ func postmaster(tmp string) int {
 // db level: that level is flagged or failed, and the next entry gets a
 // fresh database and is measured.
 func TestPostgreSQLKilledMidRun(t *testing.T) {
+	needKillFaults(t)
 	needLocalTools(t, true)
 	tmp, port := scratchDir(t), freeTCPPort(t)
 	resultsDir := filepath.Join(t.TempDir(), "results")
@@ -383,6 +400,7 @@ func TestPostgreSQLKilledMidRun(t *testing.T) {
 // JSON with what finished, and the next command removes what it left (the
 // PostgreSQL cluster; the entry and wrk die with tfb) and resumes the run.
 func TestSIGKILLedTFB(t *testing.T) {
+	needKillFaults(t)
 	needLocalTools(t, true)
 	tmp, port := scratchDir(t), freeTCPPort(t)
 	resultsDir := filepath.Join(t.TempDir(), "results")
