@@ -445,7 +445,19 @@ func (l *Runtime) RunLoad(ctx context.Context, run wrk.Run) (backend.Load, error
 	if run.Pipeline > 0 {
 		run.ScriptPath = l.script
 	}
-	args := append([]string{l.wrkPath}, run.Args()...)
+	err := l.runClient(ctx, append([]string{l.wrkPath}, run.Args()...), nil, &load)
+	if err != nil && ctx.Err() == nil {
+		err = fmt.Errorf("wrk: %w", err)
+	}
+	return load, err
+}
+
+// runClient runs a load generator's command line args on the client's CPUs
+// (taskset when there is a partition), in a process group killed with ctx,
+// and fills load's Output, ClientCPU (its rusage) and ClientCPUs. Its
+// stderr goes to stderr, or into Output when stderr is nil. The error is
+// ctx's when ctx ended.
+func (l *Runtime) runClient(ctx context.Context, args []string, stderr io.Writer, load *backend.Load) error {
 	if cpus := l.clientCPUs(); cpus != "" {
 		args = append([]string{"taskset", "-c", cpus}, args...)
 		load.ClientCPUs = float64(backend.Cores(cpus))
@@ -453,19 +465,21 @@ func (l *Runtime) RunLoad(ctx context.Context, run wrk.Run) (backend.Load, error
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	cmd.SysProcAttr = childProcAttr()
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	out, err := cmd.CombinedOutput()
-	load.Output = string(out)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, stderr
+	if stderr == nil {
+		cmd.Stderr = &out
+	}
+	err := cmd.Run()
+	load.Output = out.String()
 	if cmd.ProcessState != nil {
 		cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 		load.ClientCPU = &cpu
 	}
-	if err != nil {
-		if ctx.Err() != nil {
-			return load, ctx.Err()
-		}
-		return load, fmt.Errorf("wrk: %w", err)
+	if err != nil && ctx.Err() != nil {
+		return ctx.Err()
 	}
-	return load, nil
+	return err
 }
 
 // Close implements backend.Runtime: it stops every server and database still
@@ -505,29 +519,12 @@ func (l *Runtime) RunOpenLoop(ctx context.Context, o openloop.Options) (backend.
 	if err != nil {
 		return load, err
 	}
-	args := append([]string{bin}, backend.OpenLoopArgs(o)...)
-	if cpus := l.clientCPUs(); cpus != "" {
-		args = append([]string{"taskset", "-c", cpus}, args...)
-		load.ClientCPUs = float64(backend.Cores(cpus))
-	}
-	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
-	cmd.SysProcAttr = childProcAttr()
-	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	load.Output = string(out)
-	if cmd.ProcessState != nil {
-		cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-		load.ClientCPU = &cpu
+	err = l.runClient(ctx, append([]string{bin}, backend.OpenLoopArgs(o)...), &stderr, &load)
+	if err != nil && ctx.Err() == nil {
+		err = fmt.Errorf("openloop: %w: %s", err, strings.TrimSpace(stderr.String()))
 	}
-	if err != nil {
-		if ctx.Err() != nil {
-			return load, ctx.Err()
-		}
-		return load, fmt.Errorf("openloop: %w: %s", err, strings.TrimSpace(stderr.String()))
-	}
-	return load, nil
+	return load, err
 }
 
 // openLoopBinary builds toolset/cmd/openloop into the work directory once.
