@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -75,26 +76,38 @@ func TestReadsThisMachine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("sh", "-c", "sh -c 'i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done' & wait")
+	// The child loops until the test kills its process group, so it is
+	// still burning CPU however fast this machine counts to a number.
+	cmd := exec.Command("sh", "-c", "sh -c 'while :; do :; done' & wait")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	pid := cmd.Process.Pid
-	time.Sleep(300 * time.Millisecond)
-	tree, err := ReadTree(pid)
-	if err != nil {
-		t.Fatal(err)
-	}
-	own, err := ReadProcess(pid)
-	if err != nil {
-		t.Fatal(err)
+	t.Cleanup(func() {
+		_ = syscall.Kill(-pid, syscall.SIGKILL)
+		_ = cmd.Wait()
+	})
+	var tree time.Duration
+	var own Stat
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if tree, err = ReadTree(pid); err != nil {
+			t.Fatal(err)
+		}
+		if own, err = ReadProcess(pid); err != nil {
+			t.Fatal(err)
+		}
+		if tree > own.Total() {
+			break
+		}
 	}
 	if tree <= own.Total() {
-		t.Errorf("tree %s is not above the parent's own %s while its child burns CPU", tree, own.Total())
+		t.Errorf("tree %s is not above the parent's own %s after 10 s of its child burning CPU", tree, own.Total())
 	}
-	if err := cmd.Wait(); err != nil {
+	if err := syscall.Kill(-pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
+	_ = cmd.Wait()
 	after, err := ReadMachine()
 	if err != nil {
 		t.Fatal(err)

@@ -37,10 +37,8 @@ func removeLeftovers(name string, roles []string) error {
 			errs = append(errs, err)
 		}
 	}
-	if _, err := os.Stat(filepath.Join("/sys/class/net", hostLink(name))); err == nil {
-		if err := ip(ctx, "link", "del", hostLink(name)); err != nil {
-			errs = append(errs, err)
-		}
+	if err := removeHostLink(ctx, hostLink(name)); err != nil {
+		errs = append(errs, err)
 	}
 	dirs := []string{filepath.Join("/var/lib", name)}
 	for _, role := range roles {
@@ -53,6 +51,25 @@ func removeLeftovers(name string, roles []string) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// removeHostLink removes this machine's end of the lab's veth pair. Deleting
+// the namespace that holds its peer removes it too, but the kernel does that
+// after `ip netns del` returns, so the link is given a moment to go by itself
+// and one that went while it was being deleted is not an error.
+func removeHostLink(ctx context.Context, link string) error {
+	path := filepath.Join("/sys/class/net", link)
+	gone := func() bool { _, err := os.Stat(path); return errors.Is(err, os.ErrNotExist) }
+	for i := 0; i < 20 && !gone(); i++ {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if gone() {
+		return nil
+	}
+	if err := ip(ctx, "link", "del", link); err != nil && !gone() {
+		return err
+	}
+	return nil
 }
 
 // killNamespace stops every process in the network namespace ns: SIGTERM
