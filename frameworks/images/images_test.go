@@ -6,7 +6,11 @@ package images_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -148,4 +152,68 @@ func checkEntryImage(t *testing.T, image string) {
 		t.Errorf("%s is %d MB, want at most %d MB", image, img.Size>>20, maxEntryImage>>20)
 	}
 	t.Logf("%s: %.1f MB, user %s", image, float64(img.Size)/1e6, img.Config.User)
+}
+
+// TestGoImageHoldsTheStandardLibrary checks that the Go image the entries
+// are built on (and that TechEmpower's dockerfiles are built on here) holds
+// every package of this machine's standard library: an image made from the
+// host's Go that left part of GOROOT/src out builds this project's entries
+// but fails tools such as qtc that import go/doc.
+func TestGoImageHoldsTheStandardLibrary(t *testing.T) {
+	ctx := t.Context()
+	if err := dockertest.Available(ctx); err != nil {
+		fixture.Unavailable(t, err)
+	}
+	root, err := filepath.Abs(repoRoot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bases, err := docker.BaseImages(root, docker.EntryBuild("nethttp"))
+	if err != nil || len(bases) != 1 {
+		t.Fatalf("the entries' base images: %q, %v; want one Go image", bases, err)
+	}
+	c, err := dockertest.Run(ctx, dockertest.Request{
+		Image:   bases[0],
+		Cmd:     []string{"go", "list", "std"},
+		Env:     map[string]string{"CGO_ENABLED": "0"}, // as the entries build; the image may lack gcc
+		Waiting: wait.ForExit().WithExitTimeout(2 * time.Minute),
+	})
+	if err != nil {
+		t.Fatalf("go list std in %s: %v", bases[0], err)
+	}
+	t.Cleanup(func() {
+		if err := dockertest.Terminate(context.WithoutCancel(ctx), c); err != nil {
+			t.Error(err)
+		}
+	})
+	output := dockertest.Logs(ctx, c, 100000)
+	state, err := c.State(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if state.ExitCode != 0 {
+		var errs []string // package paths have no spaces; go's messages do
+		for line := range strings.Lines(output) {
+			if strings.Contains(strings.TrimSpace(line), " ") && len(errs) < 5 {
+				errs = append(errs, strings.TrimSpace(line))
+			}
+		}
+		t.Fatalf("go list std in %s exited with status %d (remake the image: .ci/docker-setup --rebuild-base):\n%s", bases[0], state.ExitCode, strings.Join(errs, "\n"))
+	}
+	inImage := strings.Fields(output)
+	list := exec.CommandContext(ctx, "go", "list", "std")
+	list.Env = append(os.Environ(), "CGO_ENABLED=0")
+	host, err := list.Output()
+	if err != nil {
+		t.Fatalf("go list std on this machine: %v", err)
+	}
+	var missing []string
+	for _, pkg := range strings.Fields(string(host)) {
+		if !slices.Contains(inImage, pkg) {
+			missing = append(missing, pkg)
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("%s lacks %d packages of the standard library, among them %q (remake it: .ci/docker-setup --rebuild-base)", bases[0], len(missing), missing[:min(5, len(missing))])
+	}
 }

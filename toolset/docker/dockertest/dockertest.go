@@ -119,6 +119,7 @@ func Available(ctx context.Context) error {
 type Request struct {
 	Build    *docker.Build     // build the image first (cached layers make a rebuild quick)
 	Image    string            // or run this existing image
+	Cmd      []string          // the command, when not the image's own
 	Env      map[string]string // environment
 	Ports    []string          // container ports to publish on 127.0.0.1, e.g. "5432/tcp"
 	Network  string            // a Docker network to attach to, with Aliases on it
@@ -156,6 +157,7 @@ func Run(ctx context.Context, req Request) (testcontainers.Container, error) {
 	}
 	cr := testcontainers.ContainerRequest{
 		Image:        req.Image,
+		Cmd:          req.Cmd,
 		Env:          req.Env,
 		ExposedPorts: req.Ports,
 		Labels:       docker.OwnerLabels(nil),
