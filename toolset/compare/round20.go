@@ -48,6 +48,9 @@ type Round20Type struct {
 	KendallN   int      `json:"kendallN,omitempty"`
 	// Notes: entries left out and why, and differences in kind.
 	Notes []string `json:"notes,omitempty"`
+	// Prediction is what the entries' local costs predict for Round 20's
+	// machine; absent when no entry has CPU figures on both sides.
+	Prediction *Round20Prediction `json:"prediction,omitempty"`
 }
 
 // Round20Row is one entry beside its Round 20 test.
@@ -165,6 +168,7 @@ func compareType(run runs.Run, data round20.Data, tt config.TestType) (Round20Ty
 			t.KendallTau, t.KendallN = &tau, len(t.Rows)
 		}
 	}
+	t.Prediction = predictRound20(data, tt, t.Rows)
 	if tt == config.Plaintext {
 		var local []string
 		for _, r := range t.Rows {
@@ -377,6 +381,9 @@ func (c Round20Comparison) RunTables() []table.Table {
 		}
 		tab.Notes = append(tab.Notes, t.Notes...)
 		tables = append(tables, tab)
+		if t.Prediction != nil {
+			tables = append(tables, predictionTable(t.Type, t.Prediction))
+		}
 	}
 	tables = append(tables, table.Table{Title: "Where Round 20 differs in kind", Notes: c.Differences})
 	return tables

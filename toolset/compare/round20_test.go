@@ -221,3 +221,115 @@ func tablesText(c Round20Comparison) string {
 	}
 	return b.String()
 }
+
+// TestPredictRound20 checks which entries the prediction is calibrated on,
+// the factor and busy threads as medians over them, the left-out check of
+// each calibration entry, and the mark on predictions above Round 20's
+// fastest Go test.
+func TestPredictRound20(t *testing.T) {
+	data, err := round20.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// row is an entry whose local req/CPU-s is k times its Round 20 test's.
+	row := func(entry, test string, k float64) Round20Row {
+		res, _ := data.Tests[test].Result(config.JSON)
+		r20, ok := res.RequestsPerCPUSecond()
+		if !ok {
+			t.Fatalf("Round 20's %s has no json CPU figure", test)
+		}
+		local := k * r20
+		return Round20Row{Entry: entry, Round20Test: test, Round20RPS: res.PublishedRPS, LocalRequestsPerServerCPUSecond: &local, Round20RequestsPerCPUSecond: &r20}
+	}
+	busy := func(test string) float64 {
+		res, _ := data.Tests[test].Result(config.JSON)
+		return res.AppMachineCPUPercent / 100 * round20.AppMachineThreads
+	}
+	local := func(r Round20Row) float64 { return *r.LocalRequestsPerServerCPUSecond }
+	near := func(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
+
+	tests := []struct {
+		name        string
+		rows        []Round20Row
+		calibrated  []string
+		same        bool
+		factor      float64
+		busyThreads float64
+		checks      map[string]float64 // entry → check; absent: no check
+	}{
+		{
+			name:       "a checkout's tests calibrate, ours are predicted",
+			rows:       []Round20Row{row("tfb-go", "go", 4), row("tfb-fasthttp", "fasthttp", 2), row("tfb-atreugo", "atreugo", 3), row("fiber", "fiber", 10)},
+			calibrated: []string{"tfb-atreugo", "tfb-fasthttp", "tfb-go"}, same: true, factor: 3,
+			busyThreads: stats.Median([]float64{busy("go"), busy("fasthttp"), busy("atreugo")}),
+			checks: map[string]float64{
+				// left out: the median factor and busy threads of the other two
+				"tfb-go":       local(row("tfb-go", "go", 4)) / 2.5 * stats.Median([]float64{busy("fasthttp"), busy("atreugo")}) / data.Tests["go"].Results["json"].PublishedRPS,
+				"tfb-fasthttp": local(row("tfb-fasthttp", "fasthttp", 2)) / 3.5 * stats.Median([]float64{busy("go"), busy("atreugo")}) / data.Tests["fasthttp"].Results["json"].PublishedRPS,
+				"tfb-atreugo":  local(row("tfb-atreugo", "atreugo", 3)) / 3 * stats.Median([]float64{busy("go"), busy("fasthttp")}) / data.Tests["atreugo"].Results["json"].PublishedRPS,
+			},
+		},
+		{
+			name:       "without a checkout, this suite's entries calibrate",
+			rows:       []Round20Row{row("nethttp", "go", 4), row("fiber", "fiber", 2)},
+			calibrated: []string{"fiber", "nethttp"}, same: false, factor: 3,
+			busyThreads: stats.Median([]float64{busy("go"), busy("fiber")}),
+			checks: map[string]float64{
+				"nethttp": local(row("nethttp", "go", 4)) / 2 * busy("fiber") / data.Tests["go"].Results["json"].PublishedRPS,
+				"fiber":   local(row("fiber", "fiber", 2)) / 4 * busy("go") / data.Tests["fiber"].Results["json"].PublishedRPS,
+			},
+		},
+		{
+			name:       "one calibration entry checks nothing by itself",
+			rows:       []Round20Row{row("tfb-go", "go", 4)},
+			calibrated: []string{"tfb-go"}, same: true, factor: 4, busyThreads: busy("go"),
+			checks: map[string]float64{},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := predictRound20(data, config.JSON, tc.rows)
+			if p == nil {
+				t.Fatal("no prediction")
+			}
+			if !slices.Equal(p.CalibratedOn, tc.calibrated) || p.SameProgram != tc.same {
+				t.Errorf("calibrated on %v (same program %v), want %v (%v)", p.CalibratedOn, p.SameProgram, tc.calibrated, tc.same)
+			}
+			if !near(p.Factor, tc.factor) || !near(p.BusyThreads, tc.busyThreads) {
+				t.Errorf("factor %v, busy threads %v; want %v, %v", p.Factor, p.BusyThreads, tc.factor, tc.busyThreads)
+			}
+			if len(p.Rows) != len(tc.rows) {
+				t.Fatalf("%d rows, want %d", len(p.Rows), len(tc.rows))
+			}
+			for i, r := range p.Rows {
+				if i > 0 && r.PredictedRPS > p.Rows[i-1].PredictedRPS {
+					t.Errorf("rows not sorted fastest first: %s after %s", r.Entry, p.Rows[i-1].Entry)
+				}
+				in := slices.IndexFunc(tc.rows, func(x Round20Row) bool { return x.Entry == r.Entry })
+				if want := local(tc.rows[in]) / p.Factor * p.BusyThreads; !near(r.PredictedRPS, want) {
+					t.Errorf("%s predicted %v, want %v", r.Entry, r.PredictedRPS, want)
+				}
+				if r.BeyondRound20 != (r.PredictedRPS > p.Round20FastestRPS) {
+					t.Errorf("%s: beyond Round 20 = %v at %v (fastest %v)", r.Entry, r.BeyondRound20, r.PredictedRPS, p.Round20FastestRPS)
+				}
+				want, ok := tc.checks[r.Entry]
+				switch {
+				case r.Calibration && !ok && r.Check != nil:
+					t.Errorf("%s: check %v, want none", r.Entry, *r.Check)
+				case ok && (r.Check == nil || !near(*r.Check, want)):
+					t.Errorf("%s: check %v, want %v", r.Entry, r.Check, want)
+				case !r.Calibration && (r.Check == nil || !near(*r.Check, r.PredictedRPS/r.Round20RPS)):
+					t.Errorf("%s (not calibrated on): check %v, want its prediction over Round 20's %s", r.Entry, r.Check, r.Round20Test)
+				}
+			}
+		})
+	}
+	// fiber at ten times Round 20's efficiency is predicted beyond any Go test of the round.
+	p := predictRound20(data, config.JSON, tests[0].rows)
+	if i := slices.IndexFunc(p.Rows, func(r PredictionRow) bool { return r.Entry == "fiber" }); !p.Rows[i].BeyondRound20 || p.Round20Fastest == "" {
+		t.Errorf("fiber at 10× predicted %v, fastest %s %v: want it marked beyond", p.Rows[i].PredictedRPS, p.Round20Fastest, p.Round20FastestRPS)
+	}
+	if p := predictRound20(data, config.JSON, []Round20Row{{Entry: "gin", Round20Test: "gin", Round20RPS: 1}}); p != nil {
+		t.Errorf("a row without CPU figures gave a prediction: %+v", p)
+	}
+}

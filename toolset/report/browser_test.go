@@ -309,9 +309,10 @@ func TestReportRendersInChromium(t *testing.T) {
 			if want := 6 * len(typesOf(rs)); len(check.Charts) != want {
 				t.Errorf("%d charts on the page, want %d (6 per test type: rate, best level, latency, server CPU, CPU per request by role, memory)", len(check.Charts), want)
 			}
-			// Every run has gin and fiber in json and db: a Round 20 row each.
-			if want := 4 * len(rs); check.TableRows != want {
-				t.Errorf("%d rows in the Round 20 tables, want %d (gin and fiber in json and db per run)", check.TableRows, want)
+			// Every run has gin and fiber in json and db: a Round 20 row each,
+			// and a row each in the predictions for Round 20's machine.
+			if want := 8 * len(rs); check.TableRows != want {
+				t.Errorf("%d rows in the Round 20 tables, want %d (gin and fiber in json and db per run, beside Round 20 and predicted on its machine)", check.TableRows, want)
 			}
 		})
 	}

@@ -40,7 +40,10 @@ func TestRound20Section(t *testing.T) {
 		t.Fatalf("round20Section = ok %v, %v; want a section", ok, err)
 	}
 	got := titles(sec.Tables)
-	want := []string{"TechEmpower Round 20 (source)", "json: run beside Round 20", "db: run beside Round 20", "Where Round 20 differs in kind", "other"}
+	want := []string{"TechEmpower Round 20 (source)",
+		"json: run beside Round 20", "json: predicted on Round 20's application machine",
+		"db: run beside Round 20", "db: predicted on Round 20's application machine",
+		"Where Round 20 differs in kind", "other"}
 	if strings.Join(got, " | ") != strings.Join(want, " | ") {
 		t.Fatalf("tables %q, want %q", got, want)
 	}
@@ -54,7 +57,7 @@ func TestRound20Section(t *testing.T) {
 	if len(jsonTable.Rows) != 2 || jsonTable.Rows[0][1].Text == "" || !strings.HasSuffix(jsonTable.Rows[0][5].Text, "×") {
 		t.Errorf("json table rows %v: want fiber and gin beside their Round 20 tests with a ratio", jsonTable.Rows)
 	}
-	if notes := sec.Tables[4].Notes; len(notes) != 1 || !strings.Contains(notes[0], "no entry has a Round 20 counterpart") {
+	if notes := sec.Tables[6].Notes; len(notes) != 1 || !strings.Contains(notes[0], "no entry has a Round 20 counterpart") {
 		t.Errorf("run without counterparts: notes %q, want one saying so", notes)
 	}
 
