@@ -37,19 +37,23 @@ func (d *Runtime) track(id string, e *engine) {
 	d.mu.Unlock()
 }
 
-// remove force-removes a container and forgets it.
+// remove force-removes a container and forgets it. A container that could
+// not be removed stays tracked, for Close to try again; one on an engine
+// that stopped answering (engine.lost) is left to Close at once.
 func (d *Runtime) remove(ctx context.Context, id string) error {
 	d.mu.Lock()
 	e := d.containers[id]
-	delete(d.containers, id)
 	d.mu.Unlock()
-	if e == nil {
+	if e == nil || e.lost.Load() {
 		return nil
 	}
 	_, err := e.cli.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
 	if err != nil && !cerrdefs.IsNotFound(err) {
 		return fmt.Errorf("remove container %.12s: %w", id, err)
 	}
+	d.mu.Lock()
+	delete(d.containers, id)
+	d.mu.Unlock()
 	return nil
 }
 
@@ -436,8 +440,10 @@ func (s *serverContainer) BaseURL() string { return s.baseURL }
 // first, with a grace period).
 func (s *serverContainer) Stop(ctx context.Context) error {
 	s.stop.Do(func() {
-		grace := int(backend.StopGrace / time.Second)
-		_, _ = s.e.cli.ContainerStop(ctx, s.id, client.ContainerStopOptions{Timeout: &grace})
+		if !s.e.lost.Load() {
+			grace := int(backend.StopGrace / time.Second)
+			_, _ = s.e.cli.ContainerStop(ctx, s.id, client.ContainerStopOptions{Timeout: &grace})
+		}
 		s.stopErr = s.d.remove(ctx, s.id)
 	})
 	return s.stopErr
