@@ -3,17 +3,25 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/moby/moby/client"
 
+	dockerrt "github.com/go-tfb/suite/toolset/backend/docker"
 	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
+	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/docker"
+	"github.com/go-tfb/suite/toolset/docker/enginelab"
 	"github.com/go-tfb/suite/toolset/fixture"
 	"github.com/go-tfb/suite/toolset/results"
 )
@@ -156,5 +164,146 @@ func TestEntryContainerKilledMidLevel(t *testing.T) {
 	}
 	if d.Interrupted || d.CompletionTime == nil {
 		t.Errorf("interrupted = %v, completionTime = %v; want a run that went to its end", d.Interrupted, d.CompletionTime)
+	}
+}
+
+// engineImages builds, on this machine's engine (cached when built before),
+// the images a benchmark of nethttp runs, and copies them to the engine
+// of to at endpoint, for tfb --no-build there.
+func engineImages(t *testing.T, from, to *client.Client, endpoint string) {
+	t.Helper()
+	ctx := t.Context()
+	repo, err := filepath.Abs("../../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt, err := dockerrt.New(ctx, dockerrt.Options{RepoDir: repo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(context.WithoutCancel(ctx))
+	if err := rt.Prepare(ctx, true); err != nil {
+		t.Fatalf("build the database and wrk images: %v", err)
+	}
+	if err := rt.Build(ctx, config.Test{Name: "nethttp"}, io.Discard); err != nil {
+		t.Fatalf("build nethttp's image: %v", err)
+	}
+	images := []string{docker.DatabaseImage, docker.WrkImage, docker.EntryImage("nethttp")}
+	if err := docker.CopyMissingImages(ctx, from, to, endpoint, images); err != nil {
+		t.Fatalf("copy the images to %s: %v", endpoint, err)
+	}
+}
+
+// TestEngineRestartedMidRun kills the Docker engine of every role (a
+// one-engine lab: dockerd in a network namespace of its own) during a
+// level, as a crash does: it stops answering at once. tfb fails the level with one error naming the engine, stops the
+// run there (results.json valid and marked interrupted, exit status 1),
+// and removes what it started: itself when the engine answers again within
+// its wait (the engine restarted), else the next tfb command does.
+func TestEngineRestartedMidRun(t *testing.T) {
+	host := dockerClient(t, "")
+	ctx, stop := signal.NotifyContext(t.Context(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	lab, err := enginelab.Start(ctx, enginelab.Options{Name: "tfbrestart", Roles: []string{"engine"}, Subnet: netip.MustParsePrefix("198.18.3.0/24")})
+	if err != nil {
+		fixture.Unavailable(t, fmt.Errorf("start an engine lab: %w", err))
+	}
+	t.Cleanup(func() {
+		if err := lab.Close(); err != nil {
+			t.Errorf("remove the engine lab: %v", err)
+		}
+	})
+	eng := lab.Engines[0]
+	labCli := engineClient(t, eng)
+	engineImages(t, host, labCli, eng.Endpoint)
+	bin := buildTFB(t)
+	bench := []string{"benchmark", "--runtime", "docker", "--no-build", "--test", "nethttp", "--type", "json", "db",
+		"--duration", "4", "--concurrency-levels", "16", "--no-primer", "--no-warmup", "--sleep", "0",
+		"--server-host", eng.Endpoint, "--database-host", eng.Endpoint, "--client-host", eng.Endpoint}
+	lost := "docker engine " + eng.Endpoint + " stopped answering: "
+
+	// stopMidLevel runs the benchmark until its json level runs, kills the
+	// engine, and returns the run and its pid.
+	stopMidLevel := func(resultsDir string) (*cli, int) {
+		t.Helper()
+		c := startTFB(t, ctx, bin, lab.DockerConfig, append(slices.Clone(bench), "--results-dir", resultsDir)...)
+		pid := c.cmd.Process.Pid
+		t.Cleanup(func() { removeOwned(labCli, pid) })
+		waitForContainer(t, c, labCli, pid, "/json", 3*time.Minute)
+		time.Sleep(time.Second) // into the level
+		eng.Kill()
+		return c, pid
+	}
+	// checkStopped checks the exit status and results.json of a run whose
+	// engine stopped during its json level.
+	checkStopped := func(c *cli, resultsDir string) {
+		t.Helper()
+		if code := c.wait(t, 3*time.Minute); code != base.ExitFailed {
+			t.Errorf("exit code %d after the engine stopped, want %d:\n%s", code, base.ExitFailed, c.text())
+		}
+		out := c.text()
+		if !strings.Contains(out, "tfb benchmark: "+lost) {
+			t.Errorf("tfb's last word does not name the engine that stopped answering:\n%s", out)
+		}
+		if n := strings.Count(out, "Cannot connect") - strings.Count(out, lost+"Cannot connect"); n > 0 {
+			t.Errorf("%d SDK errors besides the one naming the engine:\n%s", n, out)
+		}
+		files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
+		if len(files) != 1 {
+			t.Fatalf("want one results.json, got %v", files)
+		}
+		d := loadDoc(t, files[0])
+		if ls := d.RawData["json"]["nethttp"]; len(ls) != 1 || !strings.HasPrefix(ls[0].Error, lost) {
+			t.Errorf("json level = %+v, want it failed with %q…", ls, lost)
+		}
+		if !d.Interrupted || d.CompletionTime == nil || !slices.Contains(d.Failed["json"], "nethttp") || !strings.HasPrefix(d.Completed["nethttp"], lost) {
+			t.Errorf("interrupted %v, completion %v, failed %v, completed %q; want the run stopped with nethttp's json failed",
+				d.Interrupted, d.CompletionTime, d.Failed, d.Completed["nethttp"])
+		}
+		if len(d.RawData["db"]["nethttp"]) != 0 {
+			t.Errorf("db was loaded after the engine stopped: %+v", d.RawData["db"]["nethttp"])
+		}
+	}
+
+	// The engine restarted: tfb removes what it started once it answers.
+	dir := t.TempDir()
+	c, pid := stopMidLevel(dir)
+	if err := eng.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	checkStopped(c, dir)
+	if left := ownedBy(t, labCli, pid); len(left) > 0 {
+		t.Errorf("containers of the run left after the engine came back: %v\n%s", left, c.text())
+	}
+
+	// The engine down past tfb's wait: tfb says what it left; the next tfb
+	// command removes it.
+	dir = t.TempDir()
+	c, pid = stopMidLevel(dir)
+	checkStopped(c, dir)
+	if !strings.Contains(c.text(), "left on it") || !strings.Contains(c.text(), "the next tfb command removes them") {
+		t.Errorf("tfb does not say what it left on the engine:\n%s", c.text())
+	}
+	if err := eng.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	left := ownedBy(t, labCli, pid)
+	if len(left) == 0 {
+		t.Fatalf("no container of the stopped run on the engine: the test stopped nothing")
+	}
+	out, err := runTFB(ctx, bin, []string{"DOCKER_CONFIG=" + lab.DockerConfig}, 3*time.Minute, "verify", "--runtime", "docker", "--no-build",
+		"--test", "nethttp", "--type", "json", "--server-host", eng.Endpoint, "--database-host", eng.Endpoint, "--client-host", eng.Endpoint,
+		"--results-dir", t.TempDir())
+	if err != nil {
+		t.Fatalf("the next tfb verify: %v\n%s", err, out)
+	}
+	if n := strings.Count(out, "removing a container left by an earlier run"); n != len(left) {
+		t.Errorf("the next command removed %d containers, want the %d left (%v):\n%s", n, len(left), left, out)
+	}
+	if left := ownedBy(t, labCli, pid); len(left) > 0 {
+		t.Errorf("containers of the stopped run still there after the next command: %v", left)
+	}
+	if n := containerCount(t, eng); n != 0 {
+		t.Errorf("docker ps -a on the engine lists %d containers after the next command, want none", n)
 	}
 }
