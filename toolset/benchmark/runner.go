@@ -223,8 +223,9 @@ func (r *run) entry(ctx context.Context, pass, index, count int, test config.Tes
 	}
 	if entryErr != nil {
 		r.broken[test.Name] = true
-		// The types were closed as the entry was loaded.
-		closed := errors.Is(entryErr, errExited) || backend.IsLost(entryErr)
+		// The types were closed as the entry was loaded (it was verified):
+		// it exited, or the runtime was lost during a level.
+		closed := errors.Is(entryErr, errExited) || backend.IsLost(entryErr) && r.verdicts[test.Name] != nil
 		if lost := r.lost(ctx, entryErr); lost != nil {
 			entryErr = lost
 		}

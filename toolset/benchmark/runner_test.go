@@ -684,6 +684,7 @@ func TestLostRuntimeStopsTheRun(t *testing.T) {
 	tests := []struct {
 		name                        string
 		failAt, loseAt, loseAtStart int
+		loseAtVerify                bool // the engine goes as a is verified, failing it
 		wantLost                    bool
 		wantLoads                   int    // wrk runs in all
 		wantLevelErr                string // of a's json level 16, if it failed
@@ -692,6 +693,7 @@ func TestLostRuntimeStopsTheRun(t *testing.T) {
 	}{
 		{name: "during a level", loseAt: 3, wantLost: true, wantLoads: 3, wantLevelErr: lostMsg, wantCompletedA: lostMsg},
 		{name: "at an entry's start", loseAtStart: 2, wantLost: true, wantLoads: 4, wantStartedB: true},
+		{name: "during a verification", loseAtVerify: true, wantLost: true, wantCompletedA: lostMsg},
 		{name: "a level failing on an answering engine", failAt: 3, wantLoads: 8, wantLevelErr: "wait for wrk: unexpected EOF", wantStartedB: true},
 	}
 	for _, tt := range tests {
@@ -699,7 +701,15 @@ func TestLostRuntimeStopsTheRun(t *testing.T) {
 			rt := &losingRuntime{fakeRuntime: &fakeRuntime{report: readCannedReport(t)}, failAt: tt.failAt, loseAt: tt.loseAt, loseAtStart: tt.loseAtStart}
 			w := newWriter(t, 1, "a", "b")
 			rec := &recording{}
-			r := &Runner{Runtime: rt, Verify: fakeVerifier(nil), Settings: quickSettings(), Types: []config.TestType{config.JSON},
+			verifier := fakeVerifier(nil)
+			if tt.loseAtVerify {
+				failing := fakeVerifier(map[config.TestType]bool{config.JSON: true})
+				verifier = func(ctx context.Context, base string, test config.Test, db string, types []config.TestType) ([]verify.Result, error) {
+					rt.lost = true
+					return failing(ctx, base, test, db, types)
+				}
+			}
+			r := &Runner{Runtime: rt, Verify: verifier, Settings: quickSettings(), Types: []config.TestType{config.JSON},
 				LogDir: w.Dir(), Consumers: []Consumer{NewRecorder(w), rec}}
 			_, err := r.Run(t.Context(), []config.Test{entry("a"), entry("b")}, true)
 			if got := backend.IsLost(err); got != tt.wantLost || (tt.wantLost && err.Error() != lostMsg) || (!tt.wantLost && err != nil) {
@@ -719,6 +729,12 @@ func TestLostRuntimeStopsTheRun(t *testing.T) {
 			}
 			if startedB := slices.Contains(rec.kinds(), "EntryStarted b 1"); startedB != tt.wantStartedB {
 				t.Errorf("b started = %v, want %v: %v", startedB, tt.wantStartedB, rec.kinds())
+			}
+			if tt.wantLost && !slices.Contains(d.Failed["json"], "a") && !slices.Contains(d.Failed["json"], "b") {
+				t.Errorf("failed = %v, want the type the lost runtime failed", d.Failed)
+			}
+			if p := d.VerifyProblems["a"]["json"]; tt.loseAtVerify && (len(p) != 1 || !strings.Contains(p[0], lostMsg)) {
+				t.Errorf("verification problems of a's json = %q, want the lost runtime's error, not the failed checks", p)
 			}
 			switch {
 			case tt.wantLost && (!d.Interrupted || d.CompletionTime == nil):
