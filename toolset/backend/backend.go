@@ -151,6 +151,38 @@ type Exiter interface {
 	Exited() error
 }
 
+// Checker is a runtime that can tell whether what it runs on still answers:
+// the runner asks after something failed, and stops the run when it does
+// not, rather than failing every entry left the same way.
+type Checker interface {
+	// Check returns nil while the runtime can run entries, else a
+	// *LostError naming what stopped answering.
+	Check(ctx context.Context) error
+}
+
+// LostError says that a part a runtime needs stopped answering during a
+// run, such as the Docker engine of a role: nothing more can run there.
+type LostError struct {
+	// What names the part and where it is ("docker engine
+	// unix:///var/run/docker.sock").
+	What string
+	// Err is how it failed to answer.
+	Err error
+}
+
+// Error implements error: "docker engine unix:///var/run/docker.sock
+// stopped answering: ...".
+func (e *LostError) Error() string { return e.What + " stopped answering: " + e.Err.Error() }
+
+// Unwrap returns how the part failed to answer.
+func (e *LostError) Unwrap() error { return e.Err }
+
+// IsLost reports whether err is or wraps a *LostError.
+func IsLost(err error) bool {
+	var lost *LostError
+	return errors.As(err, &lost)
+}
+
 // UsageProbe measures a server or a database between StartUsage and
 // Finish.
 type UsageProbe interface {

@@ -16,8 +16,9 @@ import (
 
 // loadType runs the primer, warmup and levels of one test type, the
 // levels already done (Runner.Done) left out. typeErr says why no level was
-// measured, or wraps errExited when the entry exited during a level (its
-// other levels are then not loaded); err is what stops the run.
+// measured, or wraps errExited when the entry exited during a level, or is
+// a *backend.LostError when the runtime stopped answering (its other levels
+// are then not loaded); err is what stops the run.
 func (r *run) loadType(ctx context.Context, pass int, live liveEntry, tt config.TestType) (typeErr, err error) {
 	test := live.test
 	steps := Plan(r.Settings, tt, live.server.BaseURL(), test.URL(tt), r.Runtime.ClientCores())
@@ -36,7 +37,7 @@ func (r *run) loadType(ctx context.Context, pass int, live liveEntry, tt config.
 				return nil, err
 			}
 			level++
-			if errors.Is(m.Err, errExited) {
+			if errors.Is(m.Err, errExited) || backend.IsLost(m.Err) {
 				return m.Err, nil
 			}
 			if m.Err == nil {
@@ -124,6 +125,9 @@ func (r *run) measure(ctx context.Context, at stepAt, live liveEntry, level int)
 		}
 	}
 	if m.Err != nil {
+		if lost := r.lost(ctx, m.Err); lost != nil {
+			m.Err = lost // the runtime's failure, not the entry's
+		}
 		m.Result.Error = m.Err.Error()
 	}
 	probes.finish(ctx, &m.Result, load, report, at.step.Run.Threads)

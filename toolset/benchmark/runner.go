@@ -223,13 +223,39 @@ func (r *run) entry(ctx context.Context, pass, index, count int, test config.Tes
 	}
 	if entryErr != nil {
 		r.broken[test.Name] = true
-		if !errors.Is(entryErr, errExited) {
+		// The types were closed as the entry was loaded (it was verified):
+		// it exited, or the runtime was lost during a level.
+		closed := errors.Is(entryErr, errExited) || backend.IsLost(entryErr) && r.verdicts[test.Name] != nil
+		if lost := r.lost(ctx, entryErr); lost != nil {
+			entryErr = lost
+		}
+		if !closed {
 			if err := r.notLoaded(test, types, pass, fmt.Errorf("%w: %v", ErrEntryFailed, entryErr)); err != nil {
 				return err
 			}
 		}
 	}
-	return r.emit(EntryFinished{Entry: test.Name, Pass: pass, Err: entryErr})
+	if err := r.emit(EntryFinished{Entry: test.Name, Pass: pass, Err: entryErr}); err != nil {
+		return err
+	}
+	if backend.IsLost(entryErr) {
+		return entryErr // nothing more can run: the run stops
+	}
+	return nil
+}
+
+// lost is, after failure failed, the runtime's *backend.LostError when
+// what it runs on stopped answering (a Docker engine), else nil: the
+// failure is then the entry's own. failure itself when it is one already.
+func (r *run) lost(ctx context.Context, failure error) error {
+	if backend.IsLost(failure) {
+		return failure
+	}
+	c, ok := r.Runtime.(backend.Checker)
+	if !ok || ctx.Err() != nil {
+		return nil
+	}
+	return c.Check(ctx)
 }
 
 // notLoaded closes every benchmarked type of an entry that was not loaded.
@@ -299,6 +325,12 @@ func (r *run) startAndLoad(ctx context.Context, pass int, test config.Test, type
 		if err != nil {
 			return fmt.Errorf("verification could not run: %w", err), ctx.Err()
 		}
+		if slices.ContainsFunc(verdicts, func(v verify.Result) bool { return v.Status() == verify.Fail }) {
+			// Not the entry's failure when its engine went away meanwhile.
+			if lost := r.lost(ctx, nil); lost != nil {
+				return lost, ctx.Err()
+			}
+		}
 		r.verdicts[test.Name] = verdicts
 		if err := r.emit(Verified{Entry: test.Name, Results: verdicts}); err != nil {
 			return nil, err
@@ -335,8 +367,9 @@ func (r *run) build(ctx context.Context, test config.Test, log io.Writer, logPat
 // loadTypes loads every type of the running entry that passed its
 // verification and has levels left in this pass, and closes each with
 // TypeFinished. entryErr, wrapping errExited, says the entry exited while
-// it was loaded: the types not loaded yet are closed as not loaded. err is
-// what stops the run.
+// it was loaded, or, a *backend.LostError, that the runtime stopped
+// answering: the types not loaded yet are closed as not loaded. err is what
+// stops the run.
 func (r *run) loadTypes(ctx context.Context, pass int, test config.Test, started *backend.Started) (entryErr, err error) {
 	live := liveEntry{test: test, server: started.Server, db: started.DB}
 	if r.CountQueries != nil {
@@ -364,7 +397,7 @@ func (r *run) loadTypes(ctx context.Context, pass int, test config.Test, started
 			if typeErr, err = r.loadType(ctx, pass, live, v.Type); err != nil {
 				return nil, err
 			}
-			if errors.Is(typeErr, errExited) {
+			if errors.Is(typeErr, errExited) || backend.IsLost(typeErr) {
 				entryErr = typeErr
 			}
 		}

@@ -637,3 +637,113 @@ func TestFixedRatesAfterTheLevels(t *testing.T) {
 		t.Errorf("fixedRate = %+v", rows)
 	}
 }
+
+// losingRuntime is a fakeRuntime whose wrk fails at its failAt-th run
+// (counting from 1) and whose engine stops answering at the loseAt-th run
+// or at the loseAtStart-th database start: from then on that call and
+// Check fail.
+type losingRuntime struct {
+	*fakeRuntime
+	failAt, loseAt, loseAtStart int
+	loads, starts               int
+	lost                        bool
+}
+
+func (f *losingRuntime) RunLoad(ctx context.Context, run wrk.Run) (backend.Load, error) {
+	f.loads++
+	if f.lost || f.loads == f.loseAt || f.loads == f.failAt {
+		f.lost = f.lost || f.loads == f.loseAt
+		return backend.Load{CommandLine: run.CommandLine()}, errors.New("wait for wrk: unexpected EOF")
+	}
+	return f.fakeRuntime.RunLoad(ctx, run)
+}
+
+func (f *losingRuntime) StartDatabase(ctx context.Context) (backend.Database, error) {
+	f.starts++
+	if f.lost || f.starts == f.loseAtStart {
+		f.lost = true
+		return nil, errors.New("create container from go-tfb/database: Cannot connect to the Docker daemon")
+	}
+	return f.fakeRuntime.StartDatabase(ctx)
+}
+
+func (f *losingRuntime) Check(context.Context) error {
+	if f.lost {
+		return &backend.LostError{What: "docker engine tcp://fake:2375", Err: errors.New("connection refused")}
+	}
+	return nil
+}
+
+// TestLostRuntimeStopsTheRun: when the runtime stops answering (a Docker
+// engine gone), the level or entry fails with its one error, and the run
+// stops there, returning it, instead of failing every entry left; a level
+// failing while the runtime answers fails that level only.
+func TestLostRuntimeStopsTheRun(t *testing.T) {
+	const lostMsg = "docker engine tcp://fake:2375 stopped answering: connection refused"
+	// Each entry's json runs wrk 4 times: primer, warmup, 16 and 32.
+	tests := []struct {
+		name                        string
+		failAt, loseAt, loseAtStart int
+		loseAtVerify                bool // the engine goes as a is verified, failing it
+		wantLost                    bool
+		wantLoads                   int    // wrk runs in all
+		wantLevelErr                string // of a's json level 16, if it failed
+		wantCompletedA              string // a's completed, "" for a timestamp
+		wantStartedB                bool
+	}{
+		{name: "during a level", loseAt: 3, wantLost: true, wantLoads: 3, wantLevelErr: lostMsg, wantCompletedA: lostMsg},
+		{name: "at an entry's start", loseAtStart: 2, wantLost: true, wantLoads: 4, wantStartedB: true},
+		{name: "during a verification", loseAtVerify: true, wantLost: true, wantCompletedA: lostMsg},
+		{name: "a level failing on an answering engine", failAt: 3, wantLoads: 8, wantLevelErr: "wait for wrk: unexpected EOF", wantStartedB: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rt := &losingRuntime{fakeRuntime: &fakeRuntime{report: readCannedReport(t)}, failAt: tt.failAt, loseAt: tt.loseAt, loseAtStart: tt.loseAtStart}
+			w := newWriter(t, 1, "a", "b")
+			rec := &recording{}
+			verifier := fakeVerifier(nil)
+			if tt.loseAtVerify {
+				failing := fakeVerifier(map[config.TestType]bool{config.JSON: true})
+				verifier = func(ctx context.Context, base string, test config.Test, db string, types []config.TestType) ([]verify.Result, error) {
+					rt.lost = true
+					return failing(ctx, base, test, db, types)
+				}
+			}
+			r := &Runner{Runtime: rt, Verify: verifier, Settings: quickSettings(), Types: []config.TestType{config.JSON},
+				LogDir: w.Dir(), Consumers: []Consumer{NewRecorder(w), rec}}
+			_, err := r.Run(t.Context(), []config.Test{entry("a"), entry("b")}, true)
+			if got := backend.IsLost(err); got != tt.wantLost || (tt.wantLost && err.Error() != lostMsg) || (!tt.wantLost && err != nil) {
+				t.Fatalf("Run = %v, want lost %v (%q)", err, tt.wantLost, lostMsg)
+			}
+			if rt.loads != tt.wantLoads {
+				t.Errorf("%d wrk runs, want %d: %v", rt.loads, tt.wantLoads, rec.kinds())
+			}
+			d := load(t, w)
+			if tt.wantLevelErr != "" {
+				if ls := d.RawData["json"]["a"]; len(ls) == 0 || !strings.Contains(ls[0].Error, tt.wantLevelErr) {
+					t.Errorf("a's json levels = %+v, want the first failed with %q", ls, tt.wantLevelErr)
+				}
+			}
+			if tt.wantCompletedA != "" && d.Completed["a"] != tt.wantCompletedA {
+				t.Errorf("completed.a = %q, want %q", d.Completed["a"], tt.wantCompletedA)
+			}
+			if startedB := slices.Contains(rec.kinds(), "EntryStarted b 1"); startedB != tt.wantStartedB {
+				t.Errorf("b started = %v, want %v: %v", startedB, tt.wantStartedB, rec.kinds())
+			}
+			if tt.wantLost && !slices.Contains(d.Failed["json"], "a") && !slices.Contains(d.Failed["json"], "b") {
+				t.Errorf("failed = %v, want the type the lost runtime failed", d.Failed)
+			}
+			if p := d.VerifyProblems["a"]["json"]; tt.loseAtVerify && (len(p) != 1 || !strings.Contains(p[0], lostMsg)) {
+				t.Errorf("verification problems of a's json = %q, want the lost runtime's error, not the failed checks", p)
+			}
+			switch {
+			case tt.wantLost && (!d.Interrupted || d.CompletionTime == nil):
+				t.Errorf("interrupted = %v, completionTime = %v; want the stopped run marked", d.Interrupted, d.CompletionTime)
+			case tt.loseAtStart > 0 && (d.Completed["b"] != lostMsg || !slices.Contains(d.Failed["json"], "b")):
+				t.Errorf("completed.b = %q, failed = %v; want b failed with %q", d.Completed["b"], d.Failed, lostMsg)
+			case !tt.wantLost && (d.Interrupted || len(d.Succeeded["json"]) != 2):
+				t.Errorf("interrupted = %v, succeeded = %v; want a whole run", d.Interrupted, d.Succeeded)
+			}
+		})
+	}
+}

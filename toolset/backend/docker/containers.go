@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -36,19 +37,23 @@ func (d *Runtime) track(id string, e *engine) {
 	d.mu.Unlock()
 }
 
-// remove force-removes a container and forgets it.
+// remove force-removes a container and forgets it. A container that could
+// not be removed stays tracked, for Close to try again; one on an engine
+// that stopped answering (engine.lost) is left to Close at once.
 func (d *Runtime) remove(ctx context.Context, id string) error {
 	d.mu.Lock()
 	e := d.containers[id]
-	delete(d.containers, id)
 	d.mu.Unlock()
-	if e == nil {
+	if e == nil || e.lost.Load() {
 		return nil
 	}
 	_, err := e.cli.ContainerRemove(ctx, id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
 	if err != nil && !cerrdefs.IsNotFound(err) {
 		return fmt.Errorf("remove container %.12s: %w", id, err)
 	}
+	d.mu.Lock()
+	delete(d.containers, id)
+	d.mu.Unlock()
 	return nil
 }
 
@@ -215,9 +220,14 @@ type serverContainer struct {
 	// pprofPort is the profile server's port on the server's loopback; 0
 	// when off.
 	pprofPort int
-	exited    chan struct{}
-	stop      sync.Once
-	stopErr   error
+	// entry is the entry's name, name its container's.
+	entry, name string
+	// exited is closed once the container has stopped running (or its
+	// engine stopped answering), exitErr then says how it ended.
+	exited  chan struct{}
+	exitErr error
+	stop    sync.Once
+	stopErr error
 }
 
 // StartServer implements backend.Runtime: the entry's image on the server
@@ -268,11 +278,13 @@ func (d *Runtime) StartServer(ctx context.Context, test config.Test, database ba
 			return nil, fmt.Errorf("entry %s: %w", test.Name, err)
 		}
 	}
-	id, err := d.run(ctx, d.server, &container.Config{Image: image, Env: env}, host, "tfb-server-"+test.Name, nil)
+	name := "tfb-server-" + test.Name
+	id, err := d.run(ctx, d.server, &container.Config{Image: image, Env: env}, host, name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("entry %s: %w", test.Name, err)
 	}
-	s := &serverContainer{d: d, e: d.server, id: id, baseURL: "http://" + listenHost(listen) + ":" + strconv.Itoa(port), pprofPort: pprofPort, exited: make(chan struct{})}
+	s := &serverContainer{d: d, e: d.server, id: id, baseURL: "http://" + listenHost(listen) + ":" + strconv.Itoa(port), pprofPort: pprofPort,
+		entry: test.Name, name: name, exited: make(chan struct{})}
 	go s.follow(context.WithoutCancel(ctx), log)
 	if err := ready.Wait(ctx, s.baseURL, backend.ReadyURL(test), backend.ReadyTimeout, s.exited); err != nil {
 		_ = s.Stop(context.WithoutCancel(ctx))
@@ -356,7 +368,9 @@ func (d *Runtime) outputOf(ctx context.Context, e *engine, cfg *container.Config
 	return stdout.Bytes(), nil
 }
 
-// follow copies the container's output to log until it exits, then closes exited.
+// follow copies the container's output to log until it exits, then reads
+// how it ended into exitErr and closes exited. The log stream ends when the
+// container stops running, is removed, or its engine stops answering.
 func (s *serverContainer) follow(ctx context.Context, log io.Writer) {
 	defer close(s.exited)
 	logs, err := s.e.cli.ContainerLogs(ctx, s.id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Follow: true})
@@ -367,10 +381,56 @@ func (s *serverContainer) follow(ctx context.Context, log io.Writer) {
 		case <-wait.Result:
 		case <-wait.Error:
 		}
-		return
+	} else {
+		_, _ = stdcopy.StdCopy(log, log, logs)
+		logs.Close()
 	}
-	defer logs.Close()
-	_, _ = stdcopy.StdCopy(log, log, logs)
+	s.exitErr = s.exitState(ctx)
+}
+
+// exitState says how the stopped container ended, from its state on the
+// engine: its exit code and whether the kernel killed it for memory, that
+// it was removed, or that its state cannot be read.
+func (s *serverContainer) exitState(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	info, err := s.e.cli.ContainerInspect(ctx, s.id, client.ContainerInspectOptions{})
+	switch {
+	case cerrdefs.IsNotFound(err):
+		return fmt.Errorf("entry %s: container %s was removed", s.entry, s.name)
+	case err != nil:
+		return fmt.Errorf("entry %s: container %s stopped sending its output and its state cannot be read: %w", s.entry, s.name, err)
+	}
+	st := info.Container.State
+	if st == nil {
+		return fmt.Errorf("entry %s: container %s has no state", s.entry, s.name)
+	}
+	if st.Running {
+		// The log stream ended but the container runs: not an exit.
+		return nil
+	}
+	var msg strings.Builder
+	fmt.Fprintf(&msg, "entry %s: container %s exited with code %d", s.entry, s.name, st.ExitCode)
+	if st.OOMKilled {
+		msg.WriteString(", killed for running out of memory (OOMKilled)")
+	}
+	if st.Error != "" {
+		fmt.Fprintf(&msg, ": %s", st.Error)
+	}
+	return errors.New(msg.String())
+}
+
+// Exited implements backend.Exiter: nil while the entry's container runs,
+// else how it ended ("entry gin: container tfb-server-gin exited with code
+// 137"). It makes no call to the engine: the container's end is noticed by
+// the goroutine that follows its log.
+func (s *serverContainer) Exited() error {
+	select {
+	case <-s.exited:
+		return s.exitErr
+	default:
+		return nil
+	}
 }
 
 // BaseURL implements backend.Server.
@@ -380,8 +440,10 @@ func (s *serverContainer) BaseURL() string { return s.baseURL }
 // first, with a grace period).
 func (s *serverContainer) Stop(ctx context.Context) error {
 	s.stop.Do(func() {
-		grace := int(backend.StopGrace / time.Second)
-		_, _ = s.e.cli.ContainerStop(ctx, s.id, client.ContainerStopOptions{Timeout: &grace})
+		if !s.e.lost.Load() {
+			grace := int(backend.StopGrace / time.Second)
+			_, _ = s.e.cli.ContainerStop(ctx, s.id, client.ContainerStopOptions{Timeout: &grace})
+		}
 		s.stopErr = s.d.remove(ctx, s.id)
 	})
 	return s.stopErr

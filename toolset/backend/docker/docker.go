@@ -12,7 +12,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"os"
 	"sync"
+	"time"
 
 	"github.com/moby/moby/client"
 
@@ -80,20 +83,30 @@ type Runtime struct {
 // New connects to the engines of the three roles.
 func New(ctx context.Context, opts Options) (*Runtime, error) {
 	d := &Runtime{opts: opts, containers: map[string]*engine{}}
-	var err error
-	if d.server, err = newEngine(ctx, opts.Hosts.Server); err != nil {
-		return nil, err
-	}
-	if d.database, err = newEngine(ctx, opts.Hosts.Database); err != nil {
-		return nil, err
-	}
-	if d.client, err = newEngine(ctx, opts.Hosts.Client); err != nil {
-		return nil, err
+	// Roles on one endpoint share its engine, so that what one learns of
+	// it (that it stopped answering) holds for all.
+	byEndpoint := map[string]*engine{}
+	for _, role := range []struct {
+		host string
+		e    **engine
+	}{{opts.Hosts.Server, &d.server}, {opts.Hosts.Database, &d.database}, {opts.Hosts.Client, &d.client}} {
+		if e := byEndpoint[dockerlib.Endpoint(role.host)]; e != nil {
+			*role.e = e
+			continue
+		}
+		e, err := newEngine(ctx, role.host)
+		if err != nil {
+			for _, open := range byEndpoint {
+				open.cli.Close()
+			}
+			return nil, err
+		}
+		byEndpoint[e.endpoint], *role.e = e, e
 	}
 	d.facts = map[string]results.EngineFacts{}
-	byEndpoint := map[string]results.EngineFacts{} // roles sharing an engine ask it once
+	factsOf := map[string]results.EngineFacts{} // roles sharing an engine ask it once
 	for role, e := range map[string]*engine{"server": d.server, "database": d.database, "client": d.client} {
-		facts, ok := byEndpoint[e.endpoint]
+		facts, ok := factsOf[e.endpoint]
 		if !ok {
 			info, err := e.cli.Info(ctx, client.InfoOptions{})
 			if err != nil {
@@ -103,7 +116,7 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 				Endpoint: e.endpoint, Name: info.Info.Name, Cores: info.Info.NCPU, MemoryBytes: info.Info.MemTotal,
 				Kernel: info.Info.KernelVersion, OS: info.Info.OperatingSystem, DockerVersion: info.Info.ServerVersion,
 			}
-			byEndpoint[e.endpoint] = facts
+			factsOf[e.endpoint] = facts
 		}
 		d.facts[role] = facts
 	}
@@ -270,24 +283,76 @@ func (d *Runtime) refreshVendor(ctx context.Context) error {
 	return nil
 }
 
+// engineReturnWait is how long Close waits for an engine that stopped
+// answering to answer again (a restarted engine), to remove what the run
+// left on it.
+const engineReturnWait = 20 * time.Second
+
 // Close implements backend.Runtime: it force-removes every container still
-// tracked.
+// tracked. On an engine that stopped answering it waits engineReturnWait
+// for the engine to answer again; if it does not, one error per engine says
+// how many containers are left there, which the next command's Prepare
+// removes (Reap: their owner no longer runs).
 func (d *Runtime) Close(ctx context.Context) error {
 	d.mu.Lock()
-	ids := make([]string, 0, len(d.containers))
-	for id := range d.containers {
-		ids = append(ids, id)
+	byEngine := map[*engine][]string{}
+	for id, e := range d.containers {
+		byEngine[e] = append(byEngine[e], id)
 	}
 	d.mu.Unlock()
 	var errs []error
-	for _, id := range ids {
-		errs = append(errs, d.remove(ctx, id))
+	for _, e := range d.engines() {
+		if ids := byEngine[e]; len(ids) > 0 {
+			errs = append(errs, d.removeAll(ctx, e, ids))
+		}
 	}
-	for _, e := range []*engine{d.server, d.database, d.client} {
+	for _, e := range d.engines() {
 		e.cli.Close()
 	}
 	if d.ownSource {
 		d.source.cli.Close()
 	}
 	return errors.Join(errs...)
+}
+
+// removeAll removes the containers ids of engine e, waiting for e to answer
+// again when it does not.
+func (d *Runtime) removeAll(ctx context.Context, e *engine, ids []string) error {
+	var errs []error
+	left := func(n int) error {
+		return fmt.Errorf("docker engine %s stopped answering: %d containers this run started are left on it (labelled %s=%d); the next tfb command removes them once the engine answers",
+			e.endpoint, n, dockerlib.LabelOwnerPID, os.Getpid())
+	}
+	for i, id := range ids {
+		if e.lost.Load() && !d.awaitEngine(ctx, e, len(ids)-i) {
+			return errors.Join(append(errs, left(len(ids)-i))...)
+		}
+		err := d.remove(ctx, id)
+		if err != nil && e.check(ctx) != nil { // the engine went meanwhile
+			if !d.awaitEngine(ctx, e, len(ids)-i) {
+				return errors.Join(append(errs, left(len(ids)-i))...)
+			}
+			err = d.remove(ctx, id)
+		}
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// awaitEngine waits up to engineReturnWait for e to answer again, and
+// reports whether it does.
+func (d *Runtime) awaitEngine(ctx context.Context, e *engine, left int) bool {
+	slog.Info("waiting for the docker engine to answer again, to remove what the run left there", "engine", e.endpoint, "containers", left, "at most", engineReturnWait)
+	ctx, cancel := context.WithTimeout(ctx, engineReturnWait)
+	defer cancel()
+	for {
+		if err := e.check(ctx); err == nil && ctx.Err() == nil {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
 }

@@ -7,9 +7,12 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync/atomic"
+	"time"
 
 	"github.com/moby/moby/client"
 
+	"github.com/go-tfb/suite/toolset/backend"
 	dockerlib "github.com/go-tfb/suite/toolset/docker"
 )
 
@@ -40,6 +43,41 @@ type engine struct {
 	// for a local engine, else the endpoint's host.
 	addr  string
 	local bool
+	// lost is set once the engine failed a Check, until it passes one:
+	// containers are then not removed one by one but left to Close.
+	lost atomic.Bool
+}
+
+// pingTimeout bounds a Check's ping of one engine.
+const pingTimeout = 5 * time.Second
+
+// check pings the engine: nil when it answers, else a *backend.LostError
+// naming its endpoint. A ping cut short by ctx says nothing of the engine:
+// it returns nil.
+func (e *engine) check(ctx context.Context) error {
+	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
+	defer cancel()
+	_, err := e.cli.Ping(pctx, client.PingOptions{})
+	switch {
+	case err == nil:
+		e.lost.Store(false)
+		return nil
+	case ctx.Err() != nil:
+		return nil
+	}
+	e.lost.Store(true)
+	return &backend.LostError{What: "docker engine " + e.endpoint, Err: err}
+}
+
+// Check implements backend.Checker: every role's engine answers a ping
+// within pingTimeout, else the error names the first that does not.
+func (d *Runtime) Check(ctx context.Context) error {
+	for _, e := range d.engines() {
+		if err := e.check(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // here is this process's machine, as a peer of the engines.

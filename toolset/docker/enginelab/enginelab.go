@@ -31,8 +31,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/go-tfb/suite/toolset/ready"
@@ -276,7 +278,7 @@ func (e *Engine) start() error {
 			return fmt.Errorf("engine %s: %w", e.Role, err)
 		}
 	}
-	logFile, err := os.Create(filepath.Join(e.dataDir, "dockerd.log"))
+	logFile, err := os.OpenFile(filepath.Join(e.dataDir, "dockerd.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return fmt.Errorf("engine %s: %w", e.Role, err)
 	}
@@ -298,6 +300,64 @@ func (e *Engine) start() error {
 	e.exited = make(chan struct{})
 	go func() { _ = e.cmd.Wait(); close(e.exited) }()
 	return nil
+}
+
+// Kill kills the engine's dockerd (SIGKILL) as a crash does, and returns
+// once it has exited: its API stops answering at once, while its
+// containers' processes outlive it; dockerd stops those when Start runs it
+// again (it has no live restore). Close stops the lab either way.
+func (e *Engine) Kill() {
+	if e.cmd == nil || e.cmd.Process == nil {
+		return
+	}
+	containerd := e.containerdPID()
+	_ = e.cmd.Process.Kill()
+	<-e.exited
+	// Its containerd dies with it (a parent-death signal), but may stay a
+	// zombie that no one reaps: the new dockerd would take it for a live
+	// one, named by its pid file, and wait on it in vain.
+	if containerd > 0 {
+		_ = syscall.Kill(containerd, syscall.SIGKILL)
+		for deadline := time.Now().Add(10 * time.Second); running(containerd) && time.Now().Before(deadline); {
+			time.Sleep(50 * time.Millisecond)
+		}
+		_ = os.Remove(filepath.Join(e.execDir, "containerd", "containerd.pid"))
+	}
+}
+
+// containerdPID is the pid of the containerd that e's dockerd started, 0
+// when there is none.
+func (e *Engine) containerdPID() int {
+	data, err := os.ReadFile(filepath.Join(e.execDir, "containerd", "containerd.pid"))
+	if err != nil {
+		return 0
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(data)))
+	return pid
+}
+
+// running reports whether process pid runs: it exists and is not a zombie.
+func running(pid int) bool {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	_, rest, _ := strings.Cut(string(data), ") ")
+	return !strings.HasPrefix(rest, "Z")
+}
+
+// Start runs the engine's dockerd again after Kill, on the same data root,
+// and returns when it answers (60 s at most).
+func (e *Engine) Start(ctx context.Context) error {
+	select {
+	case <-e.exited:
+	default:
+		return fmt.Errorf("engine %s: dockerd still runs", e.Role)
+	}
+	if err := e.start(); err != nil {
+		return err
+	}
+	return e.waitReady(ctx, 60*time.Second)
 }
 
 // LogTail is the end of the engine's dockerd log.
