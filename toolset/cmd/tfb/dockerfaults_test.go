@@ -201,6 +201,7 @@ func engineImages(t *testing.T, from, to *client.Client, endpoint string) {
 // and removes what it started: itself when the engine answers again within
 // its wait (the engine restarted), else the next tfb command does.
 func TestEngineRestartedMidRun(t *testing.T) {
+	needKillFaults(t)
 	host := dockerClient(t, "")
 	ctx, stop := signal.NotifyContext(t.Context(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
