@@ -146,19 +146,19 @@ func queryCount(ctx *fasthttp.RequestCtx, name string) int {
 	return tfb.QueryCount(string(ctx.QueryArgs().Peek(name)))
 }
 
-// respond writes v as JSON, or the error's status and short body.
+// respond encodes v as JSON straight into the response body (RequestCtx
+// is an io.Writer; goccy's Encoder reuses a pooled buffer, where
+// json.Marshal would allocate the body), or writes the error's status and
+// short body.
 func (h *handlers) respond(ctx *fasthttp.RequestCtx, v any, err error) {
 	if err != nil {
 		h.fail(ctx, err)
 		return
 	}
-	body, err := json.Marshal(v)
-	if err != nil {
-		ctx.Error("encode JSON", fasthttp.StatusInternalServerError)
-		return
-	}
 	ctx.SetContentType(applicationJSON)
-	ctx.SetBody(body)
+	if err := json.NewEncoder(ctx).Encode(v); err != nil {
+		ctx.Error("encode JSON", fasthttp.StatusInternalServerError)
+	}
 }
 
 // fail answers with the status and short body of a failure; ctx.Error
