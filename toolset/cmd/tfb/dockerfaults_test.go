@@ -23,7 +23,6 @@ import (
 	"github.com/go-tfb/suite/toolset/docker"
 	"github.com/go-tfb/suite/toolset/docker/enginelab"
 	"github.com/go-tfb/suite/toolset/fixture"
-	"github.com/go-tfb/suite/toolset/results"
 )
 
 // The docker runtime's fault tests run the real CLI with --runtime docker
@@ -141,15 +140,9 @@ func TestEntryContainerKilledMidLevel(t *testing.T) {
 	if left := ownedBy(t, cli, pid); len(left) > 0 {
 		t.Errorf("containers of the run left after tfb exited: %v", left)
 	}
-	other := "gin"
-	if killed == "gin" {
-		other = "nethttp"
-	}
-	files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
-	if len(files) != 1 {
-		t.Fatalf("want one results.json, got %v", files)
-	}
-	d := loadDoc(t, files[0])
+	other := otherEntry(killed)
+	file := onlyResultsFile(t, resultsDir)
+	d := loadDoc(t, file)
 	want := fmt.Sprintf("the entry exited during its load: entry %s: container %s exited with code 137", killed, server)
 	if db := d.RawData["db"][killed]; len(db) != 1 || db[0].Error != want {
 		t.Errorf("the killed entry's db level = %+v, want one level failed with %q\ntfb printed:\n%s", db, want, c.text())
@@ -249,11 +242,8 @@ func TestEngineRestartedMidRun(t *testing.T) {
 		if n := strings.Count(out, "Cannot connect") - strings.Count(out, lost+"Cannot connect"); n > 0 {
 			t.Errorf("%d SDK errors besides the one naming the engine:\n%s", n, out)
 		}
-		files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
-		if len(files) != 1 {
-			t.Fatalf("want one results.json, got %v", files)
-		}
-		d := loadDoc(t, files[0])
+		file := onlyResultsFile(t, resultsDir)
+		d := loadDoc(t, file)
 		if ls := d.RawData["json"]["nethttp"]; len(ls) != 1 || !strings.HasPrefix(ls[0].Error, lost) {
 			t.Errorf("json level = %+v, want it failed with %q…", ls, lost)
 		}

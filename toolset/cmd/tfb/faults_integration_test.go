@@ -75,6 +75,25 @@ func levelsJSON(t *testing.T, d results.Document, tt, entry string) []string {
 	return out
 }
 
+// onlyResultsFile is the results.json of the one run under resultsDir.
+func onlyResultsFile(t *testing.T, resultsDir string) string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
+	if len(files) != 1 {
+		t.Fatalf("want one results.json, got %v", files)
+	}
+	return files[0]
+}
+
+// otherEntry is the entry of the two-entry fault runs (gin and nethttp)
+// that is not entry.
+func otherEntry(entry string) string {
+	if entry == "gin" {
+		return "nethttp"
+	}
+	return "gin"
+}
+
 func loadDoc(t *testing.T, file string) results.Document {
 	t.Helper()
 	r, err := runs.Load(file)
@@ -117,15 +136,9 @@ func TestResumeAfterEntryKilled(t *testing.T) {
 		t.Errorf("exit code %d after an entry was killed, want %d:\n%s", code, base.ExitFailed, c.text())
 	}
 	assertNothingLeft(t, tmp, port)
-	other := "gin"
-	if killed == "gin" {
-		other = "nethttp"
-	}
-	files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
-	if len(files) != 1 {
-		t.Fatalf("want one results.json, got %v", files)
-	}
-	before := loadDoc(t, files[0])
+	other := otherEntry(killed)
+	file := onlyResultsFile(t, resultsDir)
+	before := loadDoc(t, file)
 	if db := before.RawData["db"][killed]; len(db) != 1 || !strings.Contains(db[0].Error, "exited") {
 		t.Errorf("the killed entry's db level = %+v, want one level failed with the entry's exit", db)
 	}
@@ -138,13 +151,13 @@ func TestResumeAfterEntryKilled(t *testing.T) {
 		}
 	}
 
-	resumed := tfbCommand(t, bin, tmp, "benchmark", "--resume", filepath.Dir(files[0]), "--runtime", "local")
+	resumed := tfbCommand(t, bin, tmp, "benchmark", "--resume", filepath.Dir(file), "--runtime", "local")
 	out, err := resumed.CombinedOutput()
 	if err != nil {
 		t.Fatalf("tfb benchmark --resume: %v\n%s", err, out)
 	}
 	assertNothingLeft(t, tmp, port)
-	after := loadDoc(t, files[0])
+	after := loadDoc(t, file)
 	for _, keep := range [][2]string{{"json", other}, {"db", other}, {"json", killed}} {
 		if b, a := levelsJSON(t, before, keep[0], keep[1]), levelsJSON(t, after, keep[0], keep[1]); !slices.Equal(a, b) {
 			t.Errorf("%s of %s changed by --resume:\nbefore %v\nafter  %v", keep[0], keep[1], b, a)
@@ -163,7 +176,7 @@ func TestResumeAfterEntryKilled(t *testing.T) {
 		t.Errorf("the end table does not cover the whole run:\n%s", text)
 	}
 
-	differ := tfbCommand(t, bin, tmp, "benchmark", "--resume", filepath.Dir(files[0]), "--duration", "5")
+	differ := tfbCommand(t, bin, tmp, "benchmark", "--resume", filepath.Dir(file), "--duration", "5")
 	out, _ = differ.CombinedOutput()
 	if code := differ.ProcessState.ExitCode(); code != base.ExitUsage || !strings.Contains(string(out), "--duration 5 differs from the run's 2") {
 		t.Errorf("--resume with another --duration: exit %d, %s; want %d naming both values", code, out, base.ExitUsage)
@@ -206,11 +219,8 @@ func TestWrkFaultsFailTheirLevelOnly(t *testing.T) {
 		t.Errorf("exit code %d with failed levels, want %d:\n%s", code, base.ExitFailed, out)
 	}
 	assertNothingLeft(t, tmp, port)
-	files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
-	if len(files) != 1 {
-		t.Fatalf("want one results.json, got %v", files)
-	}
-	levels := loadDoc(t, files[0]).RawData["json"]["nethttp"]
+	file := onlyResultsFile(t, resultsDir)
+	levels := loadDoc(t, file).RawData["json"]["nethttp"]
 	if len(levels) != 3 {
 		t.Fatalf("json levels = %+v, want 3", levels)
 	}
@@ -260,11 +270,7 @@ func TestFullResultsFilesystem(t *testing.T) {
 		t.Errorf("no clear message for the full filesystem:\n%s", text)
 	}
 	assertNothingLeft(t, tmp, port)
-	files, _ := filepath.Glob(filepath.Join(mnt, "*", results.FileName))
-	if len(files) != 1 {
-		t.Fatalf("want one results.json, got %v", files)
-	}
-	if d := loadDoc(t, files[0]); d.Verify["nethttp"]["json"] != "pass" {
+	if d := loadDoc(t, onlyResultsFile(t, mnt)); d.Verify["nethttp"]["json"] != "pass" {
 		t.Errorf("results.json lost what came before the disk filled: verify %v", d.Verify)
 	}
 }
@@ -328,17 +334,14 @@ func TestStalledDatabase(t *testing.T) {
 		t.Errorf("exit code %d, want 0: the level is measured, with errors:\n%s", code, c.text())
 	}
 	assertNothingLeft(t, tmp, port)
-	files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
-	if len(files) != 1 {
-		t.Fatalf("want one results.json, got %v", files)
-	}
-	if db := loadDoc(t, files[0]).RawData["db"]["nethttp"]; len(db) != 1 || db[0].Failed() || db[0].Non2xx3xx == 0 {
+	file := onlyResultsFile(t, resultsDir)
+	if db := loadDoc(t, file).RawData["db"]["nethttp"]; len(db) != 1 || db[0].Failed() || db[0].Non2xx3xx == 0 {
 		t.Errorf("db level = %+v, want measured with non-2xx answers", db)
 	}
 	if text := c.text(); !strings.Contains(text, "db: levels in trouble") || !strings.Contains(text, "answered with errors") {
 		t.Errorf("the end table does not flag the level:\n%s", text)
 	}
-	page, err := os.ReadFile(filepath.Join(filepath.Dir(files[0]), "report.html"))
+	page, err := os.ReadFile(filepath.Join(filepath.Dir(file), "report.html"))
 	if err != nil || !strings.Contains(string(page), "levels in trouble") {
 		t.Errorf("report.html does not flag the level: %v", err)
 	}
@@ -376,15 +379,9 @@ func TestPostgreSQLKilledMidRun(t *testing.T) {
 	}
 	code := c.wait(t, 3*time.Minute)
 	assertNothingLeft(t, tmp, port)
-	files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
-	if len(files) != 1 {
-		t.Fatalf("want one results.json, got %v", files)
-	}
-	d := loadDoc(t, files[0])
-	second := "gin"
-	if first == "gin" {
-		second = "nethttp"
-	}
+	file := onlyResultsFile(t, resultsDir)
+	d := loadDoc(t, file)
+	second := otherEntry(first)
 	if db := d.RawData["db"][first]; len(db) != 1 || (!db[0].Failed() && db[0].Errors() == 0) {
 		t.Errorf("db of %s, whose database was killed: %+v, want the level failed or with errors", first, db)
 	}
@@ -416,20 +413,17 @@ func TestSIGKILLedTFB(t *testing.T) {
 	if postmaster(tmp) == 0 {
 		t.Error("no PostgreSQL cluster outlived tfb: pg_ctl's server should, for the next command to remove")
 	}
-	files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
-	if len(files) != 1 {
-		t.Fatalf("want one results.json, got %v", files)
-	}
-	d := loadDoc(t, files[0])
+	file := onlyResultsFile(t, resultsDir)
+	d := loadDoc(t, file)
 	if d.CompletionTime != nil || len(d.RawData["json"]["nethttp"]) != 1 {
 		t.Errorf("results.json after SIGKILL: completion %v, json %+v; want no completion and the json level", d.CompletionTime, d.RawData["json"])
 	}
-	out, err := tfbCommand(t, bin, tmp, "benchmark", "--resume", filepath.Dir(files[0])).CombinedOutput()
+	out, err := tfbCommand(t, bin, tmp, "benchmark", "--resume", filepath.Dir(file)).CombinedOutput()
 	if err != nil {
 		t.Fatalf("tfb benchmark --resume after SIGKILL: %v\n%s", err, out)
 	}
 	assertNothingLeft(t, tmp, port)
-	if d := loadDoc(t, files[0]); len(d.RawData["db"]["nethttp"]) != 1 || d.RawData["db"]["nethttp"][0].Failed() || d.CompletionTime == nil {
+	if d := loadDoc(t, file); len(d.RawData["db"]["nethttp"]) != 1 || d.RawData["db"]["nethttp"][0].Failed() || d.CompletionTime == nil {
 		t.Errorf("after --resume: db %+v, completion %v", d.RawData["db"], d.CompletionTime)
 	}
 }

@@ -19,7 +19,6 @@ import (
 
 	"github.com/go-tfb/suite/toolset/cmd/tfb/internal/base"
 	"github.com/go-tfb/suite/toolset/fixture"
-	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/runs"
 	"github.com/go-tfb/suite/toolset/wrk"
 )
@@ -313,11 +312,8 @@ func TestBenchmarkSIGTERMMidLoadRemovesEverything(t *testing.T) {
 		t.Errorf("exit code %d after SIGTERM, want %d:\n%s", code, base.ExitFailed, c.text())
 	}
 	assertNothingLeft(t, tmp, port)
-	files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
-	if len(files) != 1 {
-		t.Fatalf("want one results.json, got %v", files)
-	}
-	loaded, err := runs.Load(files[0])
+	file := onlyResultsFile(t, resultsDir)
+	loaded, err := runs.Load(file)
 	if err != nil {
 		t.Fatalf("interrupted run left an unreadable results.json: %v", err)
 	}
@@ -333,9 +329,9 @@ func TestBenchmarkSIGTERMMidLoadRemovesEverything(t *testing.T) {
 func TestShortBenchmarkWritesTFBResults(t *testing.T) {
 	needLocalTools(t, true)
 	tmp, port := scratchDir(t), freeTCPPort(t)
-	files, out := runBenchmark(t, tmp, 3*time.Minute, "--test", "gin", "--type", "json", "--duration", "1",
+	file, out := runBenchmark(t, tmp, 3*time.Minute, "--test", "gin", "--type", "json", "--duration", "1",
 		"--concurrency-levels", "8", "16", "--runtime", "local", "--server-port", strconv.Itoa(port))
-	loaded, err := runs.Load(files[0])
+	loaded, err := runs.Load(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,7 +351,7 @@ func TestShortBenchmarkWritesTFBResults(t *testing.T) {
 	if d.CompletionTime == nil || strings.Join(d.Succeeded["json"], ",") != "gin" || d.Verify["gin"]["json"] != "pass" {
 		t.Errorf("completion/succeeded/verify wrong: %v %v %v", d.CompletionTime, d.Succeeded, d.Verify)
 	}
-	raw, err := os.ReadFile(filepath.Join(filepath.Dir(files[0]), "gin", "json", "raw.txt"))
+	raw, err := os.ReadFile(filepath.Join(filepath.Dir(file), "gin", "json", "raw.txt"))
 	if err != nil || !strings.Contains(string(raw), "Concurrency: 16 for gin") || !strings.Contains(string(raw), "STARTTIME") {
 		t.Errorf("raw.txt missing or without TFB's framing: %v", err)
 	}
@@ -367,7 +363,7 @@ func TestShortBenchmarkWritesTFBResults(t *testing.T) {
 	if !strings.Contains(string(out), "Best requests per second") {
 		t.Errorf("no summary table:\n%s", out)
 	}
-	reportPath := filepath.Join(filepath.Dir(files[0]), "report.html")
+	reportPath := filepath.Join(filepath.Dir(file), "report.html")
 	page, err := os.ReadFile(reportPath)
 	if err != nil || !strings.Contains(string(page), `id="type-json"`) || !strings.Contains(string(page), "gin") {
 		t.Errorf("report.html missing or without the json section: %v", err)
@@ -380,8 +376,8 @@ func TestShortBenchmarkWritesTFBResults(t *testing.T) {
 
 // runBenchmark runs tfb benchmark with args and TMPDIR tmp, results going
 // to a directory of the test's, and returns the one results.json it wrote
-// (a one-element slice) and its output.
-func runBenchmark(t *testing.T, tmp string, timeout time.Duration, args ...string) ([]string, []byte) {
+// and its output.
+func runBenchmark(t *testing.T, tmp string, timeout time.Duration, args ...string) (string, []byte) {
 	t.Helper()
 	resultsDir := filepath.Join(t.TempDir(), "results")
 	ctx, cancel := context.WithTimeout(t.Context(), timeout)
@@ -393,11 +389,7 @@ func runBenchmark(t *testing.T, tmp string, timeout time.Duration, args ...strin
 	if err != nil {
 		t.Fatalf("tfb benchmark: %v\n%s", err, out)
 	}
-	files, _ := filepath.Glob(filepath.Join(resultsDir, "*", results.FileName))
-	if len(files) != 1 {
-		t.Fatalf("want one results.json, got %v", files)
-	}
-	return files, out
+	return onlyResultsFile(t, resultsDir), out
 }
 
 // TestClosedStdoutEndsTheRunCleanly runs `tfb verify ... | head -2`: once

@@ -90,10 +90,10 @@ func TestBenchmarkBesideFrameworkBenchmarksTests(t *testing.T) {
 		fixture.Unavailable(t, errors.New("the local runtime runs TFB's tests in a private mount namespace, which needs root"))
 	}
 	tmp, port := scratchDir(t), freeTCPPort(t)
-	files, _ := runBenchmark(t, tmp, 5*time.Minute, "--tfb-repo", tfbrepotest.Tree(t), "--test", "nethttp", "tfb-gotest",
+	file, _ := runBenchmark(t, tmp, 5*time.Minute, "--tfb-repo", tfbrepotest.Tree(t), "--test", "nethttp", "tfb-gotest",
 		"--type", "json", "--duration", "1", "--concurrency-levels", "8", "--no-primer", "--sleep", "0",
 		"--runtime", "local", "--server-port", strconv.Itoa(port))
-	loaded, err := runs.Load(files[0])
+	loaded, err := runs.Load(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,12 +107,12 @@ func TestBenchmarkBesideFrameworkBenchmarksTests(t *testing.T) {
 	if repo == nil || repo.Commit != tfbrepo.UnknownCommit || !strings.Contains(strings.Join(repo.Substitutions["tfb-gotest"], "\n"), "this machine stands in") {
 		t.Errorf("environment.tfbRepo = %+v", repo)
 	}
-	log, err := os.ReadFile(filepath.Join(filepath.Dir(files[0]), "tfb-gotest", "server.log"))
+	log, err := os.ReadFile(filepath.Join(filepath.Dir(file), "tfb-gotest", "server.log"))
 	if err != nil || !strings.Contains(string(log), "tfb: stage 0 (FROM docker.io/golang:1.24.2)") {
 		t.Errorf("server.log lacks the substitutions: %v\n%s", err, log)
 	}
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"compare", "--round", "20", files[0]}, &stdout, &stderr); code != base.ExitOK {
+	if code := run([]string{"compare", "--round", "20", file}, &stdout, &stderr); code != base.ExitOK {
 		t.Errorf("compare --round 20: exit %d\n%s%s", code, stdout.String(), stderr.String())
 	}
 	if !strings.Contains(stdout.String(), "tfb-gotest: Round 20's gotest has no json result.") {
