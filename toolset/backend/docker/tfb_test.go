@@ -18,6 +18,7 @@ import (
 // registry answers, the build notes say which images stood in and where
 // the Go modules came from.
 func TestFrameworkBenchmarksTests(t *testing.T) {
+	tfbrepotest.HoldGotestPort(t)
 	d := dockerRuntime(t, Options{RepoDir: backendtest.RepoRoot(t)})
 	ctx := t.Context()
 	if err := d.Prepare(ctx, false); err != nil {

@@ -3,6 +3,7 @@ package local
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -118,7 +119,11 @@ func pinTree(db *pgcluster.Cluster, list string) error {
 		return err
 	}
 	for _, p := range procstat.Tree(pid, all) {
-		if err := unix.SchedSetaffinity(p.PID, &set); err != nil {
+		err := unix.SchedSetaffinity(p.PID, &set)
+		if errors.Is(err, unix.ESRCH) {
+			continue // it exited after the listing: nothing left to pin
+		}
+		if err != nil {
 			return fmt.Errorf("keep PostgreSQL process %d on CPUs %s: %w", p.PID, list, err)
 		}
 	}

@@ -22,6 +22,7 @@ func TestFrameworkBenchmarksTest(t *testing.T) {
 		}
 		t.Skip("the private /etc/hosts of TFB's tests needs root")
 	}
+	tfbrepotest.HoldGotestPort(t)
 	tree, err := tfbrepo.Open(t.Context(), tfbrepotest.Tree(t))
 	if err != nil {
 		t.Fatal(err)

@@ -89,6 +89,7 @@ func TestBenchmarkBesideFrameworkBenchmarksTests(t *testing.T) {
 	if os.Geteuid() != 0 {
 		fixture.Unavailable(t, errors.New("the local runtime runs TFB's tests in a private mount namespace, which needs root"))
 	}
+	tfbrepotest.HoldGotestPort(t)
 	tmp, port := scratchDir(t), freeTCPPort(t)
 	file, _ := runBenchmark(t, tmp, 5*time.Minute, "--tfb-repo", tfbrepotest.Tree(t), "--test", "nethttp", "tfb-gotest",
 		"--type", "json", "--duration", "1", "--concurrency-levels", "8", "--no-primer", "--sleep", "0",

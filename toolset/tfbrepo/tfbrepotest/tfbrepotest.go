@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"syscall"
 	"testing"
 )
 
@@ -37,4 +38,26 @@ func Checkout(t testing.TB) string {
 		t.Skipf("%s names no FrameworkBenchmarks checkout", CheckoutEnv)
 	}
 	return dir
+}
+
+// GotestPort is the port every test of the tree's frameworks/Go/gotest
+// serves on, as its benchmark_config.json, dockerfile and source say.
+const GotestPort = 28180
+
+// HoldGotestPort keeps GotestPort to the calling test until it ends: tests
+// that start the gotest server, in this package's process or in another
+// package's (go test runs packages in parallel), wait here for each other
+// instead of colliding on the port.
+func HoldGotestPort(t testing.TB) {
+	t.Helper()
+	path := filepath.Join(os.TempDir(), "tfbrepotest-gotest-port.lock")
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
+	if err != nil {
+		t.Fatalf("tfbrepotest: open the gotest port lock: %v", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		t.Fatalf("tfbrepotest: lock %s: %v", path, err)
+	}
+	t.Cleanup(func() { f.Close() }) // closing the file releases the lock
 }
