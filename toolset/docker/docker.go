@@ -12,12 +12,15 @@ package docker
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/docker/cli/cli/connhelper"
+	"github.com/docker/go-connections/sockets"
 	"github.com/moby/moby/client"
 
 	"github.com/go-tfb/suite/toolset/owner"
@@ -76,16 +79,46 @@ func Endpoint(host string) string {
 // docker CLI reaches it: through the ssh command, which runs
 // `docker system dial-stdio` on that machine.
 func NewClient(host string) (*client.Client, error) {
+	return newClient(host, nil)
+}
+
+// NewClientConns is NewClient, with the set of the connections the client
+// opens: closing them cuts short every call in progress (see Conns).
+func NewClientConns(host string) (*client.Client, *Conns, error) {
+	conns := &Conns{open: map[net.Conn]struct{}{}}
+	cli, err := newClient(host, conns)
+	return cli, conns, err
+}
+
+func newClient(host string, conns *Conns) (*client.Client, error) {
 	endpoint := Endpoint(host)
 	opts := []client.Opt{client.FromEnv}
+	var dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	if strings.HasPrefix(endpoint, "ssh://") {
 		helper, err := connhelper.GetConnectionHelper(endpoint)
 		if err != nil {
 			return nil, fmt.Errorf("docker endpoint %q: %w", endpoint, err)
 		}
-		opts = append(opts, client.WithHost(helper.Host), client.WithDialContext(helper.Dialer))
+		opts = append(opts, client.WithHost(helper.Host))
+		dial = helper.Dialer
 	} else {
 		opts = append(opts, client.WithHost(endpoint))
+		if conns != nil {
+			// The dialer the client would use for the endpoint (a unix
+			// socket, TCP), wrapped below.
+			u, err := client.ParseHostURL(endpoint)
+			if err != nil {
+				return nil, fmt.Errorf("docker endpoint %q: %w", endpoint, err)
+			}
+			tr := &http.Transport{}
+			if err := sockets.ConfigureTransport(tr, u.Scheme, u.Host); err != nil {
+				return nil, fmt.Errorf("docker endpoint %q: %w", endpoint, err)
+			}
+			dial = tr.DialContext
+		}
+	}
+	if dial != nil {
+		opts = append(opts, client.WithDialContext(conns.track(dial)))
 	}
 	cli, err := client.New(opts...)
 	if err != nil {

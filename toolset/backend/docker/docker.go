@@ -97,7 +97,7 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 		e, err := newEngine(ctx, role.host)
 		if err != nil {
 			for _, open := range byEndpoint {
-				open.cli.Close()
+				open.close()
 			}
 			return nil, err
 		}
@@ -110,6 +110,9 @@ func New(ctx context.Context, opts Options) (*Runtime, error) {
 		if !ok {
 			info, err := e.cli.Info(ctx, client.InfoOptions{})
 			if err != nil {
+				for _, open := range byEndpoint {
+					open.close()
+				}
 				return nil, fmt.Errorf("docker info on the %s engine (%s): %w", role, e.endpoint, err)
 			}
 			facts = results.EngineFacts{
@@ -307,10 +310,10 @@ func (d *Runtime) Close(ctx context.Context) error {
 		}
 	}
 	for _, e := range d.engines() {
-		e.cli.Close()
+		e.close()
 	}
 	if d.ownSource {
-		d.source.cli.Close()
+		d.source.close()
 	}
 	return errors.Join(errs...)
 }

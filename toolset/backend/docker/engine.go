@@ -3,10 +3,12 @@ package docker
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -46,10 +48,57 @@ type engine struct {
 	// lost is set once the engine failed a Check, until it passes one:
 	// containers are then not removed one by one but left to Close.
 	lost atomic.Bool
+	// conns are the client's connections, which watch closes when the
+	// engine stops answering.
+	conns *dockerlib.Conns
+	// stopWatch ends watch.
+	stopWatch context.CancelFunc
+	watching  sync.WaitGroup
 }
 
 // pingTimeout bounds a Check's ping of one engine.
 const pingTimeout = 5 * time.Second
+
+// While a runtime is open, watch pings each engine every watchInterval;
+// watchMisses failed pings in a row (at least 15 s without an answer) mark
+// the engine lost.
+const (
+	watchInterval = 2 * time.Second
+	watchMisses   = 3
+)
+
+// watch pings e until ctx ends. When e stops answering, it marks e lost and
+// closes the client's connections to it, so that the calls waiting on it
+// (a container's exit, a stats stream, a request on a link that was cut)
+// fail now instead of when the kernel gives up on them, many minutes later;
+// the runner then asks Check, which names the engine.
+func (e *engine) watch(ctx context.Context) {
+	misses := 0
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(watchInterval):
+		}
+		if e.check(ctx) == nil {
+			misses = 0
+			continue
+		}
+		// Once lost, every further miss closes what was opened since.
+		if misses++; misses >= watchMisses {
+			if n := e.conns.CloseAll(); n > 0 {
+				slog.Warn("docker engine stopped answering: the calls waiting on it are cut short", "engine", e.endpoint, "connections", n)
+			}
+		}
+	}
+}
+
+// close stops watching e and closes its client.
+func (e *engine) close() {
+	e.stopWatch()
+	e.watching.Wait()
+	e.cli.Close()
+}
 
 // check pings the engine: nil when it answers, else a *backend.LostError
 // naming its endpoint. A ping cut short by ctx says nothing of the engine:
@@ -86,7 +135,7 @@ var here = &engine{addr: "127.0.0.1", local: true}
 // newEngine connects to the engine at host (empty: DOCKER_HOST or the local
 // socket) and checks that it answers.
 func newEngine(ctx context.Context, host string) (*engine, error) {
-	cli, err := dockerlib.NewClient(host)
+	cli, conns, err := dockerlib.NewClientConns(host)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +145,11 @@ func newEngine(ctx context.Context, host string) (*engine, error) {
 		return nil, err
 	}
 	addr, local := engineAddress(endpoint)
-	return &engine{cli: cli, endpoint: endpoint, addr: addr, local: local}, nil
+	e := &engine{cli: cli, endpoint: endpoint, addr: addr, local: local, conns: conns}
+	wctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	e.stopWatch = stop
+	e.watching.Go(func() { e.watch(wctx) })
+	return e, nil
 }
 
 // engines returns the roles' engines, one per endpoint.

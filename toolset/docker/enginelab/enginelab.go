@@ -83,6 +83,9 @@ type Engine struct {
 	exited  chan struct{}
 	dataDir string
 	execDir string
+	// bridgeNS and port are the namespace of the lab's bridge and e's port
+	// on it: the cable that Cut pulls.
+	bridgeNS, port string
 }
 
 // Lab is a running set of engines.
@@ -236,6 +239,7 @@ func (l *Lab) makeNetwork(ctx context.Context, opts Options) error {
 func (l *Lab) addNamespace(ctx context.Context, e *Engine, bits, i int) error {
 	netns := l.name + "-net"
 	port := fmt.Sprintf("port%d", i)
+	e.bridgeNS, e.port = netns, port
 	steps := [][]string{
 		{"netns", "add", e.Namespace},
 		{"-n", e.Namespace, "link", "set", "lo", "up"},
@@ -358,6 +362,26 @@ func (e *Engine) Start(ctx context.Context) error {
 		return err
 	}
 	return e.waitReady(ctx, 60*time.Second)
+}
+
+// Cut takes e's port on the lab's bridge down, as a pulled cable does: from
+// then on nothing reaches e or leaves it (this machine, the other engines),
+// and what was sent waits for an answer that does not come; no connection
+// is reset. e's dockerd and containers keep running. Reconnect undoes it.
+func (e *Engine) Cut(ctx context.Context) error {
+	if err := ip(ctx, "-n", e.bridgeNS, "link", "set", e.port, "down"); err != nil {
+		return fmt.Errorf("engine %s: cut its link: %w", e.Role, err)
+	}
+	return nil
+}
+
+// Reconnect brings e's port on the bridge up again after Cut, and returns
+// when e's engine answers again (30 s at most).
+func (e *Engine) Reconnect(ctx context.Context) error {
+	if err := ip(ctx, "-n", e.bridgeNS, "link", "set", e.port, "up"); err != nil {
+		return fmt.Errorf("engine %s: reconnect its link: %w", e.Role, err)
+	}
+	return e.waitReady(ctx, 30*time.Second)
 }
 
 // LogTail is the end of the engine's dockerd log.
