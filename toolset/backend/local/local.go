@@ -428,9 +428,10 @@ func stopProcessGroup(ctx context.Context, pid int, exited <-chan struct{}) erro
 	}
 }
 
-// StartUsage implements backend.Server from /proc: CPU time from
-// /proc/PID/stat, peak memory from VmHWM in /proc/PID/status after resetting
-// it (clear_refs 5). Linux only.
+// StartUsage implements backend.Server from /proc, over the entry's process
+// and every process under it (a shell that forked the server, prefork
+// children): CPU time from /proc/PID/stat, peak memory the sum of VmHWM in
+// /proc/PID/status after resetting it (clear_refs 5). Linux only.
 func (s *server) StartUsage(ctx context.Context) (backend.UsageProbe, error) {
 	return startProcUsage(s.cmd.Process.Pid)
 }

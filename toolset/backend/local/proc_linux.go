@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
@@ -35,48 +36,73 @@ func raiseFileLimit() {
 	_ = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
 }
 
-// procUsage measures a process from /proc; it implements
-// backend.UsageProbe.
+// procUsage measures a process and every process under it from /proc; it
+// implements backend.UsageProbe. The server an entry's command line starts
+// need not be that command's own process: a test of a FrameworkBenchmarks
+// tree runs its image's command through a shell, which may fork the server,
+// and a prefork server forks one process per core.
 type procUsage struct {
 	pid      int
 	startCPU time.Duration
 }
 
-// startProcUsage reads the process's CPU time so far and resets its peak
-// memory, the start of a measurement.
+// startProcUsage reads the CPU time of pid's tree so far and resets the peak
+// memory of each of its processes, the start of a measurement.
 func startProcUsage(pid int) (backend.UsageProbe, error) {
-	cpu, err := procCPU(pid)
+	tree, err := readProcTree(pid)
 	if err != nil {
 		return nil, err
 	}
-	// Writing 5 resets the peak RSS (VmHWM) to the current RSS.
-	if err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0); err != nil {
-		return nil, fmt.Errorf("reset peak memory of process %d: %w", pid, err)
+	cpu := time.Duration(0)
+	for _, p := range tree {
+		cpu += p.Total()
+		// Writing 5 resets the peak RSS (VmHWM) to the current RSS. A
+		// process under pid may have exited since the listing.
+		err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", p.PID), []byte("5"), 0)
+		if err != nil && (p.PID == pid || !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, unix.ESRCH)) {
+			return nil, fmt.Errorf("reset peak memory of process %d: %w", p.PID, err)
+		}
 	}
 	return &procUsage{pid: pid, startCPU: cpu}, nil
 }
 
-// Finish implements backend.UsageProbe: the CPU time since the start and
-// the peak resident memory (VmHWM) since the reset.
+// Finish implements backend.UsageProbe: the CPU time of the tree since the
+// start (a process that exited meanwhile counts in its parent's children's
+// time) and the sum of its live processes' peak resident memory (VmHWM)
+// since the reset, or since they started.
 func (p *procUsage) Finish(ctx context.Context) (backend.Usage, error) {
-	cpu, err := procCPU(p.pid)
+	tree, err := readProcTree(p.pid)
 	if err != nil {
 		return backend.Usage{}, err
 	}
-	peak, err := procPeakRSS(p.pid)
-	if err != nil {
-		return backend.Usage{}, err
+	u := backend.Usage{}
+	for _, s := range tree {
+		u.CPU += s.Total()
+		peak, err := procPeakRSS(s.PID)
+		if err != nil {
+			if s.PID == p.pid {
+				return backend.Usage{}, err
+			}
+			continue // exited since the listing
+		}
+		u.PeakMemory += peak
 	}
-	return backend.Usage{CPU: cpu - p.startCPU, PeakMemory: peak}, nil
+	u.CPU -= p.startCPU
+	return u, nil
 }
 
-// procCPU reads utime+stime (plus waited-for children) of a process.
-func procCPU(pid int) (time.Duration, error) {
-	st, err := procstat.ReadProcess(pid)
+// readProcTree returns the stats of pid and every process under it, pid
+// first.
+func readProcTree(pid int) ([]procstat.Stat, error) {
+	all, err := procstat.ReadAll()
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	return st.Total(), nil
+	tree := procstat.Tree(pid, all)
+	if tree == nil {
+		return nil, fmt.Errorf("read CPU time of process %d: no such process", pid)
+	}
+	return tree, nil
 }
 
 // procPeakRSS reads VmHWM from /proc/PID/status, in bytes.

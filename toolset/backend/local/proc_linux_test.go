@@ -2,8 +2,12 @@ package local
 
 import (
 	"os"
+	"os/exec"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/go-tfb/suite/toolset/backend"
 )
 
 func TestProcUsageOfSelf(t *testing.T) {
@@ -26,4 +30,45 @@ func TestProcUsageOfSelf(t *testing.T) {
 		t.Errorf("usage = %+v, want CPU > 0 and peak memory >= 32 MiB", u)
 	}
 	_ = buf[len(buf)-1]
+}
+
+// TestProcUsageOfTree measures a server whose work is done in processes
+// under the one started, as a shell that forks the server or a prefork
+// server (several FrameworkBenchmarks Go tests run ./app -prefork) does: the
+// CPU and memory are the children's, not only the started process's.
+func TestProcUsageOfTree(t *testing.T) {
+	// The outer shell cannot exec the inner one (a command follows it); the
+	// inner one holds a 32 MB string that two more children produced.
+	cmd := exec.Command("/bin/sh", "-c", `sleep 0.2; sh -c 'x=$(head -c 32000000 /dev/zero | tr "\000" a); sleep 30'; :`)
+	cmd.SysProcAttr = childProcAttr()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = cmd.Wait()
+	})
+	probe, err := startProcUsage(cmd.Process.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var u backend.Usage
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if u, err = probe.Finish(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if u.CPU > 0 && u.PeakMemory >= 32<<20 {
+			break
+		}
+	}
+	if u.CPU <= 0 || u.PeakMemory < 32<<20 {
+		t.Fatalf("usage of the tree = %+v, want CPU > 0 and peak memory >= 32 MiB (the inner shell's)", u)
+	}
+	shell, err := procPeakRSS(cmd.Process.Pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shell >= 32<<20 {
+		t.Fatalf("the outer shell's own peak is %d bytes: the test does not tell its tree from it", shell)
+	}
 }
