@@ -1,6 +1,7 @@
 package benchmark_test
 
 import (
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -50,9 +51,14 @@ func (b *busyDuringLevels) Consume(e benchmark.Event) error {
 }
 
 // measure runs nethttp's json at 16 connections twice on the local
-// runtime, with extra consumers, and returns the run read back.
-func measure(t *testing.T, root string, port int, extra ...benchmark.Consumer) runs.Run {
+// runtime, on a port free at the time, with extra consumers, and returns
+// the run read back.
+func measure(t *testing.T, root string, extra ...benchmark.Consumer) runs.Run {
 	t.Helper()
+	port, err := pgcluster.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
 	cfg, err := config.Load(filepath.Join(root, config.FileName))
 	if err != nil {
 		t.Fatal(err)
@@ -91,16 +97,12 @@ func TestBusyMachineMakesNoClaim(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	port, err := pgcluster.FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	quiet := measure(t, root, port)
-	busy := measure(t, root, port, &busyDuringLevels{t: t})
+	quiet := measure(t, root)
+	busy := measure(t, root, &busyDuringLevels{t: t})
 
 	m, ok := busy.Best(config.JSON, "nethttp")
 	if !ok {
-		t.Fatal("the busy run measured nothing")
+		t.Fatalf("the busy run measured nothing: %s", whyNothing(busy.Doc))
 	}
 	if m.Doubt.Disturbed != 2 || m.Doubt.MaxOtherShare <= runs.DisturbedShare {
 		t.Errorf("the busy run's level: %+v, want both repeats disturbed (other work above %.0f%% of the machine)", m.Doubt, 100*runs.DisturbedShare)
@@ -113,4 +115,15 @@ func TestBusyMachineMakesNoClaim(t *testing.T) {
 	if f.Verdict != "no claim" || !strings.Contains(f.Doubt, "other work took up to") {
 		t.Errorf("compare's verdict on the busy run = %q (%s), want no claim because other work disturbed it", f.Verdict, f.Doubt)
 	}
+}
+
+// whyNothing says what a run that measured nothing recorded of the entry:
+// how it ended, what verification found and each level's error.
+func whyNothing(doc results.Document) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "completed %q, failed %v, verify problems %v", doc.Completed["nethttp"], doc.Failed, doc.VerifyProblems["nethttp"])
+	for _, l := range doc.RawData[string(config.JSON)]["nethttp"] {
+		fmt.Fprintf(&b, "; level at %d connections: %d requests, error %q", l.Connections, l.TotalRequests, l.Error)
+	}
+	return b.String()
 }
