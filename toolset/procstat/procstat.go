@@ -122,9 +122,14 @@ func Tree(root int, all []Stat) []Stat {
 // parent's Children, so the sum only grows.
 func TreeCPU(root int, all []Stat) (time.Duration, bool) {
 	tree := Tree(root, all)
+	return TotalCPU(tree), tree != nil
+}
+
+// TotalCPU sums the CPU time (Total) of stats.
+func TotalCPU(stats []Stat) time.Duration {
 	total := time.Duration(0)
-	for _, s := range tree {
+	for _, s := range stats {
 		total += s.Total()
 	}
-	return total, tree != nil
+	return total
 }

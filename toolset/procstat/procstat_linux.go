@@ -42,18 +42,28 @@ func ReadAll() ([]Stat, error) {
 	return out, nil
 }
 
+// ReadTreeStats returns the stat of process root and of every process
+// descended from it, root first.
+func ReadTreeStats(root int) ([]Stat, error) {
+	all, err := ReadAll()
+	if err != nil {
+		return nil, err
+	}
+	tree := Tree(root, all)
+	if tree == nil {
+		return nil, fmt.Errorf("read CPU time of process %d and its children: no such process", root)
+	}
+	return tree, nil
+}
+
 // ReadTree returns the CPU time of process root and all its descendants
 // (TreeCPU over every process).
 func ReadTree(root int) (time.Duration, error) {
-	all, err := ReadAll()
+	tree, err := ReadTreeStats(root)
 	if err != nil {
 		return 0, err
 	}
-	cpu, ok := TreeCPU(root, all)
-	if !ok {
-		return 0, fmt.Errorf("read CPU time of process %d and its children: no such process", root)
-	}
-	return cpu, nil
+	return TotalCPU(tree), nil
 }
 
 // ReadMachine returns the machine's CPU times from /proc/stat.

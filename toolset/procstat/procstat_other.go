@@ -10,6 +10,9 @@ func ReadProcess(pid int) (Stat, error) { return Stat{}, ErrUnsupported }
 // ReadAll is Linux only.
 func ReadAll() ([]Stat, error) { return nil, ErrUnsupported }
 
+// ReadTreeStats is Linux only.
+func ReadTreeStats(root int) ([]Stat, error) { return nil, ErrUnsupported }
+
 // ReadTree is Linux only.
 func ReadTree(root int) (time.Duration, error) { return 0, ErrUnsupported }
 

@@ -49,13 +49,11 @@ type procUsage struct {
 // startProcUsage reads the CPU time of pid's tree so far and resets the peak
 // memory of each of its processes, the start of a measurement.
 func startProcUsage(pid int) (backend.UsageProbe, error) {
-	tree, err := readProcTree(pid)
+	tree, err := procstat.ReadTreeStats(pid)
 	if err != nil {
 		return nil, err
 	}
-	cpu := time.Duration(0)
 	for _, p := range tree {
-		cpu += p.Total()
 		// Writing 5 resets the peak RSS (VmHWM) to the current RSS. A
 		// process under pid may have exited since the listing.
 		err := os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", p.PID), []byte("5"), 0)
@@ -63,7 +61,7 @@ func startProcUsage(pid int) (backend.UsageProbe, error) {
 			return nil, fmt.Errorf("reset peak memory of process %d: %w", p.PID, err)
 		}
 	}
-	return &procUsage{pid: pid, startCPU: cpu}, nil
+	return &procUsage{pid: pid, startCPU: procstat.TotalCPU(tree)}, nil
 }
 
 // Finish implements backend.UsageProbe: the CPU time of the tree since the
@@ -71,13 +69,12 @@ func startProcUsage(pid int) (backend.UsageProbe, error) {
 // time) and the sum of its live processes' peak resident memory (VmHWM)
 // since the reset, or since they started.
 func (p *procUsage) Finish(ctx context.Context) (backend.Usage, error) {
-	tree, err := readProcTree(p.pid)
+	tree, err := procstat.ReadTreeStats(p.pid)
 	if err != nil {
 		return backend.Usage{}, err
 	}
-	u := backend.Usage{}
+	u := backend.Usage{CPU: procstat.TotalCPU(tree) - p.startCPU}
 	for _, s := range tree {
-		u.CPU += s.Total()
 		peak, err := procPeakRSS(s.PID)
 		if err != nil {
 			if s.PID == p.pid {
@@ -87,22 +84,7 @@ func (p *procUsage) Finish(ctx context.Context) (backend.Usage, error) {
 		}
 		u.PeakMemory += peak
 	}
-	u.CPU -= p.startCPU
 	return u, nil
-}
-
-// readProcTree returns the stats of pid and every process under it, pid
-// first.
-func readProcTree(pid int) ([]procstat.Stat, error) {
-	all, err := procstat.ReadAll()
-	if err != nil {
-		return nil, err
-	}
-	tree := procstat.Tree(pid, all)
-	if tree == nil {
-		return nil, fmt.Errorf("read CPU time of process %d: no such process", pid)
-	}
-	return tree, nil
 }
 
 // procPeakRSS reads VmHWM from /proc/PID/status, in bytes.
