@@ -202,9 +202,11 @@ func TestDatabaseRestart(t *testing.T) {
 	}
 }
 
-// TestConnectionTimeouts checks that a half-sent request is closed within
-// the read-header timeout and an idle keep-alive connection after the idle
-// timeout, both set short here through the environment.
+// TestConnectionTimeouts checks that a half-sent request, first on its
+// connection or after a response, and a request trickled in a byte at a
+// time are closed within the read-header timeout, and an idle keep-alive
+// connection after the idle timeout, both set short here through the
+// environment.
 func TestConnectionTimeouts(t *testing.T) {
 	cfg := loadConfig(t)
 	for _, test := range cfg.Tests {
@@ -220,16 +222,32 @@ func TestConnectionTimeouts(t *testing.T) {
 					t.Errorf("half-sent request closed after %s; want within the 1s header timeout", took)
 				}
 			})
+			request := "GET " + test.JSONURL + " HTTP/1.1\r\nHost: x\r\n\r\n"
+			t.Run("trickled request", func(t *testing.T) {
+				c := dial(t, addr)
+				go func() {
+					for i := range len(request) {
+						if _, err := io.WriteString(c, request[i:i+1]); err != nil {
+							return
+						}
+						time.Sleep(200 * time.Millisecond)
+					}
+				}()
+				if took := untilClosed(t, c, 6*time.Second); took > 2*time.Second {
+					t.Errorf("request trickled a byte per 200ms closed after %s; want within the 1s header timeout", took)
+				}
+			})
+			t.Run("half-sent request after a response", func(t *testing.T) {
+				c := dial(t, addr)
+				readResponse(t, c, request)
+				io.WriteString(c, request[:len(request)/2])
+				if took := untilClosed(t, c, 6*time.Second); took > 1700*time.Millisecond {
+					t.Errorf("half-sent second request closed after %s; want within the 1s header timeout, before the 2s idle one", took)
+				}
+			})
 			t.Run("idle keep-alive", func(t *testing.T) {
 				c := dial(t, addr)
-				io.WriteString(c, "GET "+test.JSONURL+" HTTP/1.1\r\nHost: x\r\n\r\n")
-				br := bufio.NewReader(c)
-				res, err := http.ReadResponse(br, nil)
-				if err != nil {
-					t.Fatalf("read the response: %v", err)
-				}
-				io.Copy(io.Discard, res.Body)
-				res.Body.Close()
+				readResponse(t, c, request)
 				took := untilClosed(t, c, 8*time.Second)
 				if took < time.Second || took > 5*time.Second {
 					t.Errorf("idle keep-alive connection closed after %s; want after the 2s idle timeout", took)
@@ -237,6 +255,18 @@ func TestConnectionTimeouts(t *testing.T) {
 			})
 		})
 	}
+}
+
+// readResponse writes request to c and reads its response, whole.
+func readResponse(t *testing.T, c net.Conn, request string) {
+	t.Helper()
+	io.WriteString(c, request)
+	res, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		t.Fatalf("read the response: %v", err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
 }
 
 func dial(t *testing.T, addr string) net.Conn {

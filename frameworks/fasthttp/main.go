@@ -18,7 +18,7 @@ import (
 
 func main() {
 	tfb.Run("fasthttp", func(svc *tfb.Service, cfg tfb.Config) tfb.Server {
-		return server{newServer(svc, cfg)}
+		return server{srv: newServer(svc), cfg: cfg}
 	})
 }
 
@@ -29,19 +29,17 @@ const (
 	textHTML        = "text/html; charset=utf-8"
 )
 
-// newServer serves the test types of svc. fasthttp has one read timeout,
-// for the whole request; a test type's request is all header, so it gets
-// the header's. Name is the Server header of every response; fasthttp sets
-// Date itself. Header names are kept as written: fasthttp skips the work
+// newServer serves the test types of svc. It is given no timeouts: the
+// listener enforces them (see server.Serve), which saves fasthttp's two
+// clock reads per request. Name is the Server header of every response;
+// fasthttp sets Date itself. Header names are kept as written: fasthttp skips the work
 // of folding their case. What fasthttp logs of a connection (mostly
 // requests it cannot parse) goes to slog at debug level.
-func newServer(svc *tfb.Service, cfg tfb.Config) *fasthttp.Server {
+func newServer(svc *tfb.Service) *fasthttp.Server {
 	h := &handlers{svc: svc}
 	return &fasthttp.Server{
 		Handler:                       h.serve,
 		Name:                          "fasthttp",
-		ReadTimeout:                   cfg.ReadHeaderTimeout,
-		IdleTimeout:                   cfg.IdleTimeout,
 		DisableHeaderNamesNormalizing: true,
 		Logger:                        debugLogger{slog.Default()},
 	}
@@ -168,9 +166,14 @@ func (h *handlers) fail(ctx *fasthttp.RequestCtx, err error) {
 	ctx.Error(body, status)
 }
 
-// server serves a fasthttp.Server as a tfb.Server.
-type server struct{ srv *fasthttp.Server }
+// server serves a fasthttp.Server as a tfb.Server, with the configuration's
+// read-header timeout for each whole request (a test type's request is all
+// header) and its idle timeout enforced by the listener.
+type server struct {
+	srv *fasthttp.Server
+	cfg tfb.Config
+}
 
-func (s server) Serve(l net.Listener) error { return s.srv.Serve(l) }
+func (s server) Serve(l net.Listener) error { return s.srv.Serve(s.cfg.TimeoutListener(l)) }
 
 func (s server) Shutdown(ctx context.Context) error { return s.srv.ShutdownWithContext(ctx) }

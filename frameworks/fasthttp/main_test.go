@@ -24,7 +24,7 @@ func (e *fasthttpEntry) Get(path string) int {
 }
 
 func newEntry(svc *tfb.Service) benchtest.Entry {
-	return &fasthttpEntry{handler: newServer(svc, tfb.Config{}).Handler}
+	return &fasthttpEntry{handler: newServer(svc).Handler}
 }
 
 func BenchmarkTestTypes(b *testing.B) { benchtest.Run(b, newEntry) }

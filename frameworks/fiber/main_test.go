@@ -24,7 +24,7 @@ func (e *fiberEntry) Get(path string) int {
 }
 
 func newEntry(svc *tfb.Service) benchtest.Entry {
-	return &fiberEntry{handler: newApp(svc, tfb.Config{}).Handler()}
+	return &fiberEntry{handler: newApp(svc).Handler()}
 }
 
 func BenchmarkTestTypes(b *testing.B) { benchtest.Run(b, newEntry) }

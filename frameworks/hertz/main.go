@@ -16,6 +16,7 @@ import (
 	"github.com/cloudwego/hertz/pkg/app/server/render"
 	"github.com/cloudwego/hertz/pkg/common/config"
 	"github.com/cloudwego/hertz/pkg/common/hlog"
+	"github.com/cloudwego/hertz/pkg/common/tracer/stats"
 	"github.com/cloudwego/netpoll"
 	"github.com/goccy/go-json"
 
@@ -54,21 +55,32 @@ const (
 
 // newHertz routes the test types to svc, with the server options opts
 // added. Hertz answers other methods on these paths with 405 and unknown
-// paths with 404, and sends "Server: hertz" and Date itself. Hertz's one
-// read timeout bounds each wait for bytes, not the request: a header that
-// never ends waits once, a chunked body that never comes twice (for its
-// size line, then again). Half the header's timeout keeps either within
-// the header's; a test type's request is all header.
-func newHertz(svc *tfb.Service, cfg tfb.Config, opts ...config.Option) *server.Hertz {
+// paths with 404, and sends "Server: hertz" and Date itself.
+//
+// Hertz's one read timeout bounds each wait for bytes, not the request: a
+// client trickling its request a byte at a time would hold the connection
+// as long as it likes. watch bounds the whole request by the read-header
+// timeout (a test type's request is all header): a tracer, which Hertz
+// starts once a request's first bytes are in, begins the watch, and the
+// first middleware, which runs once the request is read, ends it, as does
+// the tracer's finish for a request that never reaches it. The trace level
+// is disabled: Hertz records no trace events, which read the clock.
+func newHertz(svc *tfb.Service, cfg tfb.Config, watch *tfb.RequestWatch, opts ...config.Option) *server.Hertz {
 	render.ResetJSONMarshal(json.Marshal)
 	opts = append([]config.Option{
 		server.WithHandleMethodNotAllowed(true),
 		server.WithDisablePrintRoute(true),
-		server.WithReadTimeout(cfg.ReadHeaderTimeout / 2),
+		server.WithReadTimeout(cfg.ReadHeaderTimeout),
 		server.WithIdleTimeout(cfg.IdleTimeout),
+		server.WithTracer(requestTracer{watch}),
+		server.WithTraceLevel(stats.LevelDisabled),
 	}, opts...)
 	h := &handlers{svc: svc}
 	s := server.New(opts...)
+	s.Use(func(ctx context.Context, c *app.RequestContext) {
+		watch.Done(c.GetConn())
+		c.Next(ctx)
+	})
 	s.GET("/plaintext", h.plaintext)
 	s.GET("/json", h.json)
 	s.GET("/db", h.db)
@@ -78,6 +90,17 @@ func newHertz(svc *tfb.Service, cfg tfb.Config, opts ...config.Option) *server.H
 	s.GET("/cached-queries", h.cachedQueries)
 	return s
 }
+
+// requestTracer begins the watch of a request's read when Hertz starts
+// serving it, and ends it when Hertz has finished.
+type requestTracer struct{ watch *tfb.RequestWatch }
+
+func (t requestTracer) Start(ctx context.Context, c *app.RequestContext) context.Context {
+	t.watch.Begin(c.GetConn())
+	return ctx
+}
+
+func (t requestTracer) Finish(_ context.Context, c *app.RequestContext) { t.watch.Done(c.GetConn()) }
 
 type handlers struct {
 	svc *tfb.Service
@@ -156,7 +179,9 @@ func (s *hertzServer) Serve(l net.Listener) error {
 	if u, ok := l.(interface{ Unwrap() net.Listener }); ok {
 		l = u.Unwrap()
 	}
-	h := newHertz(s.svc, s.cfg, server.WithListener(l))
+	watch := s.cfg.NewRequestWatch()
+	defer watch.Stop()
+	h := newHertz(s.svc, s.cfg, watch, server.WithListener(l))
 	s.mu.Lock()
 	s.h = h
 	s.mu.Unlock()

@@ -26,7 +26,7 @@ func (e *hertzEntry) Get(path string) int {
 }
 
 func newEntry(svc *tfb.Service) benchtest.Entry {
-	h := newHertz(svc, tfb.Config{})
+	h := newHertz(svc, tfb.Config{}, tfb.Config{}.NewRequestWatch())
 	return &hertzEntry{engine: h.Engine, c: h.Engine.NewContext()}
 }
 

@@ -1,0 +1,197 @@
+package tfb
+
+import (
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// TimeoutListener returns l with the read-header and idle timeouts
+// enforced by each connection it accepts (requestTimeoutConn), for a
+// server that is given no timeouts of its own. It is what the fasthttp
+// entries serve with: fasthttp reads the clock for each timeout it sets, two
+// reads per request, which the connection saves by reading a coarse clock
+// instead.
+func (c Config) TimeoutListener(l net.Listener) net.Listener {
+	return &timeoutListener{Listener: l, readHeader: c.ReadHeaderTimeout, idle: c.IdleTimeout, clock: sharedClock()}
+}
+
+type timeoutListener struct {
+	net.Listener
+	readHeader, idle time.Duration
+	clock            *coarseClock
+}
+
+// Accept returns the next connection, with the first request's read-header
+// timeout running from now.
+func (l *timeoutListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return c, err
+	}
+	lazy, ok := c.(*lazyDeadlineConn)
+	if !ok {
+		lazy = newLazyDeadlineConn(c)
+	}
+	tc := &requestTimeoutConn{lazyDeadlineConn: lazy, readHeader: l.readHeader, idle: l.idle, clock: l.clock}
+	if err := tc.startTimeout(l.readHeader); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return tc, nil
+}
+
+// requestTimeoutConn enforces a server's read-header and idle timeouts on
+// its connection, with no clock read per request. A request must arrive
+// whole within the read-header timeout of its first bytes (of the accept,
+// for a connection's first request), and the next request's first bytes
+// within the idle timeout of the last write. It knows where requests start
+// and end from the server's reads and writes: a write means a response is
+// going out, so the connection waits for the next request, and a read that
+// returns bytes while waiting means a request has started. A server that
+// writes before it has read a whole request (an interim "100 Continue")
+// gives the rest of that request a new read-header timeout from its next
+// bytes.
+//
+// Deadlines are set from a coarse clock (coarseClock), one tick later than
+// asked so that none fires early, and through lazyDeadlineConn, so that
+// under load the poller's deadline moves about once per timeout's length.
+// A timeout therefore fires between its length and two ticks more after
+// the event it runs from. Reads and writes come from the one goroutine that
+// serves the connection, as a keep-alive server's do.
+type requestTimeoutConn struct {
+	*lazyDeadlineConn
+	readHeader, idle time.Duration
+	clock            *coarseClock
+	waiting          bool // for the next request: since a write, until a read returns bytes
+}
+
+// startTimeout sets the read deadline d (and one tick) from now.
+func (c *requestTimeoutConn) startTimeout(d time.Duration) error {
+	return c.SetReadDeadline(c.clock.Now().Add(d + clockTick))
+}
+
+// Read reads; the first bytes after a write start the request's read-header
+// timeout.
+func (c *requestTimeoutConn) Read(p []byte) (int, error) {
+	n, err := c.lazyDeadlineConn.Read(p)
+	if n > 0 && c.waiting {
+		c.waiting = false
+		if derr := c.startTimeout(c.readHeader); err == nil {
+			err = derr
+		}
+	}
+	return n, err
+}
+
+// Write writes; the connection then waits for the next request, for up to
+// the idle timeout.
+func (c *requestTimeoutConn) Write(p []byte) (int, error) {
+	n, err := c.lazyDeadlineConn.Write(p)
+	if !c.waiting {
+		c.waiting = true
+		if derr := c.startTimeout(c.idle); err == nil {
+			err = derr
+		}
+	}
+	return n, err
+}
+
+// clockTick is how often the coarse clock moves.
+const clockTick = 10 * time.Millisecond
+
+// coarseClock is a clock that is read with an atomic load: a goroutine
+// moves it every clockTick, so that it is at most a tick behind (more only
+// while that goroutine cannot run). Its times keep the monotonic reading
+// of time.Now, so that a step of the wall clock moves no deadline.
+type coarseClock struct {
+	start   time.Time
+	elapsed atomic.Int64 // nanoseconds since start, at the last tick
+}
+
+// sharedClock is the process's coarse clock, started on first use.
+var sharedClock = sync.OnceValue(func() *coarseClock {
+	c := &coarseClock{start: time.Now()}
+	go func() {
+		for range time.Tick(clockTick) {
+			c.elapsed.Store(int64(time.Since(c.start)))
+		}
+	}()
+	return c
+})
+
+// Now returns the time of the clock's last tick.
+func (c *coarseClock) Now() time.Time { return c.start.Add(time.Duration(c.elapsed.Load())) }
+
+// RequestWatch closes the connections whose request is not read whole
+// within the read-header timeout of its first bytes, for a server whose
+// own read timeout bounds each wait for bytes instead of the request, so
+// that a client trickling its request a byte at a time would hold the
+// connection for as long as it likes (Hertz on netpoll). The server calls
+// Begin when a request's first bytes are in and Done once it has read the
+// request whole, or given up on it; a goroutine looks over the requests
+// being read every watchInterval. A timeout therefore fires between its
+// length and a tick and a watchInterval more after the request began.
+type RequestWatch struct {
+	timeout time.Duration
+	clock   *coarseClock
+	stop    chan struct{}
+
+	mu      sync.Mutex
+	reading map[io.Closer]time.Time // each connection reading a request, and since when
+}
+
+// watchInterval is how often a RequestWatch looks for requests read too
+// slowly.
+const watchInterval = 50 * time.Millisecond
+
+// NewRequestWatch starts a RequestWatch with the configuration's
+// read-header timeout. Stop ends it.
+func (c Config) NewRequestWatch() *RequestWatch {
+	w := &RequestWatch{timeout: c.ReadHeaderTimeout, clock: sharedClock(), stop: make(chan struct{}), reading: map[io.Closer]time.Time{}}
+	go w.watch()
+	return w
+}
+
+// Begin records that conn has started reading a request.
+func (w *RequestWatch) Begin(conn io.Closer) {
+	now := w.clock.Now()
+	w.mu.Lock()
+	w.reading[conn] = now
+	w.mu.Unlock()
+}
+
+// Done records that conn is no longer reading a request.
+func (w *RequestWatch) Done(conn io.Closer) {
+	w.mu.Lock()
+	delete(w.reading, conn)
+	w.mu.Unlock()
+}
+
+// Stop ends the watch; connections reading a request are left open.
+func (w *RequestWatch) Stop() { close(w.stop) }
+
+// watch closes, every watchInterval, the connections that began reading
+// their request longer ago than the timeout (and a tick, for the clock).
+func (w *RequestWatch) watch() {
+	t := time.NewTicker(watchInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-w.stop:
+			return
+		case <-t.C:
+		}
+		late := w.clock.Now().Add(-w.timeout - clockTick)
+		w.mu.Lock()
+		for conn, began := range w.reading {
+			if began.Before(late) {
+				conn.Close()
+				delete(w.reading, conn)
+			}
+		}
+		w.mu.Unlock()
+	}
+}
