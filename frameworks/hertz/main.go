@@ -16,7 +16,7 @@ import (
 	"github.com/cloudwego/hertz/pkg/app/server/render"
 	"github.com/cloudwego/hertz/pkg/common/config"
 	"github.com/cloudwego/hertz/pkg/common/hlog"
-	"github.com/cloudwego/hertz/pkg/common/tracer/stats"
+	hnetpoll "github.com/cloudwego/hertz/pkg/network/netpoll"
 	"github.com/cloudwego/netpoll"
 	"github.com/goccy/go-json"
 
@@ -60,11 +60,11 @@ const (
 // Hertz's one read timeout bounds each wait for bytes, not the request: a
 // client trickling its request a byte at a time would hold the connection
 // as long as it likes. watch bounds the whole request by the read-header
-// timeout (a test type's request is all header): a tracer, which Hertz
-// starts once a request's first bytes are in, begins the watch, and the
-// first middleware, which runs once the request is read, ends it, as does
-// the tracer's finish for a request that never reaches it. The trace level
-// is disabled: Hertz records no trace events, which read the clock.
+// timeout (a test type's request is all header): each accepted connection
+// is put under it, with its watchedConn in the connection's context, and
+// the first middleware tells it when a request is read and when it is
+// answered. Hertz runs that middleware for every request, 404 and 405
+// included.
 func newHertz(svc *tfb.Service, cfg tfb.Config, watch *tfb.RequestWatch, opts ...config.Option) *server.Hertz {
 	render.ResetJSONMarshal(json.Marshal)
 	opts = append([]config.Option{
@@ -72,14 +72,19 @@ func newHertz(svc *tfb.Service, cfg tfb.Config, watch *tfb.RequestWatch, opts ..
 		server.WithDisablePrintRoute(true),
 		server.WithReadTimeout(cfg.ReadHeaderTimeout),
 		server.WithIdleTimeout(cfg.IdleTimeout),
-		server.WithTracer(requestTracer{watch}),
-		server.WithTraceLevel(stats.LevelDisabled),
+		server.WithOnAccept(func(conn net.Conn) context.Context { return watchConn(watch, conn) }),
 	}, opts...)
 	h := &handlers{svc: svc}
 	s := server.New(opts...)
 	s.Use(func(ctx context.Context, c *app.RequestContext) {
-		watch.Done(c.GetConn())
+		wc, _ := ctx.Value(watchedKey{}).(*tfb.WatchedConn)
+		if wc == nil { // not served by a Hertz server, as in the benchmarks
+			c.Next(ctx)
+			return
+		}
+		wc.Handling()
 		c.Next(ctx)
+		wc.Handled()
 	})
 	s.GET("/plaintext", h.plaintext)
 	s.GET("/json", h.json)
@@ -91,16 +96,27 @@ func newHertz(svc *tfb.Service, cfg tfb.Config, watch *tfb.RequestWatch, opts ..
 	return s
 }
 
-// requestTracer begins the watch of a request's read when Hertz starts
-// serving it, and ends it when Hertz has finished.
-type requestTracer struct{ watch *tfb.RequestWatch }
+// watchedKey is the context key of a connection's *tfb.WatchedConn.
+type watchedKey struct{}
 
-func (t requestTracer) Start(ctx context.Context, c *app.RequestContext) context.Context {
-	t.watch.Begin(c.GetConn())
+// probe is a netpoll connection as a tfb.WatchedProbe.
+type probe struct{ netpoll.Connection }
+
+func (p probe) Buffered() int { return p.Reader().Len() }
+
+func (p probe) Closed() bool { return !p.IsActive() }
+
+// watchConn puts conn, as Hertz's netpoll transport accepts it, under
+// watch, in the context it returns for the connection.
+func watchConn(watch *tfb.RequestWatch, conn net.Conn) context.Context {
+	ctx := context.Background()
+	if hc, ok := conn.(*hnetpoll.Conn); ok {
+		if nc, ok := hc.Conn.(netpoll.Connection); ok {
+			ctx = context.WithValue(ctx, watchedKey{}, watch.Watch(probe{nc}))
+		}
+	}
 	return ctx
 }
-
-func (t requestTracer) Finish(_ context.Context, c *app.RequestContext) { t.watch.Done(c.GetConn()) }
 
 type handlers struct {
 	svc *tfb.Service

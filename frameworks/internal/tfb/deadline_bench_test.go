@@ -115,3 +115,22 @@ func processCPU(b *testing.B) time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkClockRead is what a connection's timeouts pay per clock read:
+// time.Now, as fasthttp reads it for each timeout it sets, against the
+// coarse clock Config.TimeoutListener's connections read.
+func BenchmarkClockRead(b *testing.B) {
+	var t time.Time
+	b.Run("time.Now", func(b *testing.B) {
+		for range b.N {
+			t = time.Now()
+		}
+	})
+	clock := sharedClock()
+	b.Run("coarse", func(b *testing.B) {
+		for range b.N {
+			t = clock.Now()
+		}
+	})
+	_ = t
+}

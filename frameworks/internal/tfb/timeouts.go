@@ -58,8 +58,9 @@ func (l *timeoutListener) Accept() (net.Conn, error) {
 // Deadlines are set from a coarse clock (coarseClock), one tick later than
 // asked so that none fires early, and through lazyDeadlineConn, so that
 // under load the poller's deadline moves about once per timeout's length.
-// A timeout therefore fires between its length and two ticks more after
-// the event it runs from. Reads and writes come from the one goroutine that
+// A timeout therefore fires between its length and a tick more after the
+// event it runs from (early only if the clock's goroutine was kept from
+// running for over a tick). Reads and writes come from the one goroutine that
 // serves the connection, as a keep-alive server's do.
 type requestTimeoutConn struct {
 	*lazyDeadlineConn
@@ -125,56 +126,73 @@ var sharedClock = sync.OnceValue(func() *coarseClock {
 // Now returns the time of the clock's last tick.
 func (c *coarseClock) Now() time.Time { return c.start.Add(time.Duration(c.elapsed.Load())) }
 
-// RequestWatch closes the connections whose request is not read whole
-// within the read-header timeout of its first bytes, for a server whose
-// own read timeout bounds each wait for bytes instead of the request, so
-// that a client trickling its request a byte at a time would hold the
-// connection for as long as it likes (Hertz on netpoll). The server calls
-// Begin when a request's first bytes are in and Done once it has read the
-// request whole, or given up on it; a goroutine looks over the requests
-// being read every watchInterval. A timeout therefore fires between its
-// length and a tick and a watchInterval more after the request began.
+// RequestWatch closes the connections that hold a request unread for
+// longer than the read-header timeout, for a server whose own read timeout
+// bounds each wait for bytes instead of the request, so that a client
+// trickling its request a byte at a time would hold the connection for as
+// long as it likes (Hertz on netpoll). The server registers each
+// connection it accepts with Watch and tells the WatchedConn when it
+// starts and ends handling a request it has read. Every watchInterval a
+// goroutine looks at each connection: one that has bytes waiting, is not
+// handling a request, and has handled none since bytes were first seen
+// waiting, for longer than the timeout, is closed. Nothing is done per
+// request but two atomic additions; a timeout fires between its length
+// and two watchIntervals (100 ms) more after the request's first bytes.
 type RequestWatch struct {
 	timeout time.Duration
-	clock   *coarseClock
 	stop    chan struct{}
 
-	mu      sync.Mutex
-	reading map[io.Closer]time.Time // each connection reading a request, and since when
+	mu    sync.Mutex
+	conns map[*WatchedConn]struct{}
 }
 
-// watchInterval is how often a RequestWatch looks for requests read too
-// slowly.
+// WatchedProbe is what a RequestWatch needs of a connection.
+type WatchedProbe interface {
+	io.Closer
+	// Buffered is how many bytes have arrived that the server has not
+	// consumed. It is called from the watch's goroutine.
+	Buffered() int
+	// Closed reports whether the connection is closed.
+	Closed() bool
+}
+
+// WatchedConn is a connection under a RequestWatch.
+type WatchedConn struct {
+	probe            WatchedProbe
+	started, handled atomic.Uint64
+	seenHandled      uint64    // handled, as the watch last saw it
+	waitingSince     time.Time // when the watch first saw bytes waiting and nothing handled; zero if it did not
+}
+
+// watchInterval is how often a RequestWatch looks at its connections.
 const watchInterval = 50 * time.Millisecond
 
 // NewRequestWatch starts a RequestWatch with the configuration's
 // read-header timeout. Stop ends it.
 func (c Config) NewRequestWatch() *RequestWatch {
-	w := &RequestWatch{timeout: c.ReadHeaderTimeout, clock: sharedClock(), stop: make(chan struct{}), reading: map[io.Closer]time.Time{}}
+	w := &RequestWatch{timeout: c.ReadHeaderTimeout, stop: make(chan struct{}), conns: map[*WatchedConn]struct{}{}}
 	go w.watch()
 	return w
 }
 
-// Begin records that conn has started reading a request.
-func (w *RequestWatch) Begin(conn io.Closer) {
-	now := w.clock.Now()
+// Watch puts a connection under the watch, until it is closed.
+func (w *RequestWatch) Watch(probe WatchedProbe) *WatchedConn {
+	c := &WatchedConn{probe: probe}
 	w.mu.Lock()
-	w.reading[conn] = now
+	w.conns[c] = struct{}{}
 	w.mu.Unlock()
+	return c
 }
 
-// Done records that conn is no longer reading a request.
-func (w *RequestWatch) Done(conn io.Closer) {
-	w.mu.Lock()
-	delete(w.reading, conn)
-	w.mu.Unlock()
-}
+// Handling records that the server has read a request and handles it.
+func (c *WatchedConn) Handling() { c.started.Add(1) }
 
-// Stop ends the watch; connections reading a request are left open.
+// Handled records that the server has answered the request.
+func (c *WatchedConn) Handled() { c.handled.Add(1) }
+
+// Stop ends the watch; its connections are left open.
 func (w *RequestWatch) Stop() { close(w.stop) }
 
-// watch closes, every watchInterval, the connections that began reading
-// their request longer ago than the timeout (and a tick, for the clock).
 func (w *RequestWatch) watch() {
 	t := time.NewTicker(watchInterval)
 	defer t.Stop()
@@ -182,16 +200,32 @@ func (w *RequestWatch) watch() {
 		select {
 		case <-w.stop:
 			return
-		case <-t.C:
+		case now := <-t.C:
+			w.look(now)
 		}
-		late := w.clock.Now().Add(-w.timeout - clockTick)
-		w.mu.Lock()
-		for conn, began := range w.reading {
-			if began.Before(late) {
-				conn.Close()
-				delete(w.reading, conn)
-			}
+	}
+}
+
+// look closes the connections that have held a request unread for longer
+// than the timeout, and forgets the closed ones.
+func (w *RequestWatch) look(now time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for c := range w.conns {
+		if c.probe.Closed() {
+			delete(w.conns, c)
+			continue
 		}
-		w.mu.Unlock()
+		handled := c.handled.Load()
+		if handled != c.seenHandled || c.started.Load() != handled || c.probe.Buffered() == 0 {
+			c.seenHandled, c.waitingSince = handled, time.Time{}
+			continue
+		}
+		if c.waitingSince.IsZero() {
+			c.waitingSince = now
+		} else if now.Sub(c.waitingSince) > w.timeout {
+			c.probe.Close()
+			delete(w.conns, c)
+		}
 	}
 }

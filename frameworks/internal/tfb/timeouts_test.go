@@ -9,10 +9,12 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/valyala/fasthttp"
+	"golang.org/x/sys/unix"
 )
 
 // TestTimeoutListener checks when a fasthttp server given no timeouts of
@@ -146,20 +148,23 @@ func exchange(t *testing.T, c net.Conn, br *bufio.Reader, send string) {
 	}
 }
 
-// TestRequestWatch checks that a RequestWatch closes a connection whose
-// request began longer ago than the read-header timeout, and leaves open
-// one whose request was read in time.
+// TestRequestWatch checks that a RequestWatch closes a connection that
+// holds bytes unread past the read-header timeout with no request being
+// handled, and leaves open an idle one and one whose request is handled
+// for longer than the timeout.
 func TestRequestWatch(t *testing.T) {
 	const timeout = 300 * time.Millisecond
 	tests := []struct {
 		name string
-		// doneAfter is when the server ends the watch after beginning it;
-		// 0 for never.
-		doneAfter  time.Duration
-		wantClosed bool
+		send bool // whether the client sends bytes, which the server never reads
+		// handling and handled are when the server starts and ends handling
+		// a request; 0 for never.
+		handling, handled time.Duration
+		wantClosed        bool
 	}{
-		{"a request still being read past the timeout", 0, true},
-		{"a request read in time", timeout / 2, false},
+		{"bytes waiting, nothing handled", true, 0, 0, true},
+		{"idle", false, 0, 0, false},
+		{"a request handled for longer than the timeout", true, timeout / 2, 2 * timeout, false},
 	}
 	w := Config{ReadHeaderTimeout: timeout}.NewRequestWatch()
 	t.Cleanup(w.Stop)
@@ -167,20 +172,47 @@ func TestRequestWatch(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			server, client := loopbackPair(t)
+			wc := w.Watch(&tcpProbe{conn: server.Conn.(*net.TCPConn)})
 			start := time.Now()
-			w.Begin(server)
-			if tt.doneAfter > 0 {
-				time.AfterFunc(tt.doneAfter, func() { w.Done(server) })
+			if tt.send {
+				client.Write([]byte("GET /pl"))
 			}
-			client.SetReadDeadline(start.Add(3 * timeout))
+			if tt.handling > 0 {
+				time.AfterFunc(tt.handling, wc.Handling)
+				time.AfterFunc(tt.handled, wc.Handled)
+			}
+			// Past the handled request, the bytes still waiting would be
+			// held unread again: look before that could close it.
+			client.SetReadDeadline(start.Add(2*timeout + timeout*3/4))
 			_, err := client.Read(make([]byte, 1))
 			took := time.Since(start)
 			if closed := !errors.Is(err, os.ErrDeadlineExceeded); closed != tt.wantClosed {
 				t.Fatalf("closed: %v after %s (read: %v), want %v", closed, took.Round(time.Millisecond), err, tt.wantClosed)
 			}
-			if tt.wantClosed && (took < timeout || took > timeout+clockTick+watchInterval+100*time.Millisecond) {
-				t.Errorf("closed after %s, want after the %s timeout and within a tick and a watch interval of it", took.Round(time.Millisecond), timeout)
+			if tt.wantClosed && (took < timeout || took > timeout+2*watchInterval+100*time.Millisecond) {
+				t.Errorf("closed after %s, want after the %s timeout and within two watch intervals of it", took.Round(time.Millisecond), timeout)
 			}
 		})
 	}
 }
+
+// tcpProbe is a TCP connection as a WatchedProbe: the kernel says how many
+// bytes wait in its receive queue.
+type tcpProbe struct {
+	conn   *net.TCPConn
+	closed atomic.Bool
+}
+
+func (p *tcpProbe) Buffered() int {
+	n := 0
+	rc, err := p.conn.SyscallConn()
+	if err != nil {
+		return 0
+	}
+	rc.Control(func(fd uintptr) { n, _ = unix.IoctlGetInt(int(fd), unix.SIOCINQ) })
+	return n
+}
+
+func (p *tcpProbe) Closed() bool { return p.closed.Load() }
+
+func (p *tcpProbe) Close() error { p.closed.Store(true); return p.conn.Close() }
