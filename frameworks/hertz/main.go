@@ -64,13 +64,15 @@ const (
 // is put under it, with its watchedConn in the connection's context, and
 // the first middleware tells it when a request is read and when it is
 // answered. Hertz runs that middleware for every request, 404 and 405
-// included.
+// included. A body that never comes leaves no bytes waiting, so the read
+// timeout still bounds it: half the header's, since a chunked body is
+// waited for twice (its size line, then again).
 func newHertz(svc *tfb.Service, cfg tfb.Config, watch *tfb.RequestWatch, opts ...config.Option) *server.Hertz {
 	render.ResetJSONMarshal(json.Marshal)
 	opts = append([]config.Option{
 		server.WithHandleMethodNotAllowed(true),
 		server.WithDisablePrintRoute(true),
-		server.WithReadTimeout(cfg.ReadHeaderTimeout),
+		server.WithReadTimeout(cfg.ReadHeaderTimeout / 2),
 		server.WithIdleTimeout(cfg.IdleTimeout),
 		server.WithOnAccept(func(conn net.Conn) context.Context { return watchConn(watch, conn) }),
 	}, opts...)

@@ -43,7 +43,7 @@ func TestTimeoutListener(t *testing.T) {
 		// server to close the connection starts.
 		client func(t *testing.T, c net.Conn, br *bufio.Reader) time.Time
 		// The server must close the connection between min and max after
-		// the wait starts, having sent nothing more.
+		// the wait starts, having sent nothing more than an error response.
 		min, max time.Duration
 	}{
 		{"a half-sent first request: the read-header timeout from the accept", func(t *testing.T, c net.Conn, br *bufio.Reader) time.Time {
