@@ -1,8 +1,10 @@
 package tfb
 
 import (
+	"errors"
 	"io"
 	"net"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -56,28 +58,49 @@ func (l *timeoutListener) Accept() (net.Conn, error) {
 // bytes.
 //
 // Deadlines are set from a coarse clock (coarseClock), one tick later than
-// asked so that none fires early, and through lazyDeadlineConn, so that
-// under load the poller's deadline moves about once per timeout's length.
-// A timeout therefore fires between its length and a tick more after the
-// event it runs from (early only if the clock's goroutine was kept from
-// running for over a tick). Reads and writes come from the one goroutine that
-// serves the connection, as a keep-alive server's do.
+// asked, and through lazyDeadlineConn, so that under load the poller's
+// deadline moves about once per timeout's length. A timeout therefore fires
+// between its length and a tick more after the event it runs from. None
+// fires early: the clock can fall further behind than a tick while its
+// goroutine is kept from running (both cores busy), so a read that times
+// out first checks the clock's lag (coarseClock.Lag) and, if the event may
+// have come that much later than the clock said, waits out the difference.
+// Reads and writes come from the one goroutine that serves the connection,
+// as a keep-alive server's do.
 type requestTimeoutConn struct {
 	*lazyDeadlineConn
 	readHeader, idle time.Duration
 	clock            *coarseClock
-	waiting          bool // for the next request: since a write, until a read returns bytes
+	waiting          bool          // for the next request: since a write, until a read returns bytes
+	from             time.Time     // the clock's time when the running timeout started
+	length           time.Duration // the running timeout's length
 }
 
 // startTimeout sets the read deadline d (and one tick) from now.
 func (c *requestTimeoutConn) startTimeout(d time.Duration) error {
-	return c.SetReadDeadline(c.clock.Now().Add(d + clockTick))
+	c.from, c.length = c.clock.Now(), d
+	return c.SetReadDeadline(c.from.Add(d + clockTick))
+}
+
+// lagged is called when a read timed out. It reports whether the clock may
+// have lagged the event the timeout runs from by more than the tick its
+// deadline allowed, and if so moves the deadline by the lag, for the read
+// to be tried again.
+func (c *requestTimeoutConn) lagged() bool {
+	deadline := c.from.Add(c.length + c.clock.Lag())
+	if !time.Now().Before(deadline) {
+		return false
+	}
+	return c.SetReadDeadline(deadline) == nil
 }
 
 // Read reads; the first bytes after a write start the request's read-header
 // timeout.
 func (c *requestTimeoutConn) Read(p []byte) (int, error) {
 	n, err := c.lazyDeadlineConn.Read(p)
+	for n == 0 && errors.Is(err, os.ErrDeadlineExceeded) && c.lagged() {
+		n, err = c.lazyDeadlineConn.Read(p)
+	}
 	if n > 0 && c.waiting {
 		c.waiting = false
 		if derr := c.startTimeout(c.readHeader); err == nil {
@@ -103,28 +126,55 @@ func (c *requestTimeoutConn) Write(p []byte) (int, error) {
 // clockTick is how often the coarse clock moves.
 const clockTick = 10 * time.Millisecond
 
+// lagWindow is how long a coarseClock remembers how far it fell behind:
+// Lag covers at least the last lagWindow, and forgets a lag after two.
+const lagWindow = 5 * time.Minute
+
 // coarseClock is a clock that is read with an atomic load: a goroutine
-// moves it every clockTick, so that it is at most a tick behind (more only
-// while that goroutine cannot run). Its times keep the monotonic reading
-// of time.Now, so that a step of the wall clock moves no deadline.
+// moves it every clockTick, so that it is about a tick behind; more while
+// that goroutine cannot run, which the clock measures (Lag). Its times keep
+// the monotonic reading of time.Now, so that a step of the wall clock moves
+// no deadline.
 type coarseClock struct {
 	start   time.Time
 	elapsed atomic.Int64 // nanoseconds since start, at the last tick
+	maxGap  atomic.Int64 // the longest time between two ticks, in the last one or two lagWindows
 }
 
 // sharedClock is the process's coarse clock, started on first use.
 var sharedClock = sync.OnceValue(func() *coarseClock {
 	c := &coarseClock{start: time.Now()}
-	go func() {
-		for range time.Tick(clockTick) {
-			c.elapsed.Store(int64(time.Since(c.start)))
-		}
-	}()
+	c.maxGap.Store(int64(clockTick))
+	go c.run()
 	return c
 })
 
+// run moves the clock every tick and keeps the longest gap between two
+// moves of the current and the previous lagWindow.
+func (c *coarseClock) run() {
+	var last, windowStart, windowMax, previousMax time.Duration
+	for range time.Tick(clockTick) {
+		now := time.Since(c.start)
+		c.elapsed.Store(int64(now))
+		if now-windowStart > lagWindow {
+			windowStart, previousMax, windowMax = now, windowMax, 0
+		}
+		windowMax = max(windowMax, now-last)
+		last = now
+		c.maxGap.Store(int64(max(windowMax, previousMax, clockTick)))
+	}
+}
+
 // Now returns the time of the clock's last tick.
 func (c *coarseClock) Now() time.Time { return c.start.Add(time.Duration(c.elapsed.Load())) }
+
+// Lag is how far behind the clock may have been at any read of the last
+// lagWindow: the longest gap between its ticks, or the time since its last
+// tick if that is longer.
+func (c *coarseClock) Lag() time.Duration {
+	sinceTick := time.Since(c.start) - time.Duration(c.elapsed.Load())
+	return max(time.Duration(c.maxGap.Load()), sinceTick)
+}
 
 // RequestWatch closes the connections that hold a request unread for
 // longer than the read-header timeout, for a server whose own read timeout

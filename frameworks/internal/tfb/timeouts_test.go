@@ -39,20 +39,23 @@ func TestTimeoutListener(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		// client talks to the server, then returns when the wait for the
-		// server to close the connection starts.
-		client func(t *testing.T, c net.Conn, br *bufio.Reader) time.Time
+		// client talks to the server over c, dialed at dialed, then returns
+		// a time at or before the event the server's timeout runs from: so
+		// that a client or server slowed down by a loaded machine makes the
+		// wait look longer, never shorter.
+		client func(t *testing.T, c net.Conn, br *bufio.Reader, dialed time.Time) time.Time
 		// The server must close the connection between min and max after
-		// the wait starts, having sent nothing more than an error response.
+		// that time, having sent nothing more than an error response.
 		min, max time.Duration
 	}{
-		{"a half-sent first request: the read-header timeout from the accept", func(t *testing.T, c net.Conn, br *bufio.Reader) time.Time {
+		{"a half-sent first request: the read-header timeout from the accept", func(t *testing.T, c net.Conn, br *bufio.Reader, dialed time.Time) time.Time {
 			io.WriteString(c, request[:10])
-			return time.Now()
+			return dialed
 		}, readHeader, readHeader + 150*time.Millisecond},
-		{"a trickled request: the read-header timeout from its first byte", func(t *testing.T, c net.Conn, br *bufio.Reader) time.Time {
+		{"a trickled request: the read-header timeout from its first byte", func(t *testing.T, c net.Conn, br *bufio.Reader, dialed time.Time) time.Time {
 			exchange(t, c, br, request)
 			time.Sleep(idle / 3)
+			start := time.Now()
 			go func() {
 				for i := range 10 {
 					if _, err := io.WriteString(c, request[i:i+1]); err != nil {
@@ -61,27 +64,31 @@ func TestTimeoutListener(t *testing.T) {
 					time.Sleep(readHeader / 6)
 				}
 			}()
-			return time.Now()
+			return start
 		}, readHeader, readHeader + 150*time.Millisecond},
-		{"a half-sent second request: the read-header timeout from its first bytes", func(t *testing.T, c net.Conn, br *bufio.Reader) time.Time {
+		{"a half-sent second request: the read-header timeout from its first bytes", func(t *testing.T, c net.Conn, br *bufio.Reader, dialed time.Time) time.Time {
 			exchange(t, c, br, request)
 			time.Sleep(idle / 2)
+			start := time.Now()
 			io.WriteString(c, request[:10])
-			return time.Now()
+			return start
 		}, readHeader, readHeader + 150*time.Millisecond},
-		{"an idle connection: the idle timeout from the last response", func(t *testing.T, c net.Conn, br *bufio.Reader) time.Time {
+		{"an idle connection: the idle timeout from the last response", func(t *testing.T, c net.Conn, br *bufio.Reader, dialed time.Time) time.Time {
+			start := time.Now()
 			exchange(t, c, br, request)
-			return time.Now()
+			return start
 		}, idle, idle + 150*time.Millisecond},
-		{"a client within both timeouts, pipelining: served, then the idle timeout", func(t *testing.T, c net.Conn, br *bufio.Reader) time.Time {
+		{"a client within both timeouts, pipelining: served, then the idle timeout", func(t *testing.T, c net.Conn, br *bufio.Reader, dialed time.Time) time.Time {
+			var start time.Time
 			for range 3 {
 				exchange(t, c, br, request+request+request)
 				time.Sleep(idle * 2 / 3)
 				exchange(t, c, br, request[:10])
 				time.Sleep(readHeader * 2 / 3)
+				start = time.Now()
 				exchange(t, c, br, request[10:])
 			}
-			return time.Now()
+			return start
 		}, idle, idle + 150*time.Millisecond},
 	}
 	for _, sc := range servers {
@@ -106,14 +113,15 @@ func TestTimeoutListener(t *testing.T) {
 // testClosedWithin dials addr, lets client talk to the server, and checks
 // that the server closes the connection between min and max after the
 // time client returns, with no more than an error response.
-func testClosedWithin(t *testing.T, addr string, client func(*testing.T, net.Conn, *bufio.Reader) time.Time, min, max time.Duration) {
+func testClosedWithin(t *testing.T, addr string, client func(*testing.T, net.Conn, *bufio.Reader, time.Time) time.Time, min, max time.Duration) {
+	dialed := time.Now()
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
 	br := bufio.NewReader(c)
-	start := client(t, c, br)
+	start := client(t, c, br, dialed)
 	c.SetReadDeadline(time.Now().Add(max + 2*time.Second))
 	rest, err := io.ReadAll(br)
 	took := time.Since(start)
