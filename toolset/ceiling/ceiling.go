@@ -147,7 +147,12 @@ type Entry struct {
 	// server's; 0 without it.
 	JSONShare      float64 `json:"jsonShare,omitempty"`
 	PlaintextShare float64 `json:"plaintextShare,omitempty"`
-	Error          string  `json:"error,omitempty"`
+	// JSONShares and PlaintextShares are each pass's share, in run order,
+	// when every level was measured more than once (tfb ceiling --repeat);
+	// the shares above are then their medians.
+	JSONShares      []float64 `json:"jsonShares,omitempty"`
+	PlaintextShares []float64 `json:"plaintextShares,omitempty"`
+	Error           string    `json:"error,omitempty"`
 }
 
 // ResultOf reads a tfb ceiling run back as ceiling.json's Result; false
@@ -165,7 +170,8 @@ func ResultOf(run runs.Run, opts Options) (Result, bool) {
 	}
 	for _, r := range rows {
 		res.Entries = append(res.Entries, Entry{Name: r.Entry, JSON: r.JSON, Plaintext: r.Plaintext, DB: r.DB, Fortune: r.Fortune,
-			DBCeiling: r.DBCeiling, FortuneCeiling: r.FortuneCeiling, JSONShare: r.JSONShare(), PlaintextShare: r.PlaintextShare(), Error: r.Error})
+			DBCeiling: r.DBCeiling, FortuneCeiling: r.FortuneCeiling, JSONShare: r.JSONShare(), PlaintextShare: r.PlaintextShare(),
+			JSONShares: r.JSONShares, PlaintextShares: r.PlaintextShares, Error: r.Error})
 	}
 	return res, true
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/results"
+	"github.com/go-tfb/suite/toolset/stats"
 )
 
 // CeilingTypes are the test types tfb ceiling loads: /json gives an entry's
@@ -38,6 +39,11 @@ type CeilingRow struct {
 	// ReferenceJSON and ReferencePlaintext are the reference server's
 	// rates (Reference), 0 when it was not measured.
 	ReferenceJSON, ReferencePlaintext float64
+	// JSONShares and PlaintextShares hold, when the run measured every
+	// level more than once (--repeat) and the entry and the reference
+	// server as often, each pass's rate over the reference server's rate
+	// in the same pass, in run order; nil otherwise.
+	JSONShares, PlaintextShares []float64
 	// Error says why the entry was not (wholly) measured: a build or start
 	// failure, a type that failed verification or was not measured, or
 	// failed requests; empty when all went well.
@@ -50,12 +56,40 @@ func (c CeilingRow) DBRatio() float64 { return ratio(c.DB, c.DBCeiling) }
 // FortuneRatio is the entry's /fortunes rate over its /fortunes ceiling.
 func (c CeilingRow) FortuneRatio() float64 { return ratio(c.Fortune, c.FortuneCeiling) }
 
-// JSONShare is the entry's /json rate over the reference server's.
-func (c CeilingRow) JSONShare() float64 { return ratio(c.JSON, c.ReferenceJSON) }
+// JSONShare is the entry's /json rate over the reference server's: the
+// median of JSONShares when the run paired passes, else the ratio of the
+// two rates.
+func (c CeilingRow) JSONShare() float64 { return share(c.JSONShares, c.JSON, c.ReferenceJSON) }
 
 // PlaintextShare is the entry's /plaintext rate over the reference
-// server's.
-func (c CeilingRow) PlaintextShare() float64 { return ratio(c.Plaintext, c.ReferencePlaintext) }
+// server's, as JSONShare.
+func (c CeilingRow) PlaintextShare() float64 {
+	return share(c.PlaintextShares, c.Plaintext, c.ReferencePlaintext)
+}
+
+func share(perPass []float64, rate, reference float64) float64 {
+	if len(perPass) > 0 {
+		return stats.Median(perPass)
+	}
+	return ratio(rate, reference)
+}
+
+// passShares pairs the passes of an entry's level with the reference
+// server's: pass i's rate over the reference's pass i. nil unless both
+// have the same number of passes, more than one, all measured.
+func passShares(rates, reference []float64) []float64 {
+	if len(rates) < 2 || len(rates) != len(reference) {
+		return nil
+	}
+	out := make([]float64, len(rates))
+	for i := range rates {
+		if reference[i] <= 0 {
+			return nil
+		}
+		out[i] = rates[i] / reference[i]
+	}
+	return out
+}
 
 func ratio(rate, ceiling float64) float64 {
 	if ceiling == 0 {
@@ -79,12 +113,16 @@ func (r Run) Ceilings() ([]CeilingRow, bool) {
 		}
 		row := CeilingRow{Entry: entry, ReferenceJSON: ref.JSON, ReferencePlaintext: ref.Plaintext}
 		var problems []string
-		row.JSON, row.DB, row.Fortune = r.ceilingRate(config.JSON, entry, &problems), r.ceilingRate(config.DB, entry, &problems),
-			r.ceilingRate(config.Fortune, entry, &problems)
+		var jsonPasses, plaintextPasses []float64
+		row.JSON, jsonPasses = r.ceilingRate(config.JSON, entry, &problems)
+		row.DB, _ = r.ceilingRate(config.DB, entry, &problems)
+		row.Fortune, _ = r.ceilingRate(config.Fortune, entry, &problems)
 		// Ceiling runs before the reference server loaded no /plaintext.
 		if len(r.Doc.RawData[string(config.Plaintext)]) > 0 || c.Reference != "" {
-			row.Plaintext = r.ceilingRate(config.Plaintext, entry, &problems)
+			row.Plaintext, plaintextPasses = r.ceilingRate(config.Plaintext, entry, &problems)
 		}
+		row.JSONShares = passShares(jsonPasses, ref.JSONPasses)
+		row.PlaintextShares = passShares(plaintextPasses, ref.PlaintextPasses)
 		row.DBCeiling = Ceiling(row.JSON, c.WorldSweep.Best.QueriesPerSecond)
 		row.FortuneCeiling = Ceiling(row.JSON, c.FortuneSweep.Best.QueriesPerSecond)
 		row.Error = strings.Join(problems, "; ")
@@ -96,24 +134,28 @@ func (r Run) Ceilings() ([]CeilingRow, bool) {
 	return rows, true
 }
 
-// ceilingRate is the median rate of entry's best level of tt, 0 when it has
-// none; what went wrong is added to problems.
-func (r Run) ceilingRate(tt config.TestType, entry string, problems *[]string) float64 {
+// ceilingRate is the median rate of entry's best level of tt, with the
+// rate of each of its passes in run order; 0 and nil when it has none.
+// What went wrong is added to problems.
+func (r Run) ceilingRate(tt config.TestType, entry string, problems *[]string) (float64, []float64) {
 	best, ok := r.Best(tt, entry)
 	if !ok {
 		*problems = append(*problems, fmt.Sprintf("%s: %s", tt, r.whyNotMeasured(tt, entry)))
-		return 0
+		return 0, nil
 	}
 	if bad := best.Median.Errors(); bad > 0 {
 		*problems = append(*problems, fmt.Sprintf("%s: %d failed requests", tt, bad))
 	}
-	return best.Summary.Median
+	return best.Summary.Median, best.RPS
 }
 
 // ReferenceRates are the reference server's rates in a tfb ceiling run.
 type ReferenceRates struct {
 	Name            string
 	JSON, Plaintext float64 // requests per second, the median at the best level
+	// JSONPasses and PlaintextPasses are the rate of each pass at that
+	// level, in run order.
+	JSONPasses, PlaintextPasses []float64
 	// Error says why it was not (wholly) measured, as CeilingRow.Error.
 	Error string
 }
@@ -127,7 +169,8 @@ func (r Run) Reference() (ReferenceRates, bool) {
 	}
 	ref := ReferenceRates{Name: c.Reference}
 	var problems []string
-	ref.JSON, ref.Plaintext = r.ceilingRate(config.JSON, ref.Name, &problems), r.ceilingRate(config.Plaintext, ref.Name, &problems)
+	ref.JSON, ref.JSONPasses = r.ceilingRate(config.JSON, ref.Name, &problems)
+	ref.Plaintext, ref.PlaintextPasses = r.ceilingRate(config.Plaintext, ref.Name, &problems)
 	ref.Error = strings.Join(problems, "; ")
 	if msg, failed := results.CompletedError(r.Doc.Completed[ref.Name]); failed {
 		ref.Error = msg

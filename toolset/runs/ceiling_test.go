@@ -121,3 +121,57 @@ func TestCeilings(t *testing.T) {
 	}
 	_ = config.JSON
 }
+
+// TestPassShares checks that a run of several passes pairs each pass of an
+// entry with the reference server's pass of the same round, so that a share
+// is the median of per-pass shares, not the ratio of two medians taken from
+// different passes.
+func TestPassShares(t *testing.T) {
+	passes := func(rps ...float64) [][]results.Level {
+		var out []results.Level
+		for _, r := range rps {
+			out = append(out, results.Level{Connections: 256, RequestsPerSecond: r})
+		}
+		return [][]results.Level{out}
+	}
+	tests := []struct {
+		name         string
+		entry, nginx []float64
+		wantShares   []float64
+		wantShare    float64
+	}{
+		// Medians 80 and 100 would say 0.80; the passes say 0.90.
+		{"the machine slows down over the run", []float64{90, 80, 45}, []float64{100, 100, 50}, []float64{0.9, 0.8, 0.9}, 0.9},
+		{"one pass: the ratio of the rates", []float64{60}, []float64{100}, nil, 0.6},
+		{"unequal passes: the ratio of the medians", []float64{60, 70}, []float64{100}, nil, 0.65},
+		{"a reference pass measured nothing", []float64{60, 70}, []float64{100, 0}, nil, 65.0 / 50},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := results.Document{
+				Frameworks:  []string{"fiber", "nginx"},
+				RepeatCount: len(tt.entry),
+				Repeats: map[string]map[string][][]results.Level{
+					"json": {"fiber": passes(tt.entry...), "nginx": passes(tt.nginx...)},
+				},
+				Ceiling: &results.Ceiling{Reference: "nginx"},
+			}
+			rows, _ := NewRun("results.json", doc).Ceilings()
+			if len(rows) != 1 {
+				t.Fatalf("rows = %+v, want fiber's", rows)
+			}
+			got := rows[0]
+			if len(got.JSONShares) != len(tt.wantShares) {
+				t.Fatalf("JSONShares = %v, want %v", got.JSONShares, tt.wantShares)
+			}
+			for i := range tt.wantShares {
+				if math.Abs(got.JSONShares[i]-tt.wantShares[i]) > 1e-9 {
+					t.Errorf("JSONShares = %v, want %v", got.JSONShares, tt.wantShares)
+				}
+			}
+			if math.Abs(got.JSONShare()-tt.wantShare) > 1e-9 {
+				t.Errorf("JSONShare = %v, want %v", got.JSONShare(), tt.wantShare)
+			}
+		})
+	}
+}

@@ -56,7 +56,7 @@ func Ceiling(r runs.Run) ([]table.Table, bool) {
 // reference server's, the reference first.
 func referenceTable(ref runs.ReferenceRates, rows []runs.CeilingRow) table.Table {
 	t := table.Table{
-		Caption: fmt.Sprintf("Against %s, which returns the same status, headers and bodies and does no framework work (the most an HTTP server reaches on this machine):", ref.Name),
+		Caption: fmt.Sprintf("Against %s, which returns the same status, headers and bodies and does no framework work (the most an HTTP server reaches on this machine)%s:", ref.Name, passNote(rows)),
 		Headers: []string{"entry", "/json", "/json ÷ " + ref.Name, "/plaintext", "/plaintext ÷ " + ref.Name},
 		Right:   []bool{false, true, true, true, true},
 	}
@@ -73,16 +73,31 @@ func referenceTable(ref runs.ReferenceRates, rows []runs.CeilingRow) table.Table
 		if row.JSON == 0 && row.Plaintext == 0 {
 			continue // the entries table says why
 		}
-		t.Rows = append(t.Rows, []table.Cell{{Text: row.Entry}, {Text: whole(row.JSON)}, {Text: share(row.JSONShare())},
-			{Text: whole(row.Plaintext)}, {Text: share(row.PlaintextShare())}})
+		t.Rows = append(t.Rows, []table.Cell{{Text: row.Entry}, {Text: whole(row.JSON)}, {Text: shareOver(row.JSONShare(), row.JSONShares)},
+			{Text: whole(row.Plaintext)}, {Text: shareOver(row.PlaintextShare(), row.PlaintextShares)}})
 	}
 	return t
 }
 
-// share spells a ratio with two decimals, "—" when there is none.
-func share(v float64) string {
+// passNote says how the shares were paired when the run measured every
+// level more than once.
+func passNote(rows []runs.CeilingRow) string {
+	for _, row := range rows {
+		if len(row.JSONShares) > 1 || len(row.PlaintextShares) > 1 {
+			return "; each share is the median of the passes' shares (a pass's rate over the reference's in the same pass), with their range"
+		}
+	}
+	return ""
+}
+
+// shareOver spells a share with two decimals, "—" when there is none,
+// followed by the range of the per-pass shares it is the median of.
+func shareOver(v float64, perPass []float64) string {
 	if v == 0 {
 		return "—"
+	}
+	if len(perPass) > 1 {
+		return fmt.Sprintf("%.2f (%.2f–%.2f)", v, slices.Min(perPass), slices.Max(perPass))
 	}
 	return fmt.Sprintf("%.2f", v)
 }
@@ -94,10 +109,14 @@ func ceilingMethod(d results.Document) string {
 	if len(d.ConcurrencyLevels) > 0 {
 		connections = d.ConcurrencyLevels[0]
 	}
-	return fmt.Sprintf("PostgreSQL's best (pgbench pipeline mode, -M prepared, %ds per point): world select %.0f queries/s (%s), fortune select %.0f queries/s (%s); wrk -t%d -c%d, %ds per run; %s runtime, %s",
+	passes := ""
+	if d.RepeatCount > 1 {
+		passes = fmt.Sprintf(", %d interleaved passes (rates are medians)", d.RepeatCount)
+	}
+	return fmt.Sprintf("PostgreSQL's best (pgbench pipeline mode, -M prepared, %ds per point): world select %.0f queries/s (%s), fortune select %.0f queries/s (%s); wrk -t%d -c%d, %ds per run%s; %s runtime, %s",
 		c.PgbenchSeconds, c.WorldSweep.Best.QueriesPerSecond, where(c.WorldSweep.Best),
 		c.FortuneSweep.Best.QueriesPerSecond, where(c.FortuneSweep.Best),
-		d.Threads, connections, d.Duration, d.Environment.Runtime,
+		d.Threads, connections, d.Duration, passes, d.Environment.Runtime,
 		time.UnixMilli(d.StartTime).UTC().Format("2006-01-02 15:04 MST"))
 }
 

@@ -70,6 +70,44 @@ func TestCeilingMarkdown(t *testing.T) {
 	}
 }
 
+// TestCeilingPassesMarkdown renders a run of three passes beside nginx:
+// the rates are medians, and each share is the median of the passes'
+// shares with their range.
+func TestCeilingPassesMarkdown(t *testing.T) {
+	world := results.PgbenchSweep{Points: []results.PgbenchPoint{pt(64, 8, 160000)}}
+	world.Best = world.Points[0]
+	passes := func(rps ...float64) [][]results.Level {
+		var out []results.Level
+		for _, r := range rps {
+			out = append(out, results.Level{Connections: 256, RequestsPerSecond: r})
+		}
+		return [][]results.Level{out}
+	}
+	doc := results.Document{
+		StartTime:         time.Date(2026, 12, 3, 21, 0, 0, 0, time.UTC).UnixMilli(),
+		Frameworks:        []string{"fiber", "nginx"},
+		Duration:          10,
+		Threads:           2,
+		ConcurrencyLevels: []int{256},
+		RepeatCount:       3,
+		Repeats: map[string]map[string][][]results.Level{
+			"json":      {"fiber": passes(90000, 80000, 45000), "nginx": passes(100000, 100000, 50000)},
+			"plaintext": {"fiber": passes(300000, 330000, 360000), "nginx": passes(100000, 110000, 100000)},
+			"db":        {"fiber": passes(20000, 21000, 22000)},
+			"fortune":   {"fiber": passes(18000, 19000, 17000)},
+		},
+		Completed:   map[string]string{"fiber": "20261203210500", "nginx": "20261203211000"},
+		Ceiling:     &results.Ceiling{PgbenchSeconds: 3, WorldSweep: world, FortuneSweep: world, Reference: "nginx"},
+		Environment: results.Environment{Runtime: "local"},
+	}
+	tables, _ := Ceiling(runs.NewRun("results.json", doc))
+	var b bytes.Buffer
+	if err := table.WriteMarkdown(&b, tables); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "ceiling-passes.md", b.String())
+}
+
 // pt is a sweep's point at depth and clients with rate queries per second.
 func pt(depth, clients int, rate float64) results.PgbenchPoint {
 	return results.PgbenchPoint{Depth: depth, Clients: clients, QueriesPerSecond: rate}

@@ -26,6 +26,7 @@ func newCeilingCommand() *entryCommand {
 	addTestFlag(&e.cmd.Flags, &e.sel)
 	addExcludeFlag(&e.cmd.Flags, &e.sel)
 	addDurationFlag(&e.cmd.Flags, &e.method)
+	addRepeatFlag(&e.cmd.Flags, &e.method)
 	addRuntimeFlags(&e.cmd.Flags, &e.rt)
 	addResultsDirFlag(&e.cmd.Flags, &e.out)
 	addConfigFlags(&e.cmd.Flags, &e.conf)
@@ -71,7 +72,7 @@ func (e *entryCommand) ceiling(ctx context.Context, args []string) error {
 		return err
 	}
 	tests = ceiling.Tests(tests)
-	rec := recording{settings: opts.Settings(), types: runs.CeilingTypes, bench: true, progress: e.cmd.Stderr(),
+	rec := recording{settings: opts.Settings(), types: runs.CeilingTypes, repeat: int(e.method.repeat), bench: true, progress: e.cmd.Stderr(),
 		before: func(w *results.Writer) error { return w.SetCeiling(sweeps) }}
 	_, w, _, runErr := e.record(ctx, rt, tests, rec)
 	if w == nil {

@@ -75,6 +75,11 @@ func addDurationFlag(fs *base.FlagSet, m *methodology) {
 	fs.Group(headingMethod).Var(&m.duration, "duration", "SECONDS", "benchmark: length of the warmup and of each level (default 15); ceiling: length of each measured wrk run (default 10)")
 }
 
+// addRepeatFlag adds --repeat, which benchmark and ceiling take.
+func addRepeatFlag(fs *base.FlagSet, m *methodology) {
+	fs.Group(headingMethod).Var(&m.repeat, "repeat", "N", "measure every level N times, in round-robin passes over the entries; the table shows the median and min–max, rawData the median repeat (default 1)")
+}
+
 // addMethodFlags adds every flag of the benchmark methodology.
 func addMethodFlags(fs *base.FlagSet, m *methodology) {
 	addDurationFlag(fs, m)
@@ -83,7 +88,7 @@ func addMethodFlags(fs *base.FlagSet, m *methodology) {
 	g.Var(&m.pipeline, "pipeline-concurrency-levels", "N...", "connections for plaintext, 16 requests pipelined per connection (default 256 1024 4096 16384)")
 	g.Var(&m.queryLevels, "query-levels", "N...", "queries per request for query and update (default 1 5 10 15 20)")
 	g.Var(&m.cachedQueryLevel, "cached-query-levels", "N...", "count for cached_query (default 1 10 20 50 100)")
-	g.Var(&m.repeat, "repeat", "N", "measure every level N times, in round-robin passes over the entries; the table shows the median and min–max, rawData the median repeat (default 1)")
+	addRepeatFlag(fs, m)
 	g.BoolVar(&m.noPrimer, "no-primer", "leave out the primer (quick iteration)")
 	g.BoolVar(&m.noWarmup, "no-warmup", "leave out the warmup (quick iteration)")
 	g.Var(&m.sleep, "sleep", "SECONDS", "every sleep this long instead of TFB's 5, 5 and 2 s (quick iteration; 0 for none)")

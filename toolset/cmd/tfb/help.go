@@ -103,11 +103,13 @@ with --runtime local, a container with docker), is loaded on /json and /plaintex
 second table gives each entry's rates as a share of nginx's. Needs pgbench 14 or later
 (apt-get install postgresql-contrib) and, on the local runtime, nginx (apt-get install
 nginx-light). --duration is the length of each measured wrk run (default 10 here, not
-15; only an explicit --duration changes it).
+15; only an explicit --duration changes it). --repeat N loads the entries and nginx N
+times in round-robin passes: rates are medians, and each share is the median of the
+passes' shares (a pass's rate over nginx's in the same pass), shown with their range.
 
 The Markdown tables and both sweeps go to stdout; progress goes to stderr. Written to
 DIR/<timestamp>/ceiling.md and ceiling.json (timestamp in UTC). Exit status 0 when
 every entry and nginx were measured; 1 when one failed to measure or the run was
 interrupted. With --runtime local it takes about 80 s of pgbench, then 52 s of wrk per
-entry and 26 s for nginx, plus builds.
+entry and 26 s for nginx per pass, plus builds.
 `
