@@ -63,12 +63,13 @@ func DefaultOptions() Options {
 
 // Settings are the benchmark settings tfb ceiling loads each entry's
 // CeilingTypes with: no primer, a warmup of o.Warmup, one level of
-// o.Connections connections with o.Threads threads for o.Duration, and no
-// sleeps.
+// o.Connections connections with o.Threads threads for o.Duration (for
+// /plaintext too, pipelined as TFB's), and no sleeps.
 func (o Options) Settings() benchmark.Settings {
 	s := benchmark.Round20()
 	s.Duration = o.Duration
 	s.ConcurrencyLevels = []int{o.Connections}
+	s.PipelineConcurrencyLevels = []int{o.Connections}
 	s.Threads = o.Threads
 	s.NoPrimer = true
 	s.WarmupDuration = o.Warmup

@@ -13,6 +13,7 @@ import (
 	"github.com/go-tfb/suite/toolset/fixture"
 	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/runs"
+	"github.com/go-tfb/suite/toolset/stats"
 	"github.com/go-tfb/suite/toolset/verify"
 )
 
@@ -69,14 +70,14 @@ func TestMeasure(t *testing.T) {
 	settings := opts.Settings()
 	tests := Tests([]config.Test{test})
 	w, err := results.Create(t.TempDir(), results.Meta{Frameworks: []string{test.Name, tests[1].Name}, Duration: 1,
-		ConcurrencyLevels: settings.ConcurrencyLevels, Threads: settings.Threads})
+		ConcurrencyLevels: settings.ConcurrencyLevels, Threads: settings.Threads, RepeatCount: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := w.SetCeiling(sweeps); err != nil {
 		t.Fatal(err)
 	}
-	runner := &benchmark.Runner{Runtime: rt, Verify: verify.RunWithDatabase, Settings: settings, Types: runs.CeilingTypes,
+	runner := &benchmark.Runner{Runtime: rt, Verify: verify.RunWithDatabase, Settings: settings, Types: runs.CeilingTypes, Repeat: 2,
 		LogDir: w.Dir(), Consumers: []benchmark.Consumer{benchmark.NewRecorder(w)}}
 	if _, err := runner.Run(t.Context(), tests, true); err != nil {
 		t.Fatal(err)
@@ -93,8 +94,28 @@ func TestMeasure(t *testing.T) {
 	if !ok || ref.Error != "" || ref.JSON <= 0 || ref.Plaintext <= 0 {
 		t.Fatalf("reference server: %+v, %v", ref, ok)
 	}
-	if e.JSONShare() != e.JSON/ref.JSON || e.PlaintextShare() != e.Plaintext/ref.Plaintext {
-		t.Errorf("shares %.2f %.2f are not the entry's rates over nginx's", e.JSONShare(), e.PlaintextShare())
+	run := runs.NewRun(w.File(), w.Document())
+	for _, s := range []struct {
+		tt       config.TestType
+		share    float64
+		perPass  []float64
+		refRates []float64
+	}{{config.JSON, e.JSONShare(), e.JSONShares, ref.JSONPasses}, {config.Plaintext, e.PlaintextShare(), e.PlaintextShares, ref.PlaintextPasses}} {
+		levels := run.Measurements(s.tt, test.Name)
+		if len(levels) != 1 || levels[0].Level != opts.Connections || len(levels[0].RPS) != 2 {
+			t.Fatalf("%s: levels %+v, want two passes of one level at %d connections", s.tt, levels, opts.Connections)
+		}
+		if len(s.perPass) != 2 || len(s.refRates) != 2 {
+			t.Fatalf("%s: per-pass shares %v over nginx's passes %v, want two", s.tt, s.perPass, s.refRates)
+		}
+		for i, rps := range levels[0].RPS {
+			if s.perPass[i] != rps/s.refRates[i] {
+				t.Errorf("%s: pass %d's share %.3f is not its rate %.0f over nginx's %.0f", s.tt, i, s.perPass[i], rps, s.refRates[i])
+			}
+		}
+		if s.share != stats.Median(s.perPass) {
+			t.Errorf("%s: share %.3f is not the median of %v", s.tt, s.share, s.perPass)
+		}
 	}
 	for _, c := range []struct {
 		name             string
