@@ -11,14 +11,16 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// A pipeliner carries the reads of concurrent requests (every read of the
-// db, query, fortune and update test types) over a few pooled connections,
-// many per round trip. Each of its workers takes every request waiting,
-// sends all their queries to PostgreSQL in one write, each query followed by
-// its own Sync, and hands every request its rows.
+// A pipeliner carries the queries of concurrent requests (every read of the
+// db, query, fortune and update test types, and the update type's writes)
+// over a few pooled connections, many per round trip. Each of its workers
+// takes every request waiting, sends all their queries to PostgreSQL in one
+// write, each query followed by its own Sync, and hands every request its
+// rows.
 //
 // Every query stays a separate statement and transaction, as TFB requires
 // (a batch under one Sync would not qualify); what the requests share is the
@@ -42,6 +44,7 @@ type queryKind uint8
 const (
 	queryWorld    queryKind = iota // selectWorld, once per world
 	queryFortunes                  // selectFortunes, once
+	queryUpdate                    // updateWorlds, once
 )
 
 const selectFortunes = "SELECT id, message FROM fortune"
@@ -50,6 +53,7 @@ const selectFortunes = "SELECT id, message FROM fortune"
 var statements = [...]struct{ name, sql string }{
 	queryWorld:    {"select_world", selectWorld},
 	queryFortunes: {"select_fortunes", selectFortunes},
+	queryUpdate:   {"update_worlds", updateWorlds},
 }
 
 // A request is one HTTP request's reads, waiting in a pipeliner's queue.
@@ -60,6 +64,8 @@ type request struct {
 	worlds   []World  // queryWorld: the ids to read, filled in place
 	one      [1]World // worlds' storage for a single read
 	fortunes []Fortune
+	ids      []int32 // queryUpdate: the rows to write, ascending
+	numbers  []int32 // queryUpdate: their new random numbers
 	err      error
 	done     chan struct{}
 }
@@ -82,7 +88,7 @@ func newRequest(kind queryKind) *request {
 
 // recycle returns r to the pool once its requester is done with it.
 func recycle(r *request) {
-	r.ctx, r.worlds, r.fortunes = nil, nil, nil
+	r.ctx, r.worlds, r.fortunes, r.ids, r.numbers = nil, nil, nil, nil, nil
 	requests.Put(r)
 }
 
@@ -151,6 +157,18 @@ func (p *pipeliner) fortunes(ctx context.Context) ([]Fortune, error) {
 	return f, nil
 }
 
+// update writes numbers into the world rows whose ids ids holds, in
+// ascending order, with one UPDATE in its own transaction.
+func (p *pipeliner) update(ctx context.Context, ids, numbers []int32) error {
+	r := newRequest(queryUpdate)
+	r.ids, r.numbers = ids, numbers
+	if err := p.do(ctx, r); err != nil {
+		return err
+	}
+	recycle(r)
+	return nil
+}
+
 // work sends whatever is queued, as one pipeline, until ctx ends.
 func (p *pipeliner) work(ctx context.Context) {
 	var batch []*request
@@ -209,6 +227,7 @@ func (p *pipeliner) run(ctx context.Context, batch []*request) {
 	// serves them all.
 	var param [4]byte
 	params := [][]byte{param[:]}
+	var arrays [2][]byte
 	for _, r := range batch {
 		if r.err = r.ctx.Err(); r.err != nil {
 			continue
@@ -222,6 +241,16 @@ func (p *pipeliner) run(ctx context.Context, batch []*request) {
 			}
 		case queryFortunes:
 			pl.SendQueryStatement(stmts[queryFortunes], nil, nil, binaryFormats2)
+			pl.SendPipelineSync()
+		case queryUpdate:
+			types := conn.Conn().TypeMap()
+			if arrays[0], r.err = types.Encode(pgtype.Int4ArrayOID, pgtype.BinaryFormatCode, r.ids, arrays[0][:0]); r.err != nil {
+				continue
+			}
+			if arrays[1], r.err = types.Encode(pgtype.Int4ArrayOID, pgtype.BinaryFormatCode, r.numbers, arrays[1][:0]); r.err != nil {
+				continue
+			}
+			pl.SendQueryStatement(stmts[queryUpdate], arrays[:], binaryFormats2, nil)
 			pl.SendPipelineSync()
 		}
 	}
@@ -250,15 +279,16 @@ func (p *pipeliner) run(ctx context.Context, batch []*request) {
 
 // receive reads the results of r's queries, each with its Sync, from pl.
 // An error from the server (a PgError) ends that query only: the server
-// skips to the query's Sync and runs the queries after it. It returns the
-// first such error as err, and any other error, which leaves the pipeline
-// unusable, as broken.
+// skips to the query's Sync and runs the queries after it; so does a result
+// that does not answer its query. It returns the first such error as err,
+// and any other error, which leaves the pipeline unusable, as broken.
 func receive(pl *pgconn.Pipeline, r *request) (err, broken error) {
 	n := r.queries()
 	for i := range n {
 		res, qerr := pl.GetResults()
+		var wrong error
 		if qerr == nil {
-			qerr = scan(res, r, i)
+			wrong, qerr = scan(res, r, i)
 		}
 		var pgErr *pgconn.PgError
 		if qerr != nil && !errors.As(qerr, &pgErr) {
@@ -269,6 +299,9 @@ func receive(pl *pgconn.Pipeline, r *request) (err, broken error) {
 		} else if _, ok := res.(*pgconn.PipelineSync); !ok {
 			return nil, fmt.Errorf("unexpected pipeline result %T, want the Sync", res)
 		}
+		if qerr == nil {
+			qerr = wrong
+		}
 		if err == nil && qerr != nil {
 			err = qerr
 		}
@@ -276,11 +309,13 @@ func receive(pl *pgconn.Pipeline, r *request) (err, broken error) {
 	return err, nil
 }
 
-// scan reads the rows of r's i-th query into r.
-func scan(res any, r *request, i int) error {
+// scan reads the rows of r's i-th query into r. It returns what the server
+// or the connection reported as err, and a result that does not answer the
+// query (no row for a world, an UPDATE that missed a row) as wrong.
+func scan(res any, r *request, i int) (wrong, err error) {
 	rr, ok := res.(*pgconn.ResultReader)
 	if !ok {
-		return fmt.Errorf("unexpected pipeline result %T", res)
+		return nil, fmt.Errorf("unexpected pipeline result %T", res)
 	}
 	found := false
 	for rr.NextRow() {
@@ -300,13 +335,16 @@ func scan(res any, r *request, i int) error {
 			found = true
 		}
 	}
-	if _, err := rr.Close(); err != nil {
-		return err
+	tag, err := rr.Close()
+	switch {
+	case err != nil:
+		return nil, err
+	case r.kind == queryWorld && !found:
+		return pgx.ErrNoRows, nil
+	case r.kind == queryUpdate && tag.RowsAffected() != int64(len(r.ids)):
+		return fmt.Errorf("updated %d rows, want %d", tag.RowsAffected(), len(r.ids)), nil
 	}
-	if !found && r.kind == queryWorld {
-		return pgx.ErrNoRows
-	}
-	return nil
+	return nil, nil
 }
 
 func fail(batch []*request, err error) {

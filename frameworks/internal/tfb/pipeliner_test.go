@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -95,6 +96,51 @@ func TestPipeliner(t *testing.T) {
 		}
 		if w, err := p.world(ctx, 1); err != nil || w.ID != 1 {
 			t.Errorf("world(1) after a canceled request = %+v, %v", w, err)
+		}
+	})
+
+	// The writes of concurrent requests share pipelines too, each UPDATE a
+	// transaction of its own: the table holds every request's numbers, and
+	// one that names a missing row fails alone.
+	t.Run("updates", func(t *testing.T) {
+		const m = 200
+		before := p.pipelines.Load()
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		for i := range m {
+			wg.Go(func() {
+				ids := []int32{int32(i + 1), int32(i + 1 + m)}
+				numbers := []int32{int32(WorldRows - i), int32(i + 1)}
+				if err := p.update(ctx, ids, numbers); err != nil {
+					t.Errorf("update(%v, %v): %v", ids, numbers, err)
+					return
+				}
+				mu.Lock()
+				worlds[ids[0]], worlds[ids[1]] = numbers[0], numbers[1]
+				mu.Unlock()
+			})
+			if i%50 == 0 {
+				wg.Go(func() {
+					err := p.update(ctx, []int32{WorldRows + 1}, []int32{1})
+					if err == nil || !strings.Contains(err.Error(), "updated 0 rows, want 1") {
+						t.Errorf("update of a missing row: err %v, want it to say no row was updated", err)
+					}
+				})
+			}
+		}
+		wg.Wait()
+		if sent := p.pipelines.Load() - before; sent >= m {
+			t.Errorf("%d updates took %d pipelines: none were shared", m, sent)
+		}
+		rows, _ := pool.Query(ctx, "SELECT id, randomnumber FROM world")
+		var id, number int32
+		if _, err := pgx.ForEachRow(rows, []any{&id, &number}, func() error {
+			if number != worlds[id] {
+				t.Errorf("world %d holds %d after the updates, want %d", id, number, worlds[id])
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
 		}
 	})
 

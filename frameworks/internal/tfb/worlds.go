@@ -138,12 +138,13 @@ func newNumbers(worlds []World) (ids, numbers []int32) {
 	return ids, numbers
 }
 
-// writeWorlds stores the new numbers with one UPDATE, retrying if
-// PostgreSQL picks it as a deadlock victim.
+// writeWorlds stores the new numbers with one UPDATE, which shares its
+// round trip with the queries of concurrent requests (see pipeliner),
+// retrying if PostgreSQL picks it as a deadlock victim.
 func (s *Service) writeWorlds(ctx context.Context, ids, numbers []int32) error {
 	var err error
 	for range 3 {
-		_, err = s.pool.Exec(ctx, updateWorlds, ids, numbers)
+		err = s.pipe.update(ctx, ids, numbers)
 		var pgErr *pgconn.PgError
 		if !errors.As(err, &pgErr) || pgErr.Code != "40P01" {
 			break
