@@ -228,6 +228,7 @@ func (p *pipeliner) run(ctx context.Context, batch []*request) {
 	var param [4]byte
 	params := [][]byte{param[:]}
 	var arrays [2][]byte
+	sent := 0
 	for _, r := range batch {
 		if r.err = r.ctx.Err(); r.err != nil {
 			continue
@@ -253,6 +254,11 @@ func (p *pipeliner) run(ctx context.Context, batch []*request) {
 			pl.SendQueryStatement(stmts[queryUpdate], arrays[:], binaryFormats2, nil)
 			pl.SendPipelineSync()
 		}
+		sent += r.queries()
+	}
+	if c, ok := conn.Conn().PgConn().Conn().(*batchReadConn); ok {
+		c.expect(sent)
+		defer c.settle()
 	}
 	if err := pl.Flush(); err != nil {
 		pl.Close()

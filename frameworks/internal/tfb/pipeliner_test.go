@@ -24,7 +24,11 @@ import (
 func TestPipeliner(t *testing.T) {
 	db := fixture.ForTest(t)
 	ctx := t.Context()
-	pool, err := pgxpool.New(ctx, db.URL)
+	cfg, err := poolConfig(db.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +105,7 @@ func TestPipeliner(t *testing.T) {
 
 	// The writes of concurrent requests share pipelines too, each UPDATE a
 	// transaction of its own: the table holds every request's numbers, and
-	// one that names a missing row fails alone.
+	// an UPDATE or a read that names a missing row fails alone.
 	t.Run("updates", func(t *testing.T) {
 		const m = 200
 		before := p.pipelines.Load()
@@ -126,6 +130,13 @@ func TestPipeliner(t *testing.T) {
 						t.Errorf("update of a missing row: err %v, want it to say no row was updated", err)
 					}
 				})
+				// A read of a missing row gets the shortest answer a
+				// pipelined query can have.
+				wg.Go(func() {
+					if _, err := p.world(ctx, WorldRows+1); !errors.Is(err, pgx.ErrNoRows) {
+						t.Errorf("world(%d): err %v, want pgx.ErrNoRows", WorldRows+1, err)
+					}
+				})
 			}
 		}
 		wg.Wait()
@@ -142,6 +153,7 @@ func TestPipeliner(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
+		lowWatersSettled(t, pool)
 	})
 
 	if db.AdminURL == "" {
@@ -163,4 +175,24 @@ func TestPipeliner(t *testing.T) {
 	t.Run("one query fails", func(t *testing.T) { run(t, false) })
 	exec("GRANT SELECT ON fortune TO benchmarkdbuser")
 	t.Run("after the failure", func(t *testing.T) { run(t, true) })
+	lowWatersSettled(t, pool)
+}
+
+// lowWatersSettled checks that pool's idle connections are batchReadConns
+// whose pipelines left their low-water mark at 1.
+func lowWatersSettled(t *testing.T, pool *pgxpool.Pool) {
+	t.Helper()
+	conns := pool.AcquireAllIdle(t.Context())
+	if len(conns) == 0 {
+		t.Fatal("no idle connection to check")
+	}
+	for _, c := range conns {
+		bc, ok := c.Conn().PgConn().Conn().(*batchReadConn)
+		if !ok {
+			t.Errorf("a pool connection is a %T, want a *batchReadConn", c.Conn().PgConn().Conn())
+		} else if mark := lowWater(t, bc); mark != 1 {
+			t.Errorf("a pool connection's SO_RCVLOWAT is %d after its pipelines, want 1", mark)
+		}
+		c.Release()
+	}
 }

@@ -101,6 +101,7 @@ func poolConfig(databaseURL string) (*pgxpool.Config, error) {
 	// A request past its deadline gives up its connection at once instead
 	// of asking the server to cancel (pgx's default, which waits another
 	// second and a round trip on a connection that may be frozen).
+	cfg.ConnConfig.DialFunc = dialBatchReads(cfg.ConnConfig.DialFunc)
 	cfg.ConnConfig.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
 		return &pgconn.DeadlineContextWatcherHandler{Conn: c.Conn()}
 	}
