@@ -52,9 +52,10 @@ func dialBatchReads(dial pgconn.DialFunc) pgconn.DialFunc {
 	}
 }
 
-// expect says that the results of queries pipelined queries are due.
-func (c *batchReadConn) expect(queries int) {
-	due := int64(queries) * minResultBytes
+// expect says that the answers of n pipelined queries are on their way:
+// it sets the low-water mark to the bytes they take at least.
+func (c *batchReadConn) expect(n int) {
+	due := int64(n) * minResultBytes
 	c.due.Store(due)
 	if mark := min(due, maxLowWater); mark > 1 {
 		c.setLowWater(mark)

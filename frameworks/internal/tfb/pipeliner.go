@@ -56,7 +56,7 @@ var statements = [...]struct{ name, sql string }{
 	queryUpdate:   {"update_worlds", updateWorlds},
 }
 
-// A request is one HTTP request's reads, waiting in a pipeliner's queue.
+// A request is one HTTP request's queries, waiting in a pipeliner's queue.
 // The requester owns it again once done has been signalled.
 type request struct {
 	ctx      context.Context
