@@ -98,10 +98,11 @@ func poolConfig(databaseURL string) (*pgxpool.Config, error) {
 	if !strings.Contains(databaseURL, "pool_max_conns=") {
 		cfg.MaxConns = int32(max(8, pipelineWorkers()))
 	}
+	// The pipelines read their answers in batches (see batchReadConn).
+	cfg.ConnConfig.DialFunc = dialBatchReads(cfg.ConnConfig.DialFunc)
 	// A request past its deadline gives up its connection at once instead
 	// of asking the server to cancel (pgx's default, which waits another
 	// second and a round trip on a connection that may be frozen).
-	cfg.ConnConfig.DialFunc = dialBatchReads(cfg.ConnConfig.DialFunc)
 	cfg.ConnConfig.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
 		return &pgconn.DeadlineContextWatcherHandler{Conn: c.Conn()}
 	}
