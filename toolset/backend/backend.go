@@ -111,8 +111,9 @@ type Load struct {
 	// Output is what wrk printed.
 	Output string
 	// ClientCPU is wrk's CPU time (user+system); nil when it could not be
-	// read.
-	ClientCPU *time.Duration
+	// read. ClientKernelCPU is the part of it spent in the kernel (system
+	// time); nil when that could not be read.
+	ClientCPU, ClientKernelCPU *time.Duration
 	// ClientCPUs is how many CPUs' worth of time wrk could use: its
 	// machine's cores, its partition's, or its container's CPU quota.
 	ClientCPUs float64
@@ -194,6 +195,9 @@ type UsageProbe interface {
 // Usage is what a server or a database consumed during one measured period.
 type Usage struct {
 	CPU time.Duration // user + system CPU time
+	// KernelCPU is the part of CPU spent in the kernel (system time):
+	// system calls and the network stack run on the role's behalf.
+	KernelCPU time.Duration
 	// PeakMemory is the peak resident memory (local) or peak cgroup usage
 	// (docker) in bytes; 0 when not measured (a database).
 	PeakMemory int64

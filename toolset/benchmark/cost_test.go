@@ -20,7 +20,7 @@ import (
 
 // TestEveryLevelRecordsItsCost measures nethttp's db and query types (at
 // 20 queries) for real on both runtimes and checks that every level holds
-// each role's CPU, the other CPU of the machine, the statements executed
+// each role's CPU and the kernel's part of it, the other CPU of the machine, the statements executed
 // (one per request for db, twenty for query at 20, within 2%) and whether
 // wrk bound it.
 func TestEveryLevelRecordsItsCost(t *testing.T) {
@@ -86,6 +86,20 @@ func TestEveryLevelRecordsItsCost(t *testing.T) {
 					"clientCpuSeconds": l.ClientCPUSeconds, "otherCpuSeconds": l.OtherCPUSeconds, "measuredSeconds": l.MeasuredSeconds} {
 					if v == nil || *v < 0 || (name != "otherCpuSeconds" && *v == 0) {
 						t.Errorf("%s: %s = %v, want a figure", tt, name, v)
+					}
+				}
+				for _, role := range []struct {
+					name        string
+					all, kernel *float64
+				}{
+					{"server", l.ServerCPUSeconds, l.ServerKernelCPUSeconds},
+					{"database", l.DatabaseCPUSeconds, l.DatabaseKernelCPUSeconds},
+					{"client", l.ClientCPUSeconds, l.ClientKernelCPUSeconds},
+				} {
+					// Every role makes system calls for each request, so
+					// part of its time is the kernel's, never all of it.
+					if role.kernel == nil || role.all == nil || *role.kernel <= 0 || *role.kernel > *role.all {
+						t.Errorf("%s: %s kernel CPU %v of %v seconds, want a part of them", tt, role.name, role.kernel, role.all)
 					}
 				}
 				if l.ClientBound == nil || l.DatabaseQueries == nil {

@@ -52,24 +52,27 @@ func (r *run) startProbes(ctx context.Context, live liveEntry) *probes {
 	return p
 }
 
-// finish reads every probe into l: the roles' CPU, the other CPU of the
+// finish reads every probe into l: the roles' CPU and its kernel part, the other CPU of the
 // machine, the statements executed, and whether wrk (threads of them, on
 // load.ClientCPUs CPUs) bound the level.
 func (p *probes) finish(ctx context.Context, l *results.Level, load backend.Load, report wrk.Report, threads int) {
 	var server, database, client *float64
 	if p.server != nil {
 		if u, err := p.server.Finish(ctx); err == nil {
-			server, l.ServerPeakMemoryBytes = seconds(u.CPU), &u.PeakMemory
+			server, l.ServerKernelCPUSeconds, l.ServerPeakMemoryBytes = seconds(u.CPU), seconds(u.KernelCPU), &u.PeakMemory
 		} else {
 			slog.Debug("server usage unavailable", "err", err)
 		}
 	}
 	if p.database != nil {
 		if u, err := p.database.Finish(ctx); err == nil {
-			database = seconds(u.CPU)
+			database, l.DatabaseKernelCPUSeconds = seconds(u.CPU), seconds(u.KernelCPU)
 		} else {
 			slog.Debug("database usage unavailable", "err", err)
 		}
+	}
+	if load.ClientKernelCPU != nil {
+		l.ClientKernelCPUSeconds = seconds(*load.ClientKernelCPU)
 	}
 	if load.ClientCPU != nil {
 		client = seconds(*load.ClientCPU)

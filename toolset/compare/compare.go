@@ -79,6 +79,11 @@ type Figure struct {
 	// RequestsPerServerCPUSecond is the median repeat's requests over the
 	// entry's CPU seconds; 0 when the run recorded no server CPU.
 	RequestsPerServerCPUSecond float64 `json:"requestsPerServerCpuSecond,omitempty"`
+	// ServerMicros is the median repeat's entry CPU microseconds per
+	// request, ServerKernelMicros the part of it spent in the kernel; 0
+	// when the run recorded none.
+	ServerMicros       float64 `json:"serverMicrosPerRequest,omitempty"`
+	ServerKernelMicros float64 `json:"serverKernelMicrosPerRequest,omitempty"`
 	// Verdict compares this run with the base by stats.Compare: "faster",
 	// "slower", "within noise" or "no claim"; empty for the base run itself.
 	Verdict string `json:"verdict,omitempty"`
@@ -206,6 +211,12 @@ func figure(m runs.Measurement, ok bool) Figure {
 	}
 	if e := m.Cost.RequestsPerServerCPUSecond; e != nil {
 		f.RequestsPerServerCPUSecond = *e
+	}
+	if c := m.Cost.Server; c != nil {
+		f.ServerMicros = *c
+	}
+	if k := m.Cost.ServerKernel; k != nil {
+		f.ServerKernelMicros = *k
 	}
 	return f
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/runs"
@@ -84,8 +85,49 @@ func (c EntriesComparison) Tables() []table.Table {
 	}
 	t.Notes = []string{"Verdict rule: " + c.Rule + "."}
 	out := []table.Table{t}
+	if cost, ok := c.costTable(); ok {
+		out = append(out, cost)
+	}
 	for _, p := range c.Profiles {
 		out = append(out, p.Table())
 	}
 	return out
+}
+
+// costTable splits each type's server CPU per request into the kernel's
+// part and the entry's own code, the two entries side by side: which of
+// them makes one entry cheaper than the other. false when no type has
+// both entries' kernel time.
+func (c EntriesComparison) costTable() (table.Table, bool) {
+	t := table.Table{
+		Title: fmt.Sprintf("Server CPU per request, %s beside %s", c.Other, c.Base),
+		Caption: "The entry's CPU microseconds per request at its best level (median repeat), split into the kernel's part " +
+			"(system time: system calls and the network stack) and the entry's own code (user time); ratio to " + c.Base + ".",
+		Headers: []string{"type", "entry", "µs/req", "ratio", "kernel µs/req", "ratio", "own code µs/req", "ratio"},
+		Right:   []bool{false, false, true, true, true, true, true, true},
+	}
+	for _, p := range c.Types {
+		base, other := p.Best[0], p.Best[1]
+		if base.ServerKernelMicros <= 0 || other.ServerKernelMicros <= 0 {
+			continue
+		}
+		own := func(f Figure) float64 { return f.ServerMicros - f.ServerKernelMicros }
+		for i, f := range p.Best {
+			row := []table.Cell{{}, {Text: []string{c.Base, c.Other}[i]}}
+			if i == 0 {
+				row[0] = table.Cell{Text: p.Type}
+			}
+			for _, v := range []struct{ of, base float64 }{
+				{f.ServerMicros, base.ServerMicros}, {f.ServerKernelMicros, base.ServerKernelMicros}, {own(f), own(base)},
+			} {
+				r := ""
+				if i > 0 && v.base > 0 {
+					r = ratio(v.of / v.base)
+				}
+				row = append(row, table.Cell{Text: strconv.FormatFloat(v.of, 'f', 2, 64)}, table.Cell{Text: r})
+			}
+			t.Rows = append(t.Rows, row)
+		}
+	}
+	return t, len(t.Rows) > 0
 }

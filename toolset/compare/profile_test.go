@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/runs"
 	"github.com/go-tfb/suite/toolset/table"
 )
@@ -124,5 +125,58 @@ func TestCompareEntries(t *testing.T) {
 	pc, err := CompareEntries(plain, "gin", "nethttp")
 	if err != nil || len(pc.Profiles) != 0 || len(pc.Types) == 0 {
 		t.Errorf("run without profiles: %v, %d types, %d profile groups, want types and no profile group", err, len(pc.Types), len(pc.Profiles))
+	}
+}
+
+// TestCompareEntriesCost splits the two entries' server CPU per request
+// into the kernel's part and their own code, where the run recorded both.
+func TestCompareEntriesCost(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	level := func(rps, cpu, kernel float64) results.Level {
+		l := results.Level{Connections: 256, RequestsPerSecond: rps, TotalRequests: int64(rps * 10), ServerCPUSeconds: f(cpu)}
+		if kernel > 0 {
+			l.ServerKernelCPUSeconds = f(kernel)
+		}
+		return l
+	}
+	doc := results.Document{Frameworks: []string{"fasthttp", "nethttp"}, Environment: results.Environment{Cores: 2},
+		RawData: map[string]map[string][]results.Level{
+			// 1,000,000 requests each: 8 µs (5 in the kernel) against 10 µs (6).
+			"json": {"fasthttp": {level(100000, 8, 5)}, "nethttp": {level(100000, 10, 6)}},
+			// No kernel time recorded: no row.
+			"plaintext": {"fasthttp": {level(100000, 4, 0)}, "nethttp": {level(100000, 5, 0)}},
+		}}
+	c, err := CompareEntries(runs.NewRun("results.json", doc), "fasthttp", "nethttp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables := c.Tables()
+	var cost *table.Table
+	for i := range tables {
+		if strings.HasPrefix(tables[i].Title, "Server CPU per request") {
+			cost = &tables[i]
+		}
+	}
+	if cost == nil {
+		t.Fatalf("no cost table among %d tables", len(tables))
+	}
+	if len(cost.Rows) != 2 {
+		t.Fatalf("%d rows, want json's two (plaintext has no kernel time)", len(cost.Rows))
+	}
+	var texts []string
+	for _, cell := range cost.Rows[1] {
+		texts = append(texts, cell.Text)
+	}
+	want := []string{"", "nethttp", "10.00", "1.25×", "6.00", "1.20×", "4.00", "1.33×"}
+	if strings.Join(texts, "|") != strings.Join(want, "|") {
+		t.Errorf("nethttp's row = %q, want %q", texts, want)
+	}
+	plain := loadRuns(t, filepath.Join("testdata", "run-a"))[0]
+	pc, err := CompareEntries(plain, "gin", "nethttp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := pc.costTable(); ok {
+		t.Error("a cost table for a run that recorded no kernel time")
 	}
 }

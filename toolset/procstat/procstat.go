@@ -28,10 +28,25 @@ type Stat struct {
 	// Own is the process's own user+system time; Children that of its
 	// children it has waited for (cutime+cstime).
 	Own, Children time.Duration
+	// OwnKernel and ChildrenKernel are the parts of Own and Children spent
+	// in the kernel (stime and cstime): system calls, and the network stack
+	// and page faults run on the process's behalf.
+	OwnKernel, ChildrenKernel time.Duration
 }
 
-// Total is Own plus Children.
-func (s Stat) Total() time.Duration { return s.Own + s.Children }
+// Times is CPU time in all (user+system) and the part of it spent in the
+// kernel (system).
+type Times struct {
+	CPU, Kernel time.Duration
+}
+
+// Sub returns t - o, the time spent between two readings.
+func (t Times) Sub(o Times) Times { return Times{CPU: t.CPU - o.CPU, Kernel: t.Kernel - o.Kernel} }
+
+// Times is the stat's Own plus Children time.
+func (s Stat) Times() Times {
+	return Times{CPU: s.Own + s.Children, Kernel: s.OwnKernel + s.ChildrenKernel}
+}
 
 // ParseStat reads a /proc/PID/stat line. The command name (field 2) may
 // hold spaces and parentheses, so fields are counted after its last ')'.
@@ -56,7 +71,8 @@ func ParseStat(data []byte) (Stat, error) {
 			return Stat{}, fmt.Errorf("malformed /proc stat line: %w", err)
 		}
 	}
-	return Stat{PID: pid, PPID: int(n[0]), Own: ticks(n[1] + n[2]), Children: ticks(n[3] + n[4])}, nil
+	return Stat{PID: pid, PPID: int(n[0]), Own: ticks(n[1] + n[2]), Children: ticks(n[3] + n[4]),
+		OwnKernel: ticks(n[2]), ChildrenKernel: ticks(n[4])}, nil
 }
 
 // Machine is the whole machine's CPU time since boot, summed over its CPUs,
@@ -120,16 +136,18 @@ func Tree(root int, all []Stat) []Stat {
 // children's time, and each live descendant's own and waited-for time. A
 // descendant that exits between two readings moves its time into its
 // parent's Children, so the sum only grows.
-func TreeCPU(root int, all []Stat) (time.Duration, bool) {
+func TreeCPU(root int, all []Stat) (Times, bool) {
 	tree := Tree(root, all)
-	return TotalCPU(tree), tree != nil
+	return Sum(tree), tree != nil
 }
 
-// TotalCPU sums the CPU time (Total) of stats.
-func TotalCPU(stats []Stat) time.Duration {
-	total := time.Duration(0)
+// Sum sums the CPU times (Stat.Times) of stats.
+func Sum(stats []Stat) Times {
+	var total Times
 	for _, s := range stats {
-		total += s.Total()
+		t := s.Times()
+		total.CPU += t.CPU
+		total.Kernel += t.Kernel
 	}
 	return total
 }

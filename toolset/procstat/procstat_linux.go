@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"time"
 )
 
 // ReadProcess returns the stat of process pid.
@@ -56,14 +55,14 @@ func ReadTreeStats(root int) ([]Stat, error) {
 	return tree, nil
 }
 
-// ReadTree returns the CPU time of process root and all its descendants
+// ReadTree returns the CPU times of process root and all its descendants
 // (TreeCPU over every process).
-func ReadTree(root int) (time.Duration, error) {
+func ReadTree(root int) (Times, error) {
 	tree, err := ReadTreeStats(root)
 	if err != nil {
-		return 0, err
+		return Times{}, err
 	}
-	return TotalCPU(tree), nil
+	return Sum(tree), nil
 }
 
 // ReadMachine returns the machine's CPU times from /proc/stat.

@@ -2,8 +2,6 @@
 
 package procstat
 
-import "time"
-
 // ReadProcess is Linux only.
 func ReadProcess(pid int) (Stat, error) { return Stat{}, ErrUnsupported }
 
@@ -14,7 +12,7 @@ func ReadAll() ([]Stat, error) { return nil, ErrUnsupported }
 func ReadTreeStats(root int) ([]Stat, error) { return nil, ErrUnsupported }
 
 // ReadTree is Linux only.
-func ReadTree(root int) (time.Duration, error) { return 0, ErrUnsupported }
+func ReadTree(root int) (Times, error) { return Times{}, ErrUnsupported }
 
 // ReadMachine is Linux only.
 func ReadMachine() (Machine, error) { return Machine{}, ErrUnsupported }

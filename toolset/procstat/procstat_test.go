@@ -17,11 +17,12 @@ func TestParseStat(t *testing.T) {
 		wantErr bool
 	}{
 		{"plain", "1234 (postgres) S 1200 1234 1234 0 -1 4194560 100 0 0 0 250 50 7 3 20 0 1 0 100 0 0",
-			Stat{PID: 1234, PPID: 1200, Own: 3 * time.Second, Children: 100 * time.Millisecond}, false},
+			Stat{PID: 1234, PPID: 1200, Own: 3 * time.Second, Children: 100 * time.Millisecond,
+				OwnKernel: 500 * time.Millisecond, ChildrenKernel: 30 * time.Millisecond}, false},
 		{"name with spaces and parens", "77 (tfb (x) y) R 1 77 77 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 1 0 0",
-			Stat{PID: 77, PPID: 1, Own: 30 * time.Millisecond}, false},
+			Stat{PID: 77, PPID: 1, Own: 30 * time.Millisecond, OwnKernel: 20 * time.Millisecond}, false},
 		{"a name that closes a parenthesis", "1234 (a b) c) S 1 1234 1234 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 8 0",
-			Stat{PID: 1234, PPID: 1, Own: 30 * time.Millisecond}, false},
+			Stat{PID: 1234, PPID: 1, Own: 30 * time.Millisecond, OwnKernel: 20 * time.Millisecond}, false},
 		{"too short", "5 (x) S 1 2 3", Stat{}, true},
 		{"no name", "garbage", Stat{}, true},
 	}
@@ -53,13 +54,13 @@ func TestParseMachine(t *testing.T) {
 func TestTreeCPU(t *testing.T) {
 	all := []Stat{
 		{PID: 1, PPID: 0, Own: time.Hour},
-		{PID: 10, PPID: 1, Own: time.Second, Children: 2 * time.Second}, // the postmaster
-		{PID: 11, PPID: 10, Own: 3 * time.Second},                       // a backend
-		{PID: 12, PPID: 11, Own: 4 * time.Second},                       // its child
-		{PID: 20, PPID: 1, Own: time.Minute},                            // someone else
+		{PID: 10, PPID: 1, Own: time.Second, Children: 2 * time.Second, ChildrenKernel: time.Second}, // the postmaster
+		{PID: 11, PPID: 10, Own: 3 * time.Second, OwnKernel: 2 * time.Second},                        // a backend
+		{PID: 12, PPID: 11, Own: 4 * time.Second},                                                    // its child
+		{PID: 20, PPID: 1, Own: time.Minute, OwnKernel: time.Minute},                                 // someone else
 	}
-	if got, ok := TreeCPU(10, all); !ok || got != 10*time.Second {
-		t.Errorf("TreeCPU(10) = %s, %v; want 10s", got, ok)
+	if got, ok := TreeCPU(10, all); !ok || got != (Times{CPU: 10 * time.Second, Kernel: 3 * time.Second}) {
+		t.Errorf("TreeCPU(10) = %+v, %v; want 10s of which 3s in the kernel", got, ok)
 	}
 	if _, ok := TreeCPU(99, all); ok {
 		t.Error("TreeCPU of a missing process is ok")
@@ -88,7 +89,7 @@ func TestReadsThisMachine(t *testing.T) {
 		_ = syscall.Kill(-pid, syscall.SIGKILL)
 		_ = cmd.Wait()
 	})
-	var tree time.Duration
+	var tree Times
 	var own Stat
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		if tree, err = ReadTree(pid); err != nil {
@@ -97,12 +98,12 @@ func TestReadsThisMachine(t *testing.T) {
 		if own, err = ReadProcess(pid); err != nil {
 			t.Fatal(err)
 		}
-		if tree > own.Total() {
+		if tree.CPU > own.Times().CPU {
 			break
 		}
 	}
-	if tree <= own.Total() {
-		t.Errorf("tree %s is not above the parent's own %s after 10 s of its child burning CPU", tree, own.Total())
+	if tree.CPU <= own.Times().CPU {
+		t.Errorf("tree %s is not above the parent's own %s after 10 s of its child burning CPU", tree.CPU, own.Times().CPU)
 	}
 	if err := syscall.Kill(-pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -118,5 +119,51 @@ func TestReadsThisMachine(t *testing.T) {
 	self, err := ReadProcess(os.Getpid())
 	if err != nil || self.PID != os.Getpid() || self.PPID != os.Getppid() {
 		t.Errorf("ReadProcess(self) = %+v, %v", self, err)
+	}
+}
+
+// TestKernelTime reads the kernel's part of real children's CPU: one that
+// spends its time in system calls and one that spends it in its own code.
+func TestKernelTime(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("Linux /proc only")
+	}
+	tests := []struct {
+		name       string
+		script     string
+		kernelMost bool // whether most of its CPU is the kernel's
+	}{
+		{"system calls", "dd if=/dev/zero of=/dev/null bs=1 count=100000000 2>/dev/null", true},
+		{"own code", "while :; do :; done", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cmd := exec.Command("sh", "-c", tt.script)
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			pid := cmd.Process.Pid
+			t.Cleanup(func() {
+				_ = syscall.Kill(-pid, syscall.SIGKILL)
+				_ = cmd.Wait()
+			})
+			var got Times
+			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && got.CPU < 300*time.Millisecond; time.Sleep(50 * time.Millisecond) {
+				var err error
+				if got, err = ReadTree(pid); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got.CPU < 300*time.Millisecond {
+				t.Fatalf("the child used %s of CPU in 10 s", got.CPU)
+			}
+			if got.Kernel < 0 || got.Kernel > got.CPU {
+				t.Fatalf("kernel time %s outside [0, %s]", got.Kernel, got.CPU)
+			}
+			if mostly := got.Kernel > got.CPU/2; mostly != tt.kernelMost {
+				t.Errorf("kernel time %s of %s: more than half is %v, want %v", got.Kernel, got.CPU, mostly, tt.kernelMost)
+			}
+		})
 	}
 }

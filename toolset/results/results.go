@@ -57,6 +57,13 @@ type Level struct {
 	DatabaseCPUSeconds *float64 `json:"databaseCpuSeconds,omitempty"`
 	// ClientCPUSeconds is wrk's CPU time during the level.
 	ClientCPUSeconds *float64 `json:"clientCpuSeconds,omitempty"`
+	// ServerKernelCPUSeconds, DatabaseKernelCPUSeconds and
+	// ClientKernelCPUSeconds are the parts of the three roles' CPU time
+	// spent in the kernel (system time): system calls, and the network
+	// stack run on the role's behalf. The rest is the role's own code.
+	ServerKernelCPUSeconds   *float64 `json:"serverKernelCpuSeconds,omitempty"`
+	DatabaseKernelCPUSeconds *float64 `json:"databaseKernelCpuSeconds,omitempty"`
+	ClientKernelCPUSeconds   *float64 `json:"clientKernelCpuSeconds,omitempty"`
 	// OtherCPUSeconds is the CPU time the machine spent on anything but the
 	// three roles during the level, steal time included (all roles on one
 	// machine only).

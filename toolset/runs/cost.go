@@ -21,6 +21,9 @@ type Cost struct {
 	// entry, PostgreSQL and wrk; Other is that of everything else on the
 	// machine.
 	Server, Database, Client, Other *float64
+	// ServerKernel, DatabaseKernel and ClientKernel are the parts of
+	// Server, Database and Client spent in the kernel (system time).
+	ServerKernel, DatabaseKernel, ClientKernel *float64
 	// Queries is the statements PostgreSQL executed per request.
 	Queries *float64
 	// RequestsPerServerCPUSecond is requests over the entry's CPU seconds:
@@ -48,6 +51,7 @@ func CostOf(l results.Level, cores int) Cost {
 	}
 	c.Server, c.Database, c.Client = perRequest(l.ServerCPUSeconds), perRequest(l.DatabaseCPUSeconds), perRequest(l.ClientCPUSeconds)
 	c.Other = perRequest(l.OtherCPUSeconds)
+	c.ServerKernel, c.DatabaseKernel, c.ClientKernel = perRequest(l.ServerKernelCPUSeconds), perRequest(l.DatabaseKernelCPUSeconds), perRequest(l.ClientKernelCPUSeconds)
 	if l.DatabaseQueries != nil {
 		v := float64(*l.DatabaseQueries) / n
 		c.Queries = &v

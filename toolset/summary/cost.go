@@ -12,7 +12,7 @@ import (
 
 // CostNotes explain the columns of a cost table.
 var CostNotes = []string{
-	"µs/req: CPU microseconds (user+system) per request of the entry (server), PostgreSQL (database) and wrk (client), from the level's median repeat; queries/req: statements PostgreSQL executed per request (pg_stat_statements); req/CPU-s: requests per second of the entry's own CPU, which travels between machines better than req/s.",
+	"µs/req: CPU microseconds (user+system) per request of the entry (server), PostgreSQL (database) and wrk (client), from the level's median repeat; in brackets, the part of it spent in the kernel (system time: system calls and the network stack), where it was recorded; queries/req: statements PostgreSQL executed per request (pg_stat_statements); req/CPU-s: requests per second of the entry's own CPU, which travels between machines better than req/s.",
 	fmt.Sprintf("client-bound: wrk's threads used %.0f%% or more of their cores, so the rate is a bound on the client; disturbed: other work took more than %.0f%% of the machine during the level. Neither makes a claim about the fastest entry.", 100*results.ClientBoundShare, 100*runs.DisturbedShare),
 	"—: not recorded on this platform or runtime (other CPU needs every role on this machine; TFB's own results record none).",
 }
@@ -42,7 +42,7 @@ func Costs(r runs.Run, tt config.TestType) (table.Table, bool) {
 			doubt := table.Cell{Text: m.Doubt.Mark(), Tone: table.Bad}
 			t.Rows = append(t.Rows, []table.Cell{
 				{Text: name}, {Text: runs.LevelName(tt, m.Level)}, {Text: table.Rate(m.Summary.Median)},
-				{Text: decimal(c.Server, 1)}, {Text: decimal(c.Database, 1)}, {Text: decimal(c.Client, 1)},
+				{Text: withKernel(c.Server, c.ServerKernel)}, {Text: withKernel(c.Database, c.DatabaseKernel)}, {Text: withKernel(c.Client, c.ClientKernel)},
 				{Text: decimal(c.Queries, 2)}, {Text: rateOf(c.RequestsPerServerCPUSecond)}, doubt,
 			})
 		}
@@ -56,6 +56,15 @@ func decimal(v *float64, places int) string {
 		return "—"
 	}
 	return strconv.FormatFloat(*v, 'f', places, 64)
+}
+
+// withKernel spells a role's CPU per request with, in brackets, the
+// kernel's part of it when that was recorded: "7.9 (5.4)".
+func withKernel(all, kernel *float64) string {
+	if all == nil || kernel == nil {
+		return decimal(all, 1)
+	}
+	return decimal(all, 1) + " (" + decimal(kernel, 1) + ")"
 }
 
 // rateOf spells *v as a rate, or "—" for nil.

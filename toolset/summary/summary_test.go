@@ -147,7 +147,8 @@ func TestCosts(t *testing.T) {
 	doc := results.Document{Frameworks: []string{"gin"}, Environment: results.Environment{Cores: 2},
 		RawData: map[string]map[string][]results.Level{"query": {"gin": {
 			{Connections: 512, Queries: 20, RequestsPerSecond: 1000, TotalRequests: 10000, ServerCPUSeconds: f(2), DatabaseCPUSeconds: f(3),
-				ClientCPUSeconds: f(0.5), DatabaseQueries: n(200000), OtherCPUSeconds: f(0.1), MeasuredSeconds: f(10)},
+				ClientCPUSeconds: f(0.5), DatabaseQueries: n(200000), OtherCPUSeconds: f(0.1), MeasuredSeconds: f(10),
+				ServerKernelCPUSeconds: f(1.25), DatabaseKernelCPUSeconds: f(0.75)},
 			{Connections: 512, Queries: 1, RequestsPerSecond: 9000, TotalRequests: 90000, ClientBound: &bound},
 		}}}}
 	tab, ok := Costs(runs.NewRun("results.json", doc), config.Query)
@@ -159,7 +160,9 @@ func TestCosts(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := b.String()
-	for _, want := range []string{"1 query", "20 queries", "200.0", "300.0", "50.0", "20.00", "5,000", "client-bound", "—"} {
+	// The server's and the database's kernel parts are recorded; the
+	// client's is not, so its cell has none.
+	for _, want := range []string{"1 query", "20 queries", "200.0 (125.0)", "300.0 (75.0)", " 50.0 ", "20.00", "5,000", "client-bound", "—"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("cost table lacks %q:\n%s", want, got)
 		}

@@ -468,7 +468,11 @@ func (d *Runtime) RunLoad(ctx context.Context, run wrk.Run) (backend.Load, error
 	// per connection (16384 at the largest plaintext level), so the engine's
 	// default must allow that (dockerd's --default-ulimit nofile).
 	exitCode, out, err := d.runWrk(ctx, run.Args())
-	load.Output, load.ClientCPU = cutClientStat(out)
+	out, cpu := cutClientStat(out)
+	load.Output = out
+	if cpu != nil {
+		load.ClientCPU, load.ClientKernelCPU = &cpu.CPU, &cpu.Kernel
+	}
 	if err != nil {
 		return load, err
 	}
@@ -487,8 +491,8 @@ const clientStatMark = "tfb-client-stat: "
 const wrkScript = `wrk "$@"; status=$?; read -r stat < /proc/$$/stat; echo "` + clientStatMark + `$stat"; exit $status`
 
 // cutClientStat takes the stat line wrkScript printed out of the output
-// and returns the rest and wrk's CPU time (nil when the line is missing).
-func cutClientStat(out string) (string, *time.Duration) {
+// and returns the rest and wrk's CPU times (nil when the line is missing).
+func cutClientStat(out string) (string, *procstat.Times) {
 	i := strings.LastIndex(out, clientStatMark)
 	if i < 0 {
 		return out, nil
@@ -498,8 +502,7 @@ func cutClientStat(out string) (string, *time.Duration) {
 	if err != nil {
 		return out, nil
 	}
-	cpu := st.Children
-	return out[:i] + rest, &cpu
+	return out[:i] + rest, &procstat.Times{CPU: st.Children, Kernel: st.ChildrenKernel}
 }
 
 // runWrk runs wrk with args in a container of the wrk image on the client

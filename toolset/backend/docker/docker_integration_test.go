@@ -139,7 +139,10 @@ func TestWrk(t *testing.T) {
 		t.Errorf("wrk's output still holds the client's stat line:\n%s", load.Output)
 	}
 	if load.ClientCPU == nil || *load.ClientCPU <= 0 || load.ClientCPUs < 1 {
-		t.Errorf("wrk's CPU time %v on %v CPUs, want a time above 0 from the container's shell", load.ClientCPU, load.ClientCPUs)
+		t.Fatalf("wrk's CPU time %v on %v CPUs, want a time above 0 from the container's shell", load.ClientCPU, load.ClientCPUs)
+	}
+	if k := load.ClientKernelCPU; k == nil || *k <= 0 || *k > *load.ClientCPU {
+		t.Errorf("wrk's kernel CPU time %v of %v, want a part of it (wrk's socket calls)", k, *load.ClientCPU)
 	}
 }
 

@@ -34,7 +34,8 @@ func startContainerUsage(ctx context.Context, e *engine, id string, peak bool) (
 	if err != nil {
 		return nil, err
 	}
-	p := &containerUsage{e: e, id: id, startCPU: first.CPUStats.CPUUsage.TotalUsage, done: make(chan struct{}), peak: memoryInUse(first)}
+	p := &containerUsage{e: e, id: id, startCPU: first.CPUStats.CPUUsage.TotalUsage,
+		startKernel: first.CPUStats.CPUUsage.UsageInKernelmode, done: make(chan struct{}), peak: memoryInUse(first)}
 	if !peak {
 		p.cancel = func() {}
 		close(p.done)
@@ -98,10 +99,12 @@ type containerUsage struct {
 	e        *engine
 	id       string
 	startCPU uint64
-	cancel   context.CancelFunc
-	done     chan struct{}
-	mu       sync.Mutex
-	peak     int64
+	// startKernel is the part of startCPU spent in the kernel.
+	startKernel uint64
+	cancel      context.CancelFunc
+	done        chan struct{}
+	mu          sync.Mutex
+	peak        int64
 }
 
 // Finish implements backend.UsageProbe: the CPU time since StartUsage and
@@ -116,5 +119,9 @@ func (p *containerUsage) Finish(ctx context.Context) (backend.Usage, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	peak := max(p.peak, memoryInUse(last))
-	return backend.Usage{CPU: time.Duration(last.CPUStats.CPUUsage.TotalUsage - p.startCPU), PeakMemory: peak}, nil
+	return backend.Usage{
+		CPU:        time.Duration(last.CPUStats.CPUUsage.TotalUsage - p.startCPU),
+		KernelCPU:  time.Duration(last.CPUStats.CPUUsage.UsageInKernelmode - p.startKernel),
+		PeakMemory: peak,
+	}, nil
 }

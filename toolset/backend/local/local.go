@@ -215,16 +215,17 @@ func (d *database) StartUsage(ctx context.Context) (backend.UsageProbe, error) {
 // backend.UsageProbe.
 type treeUsage struct {
 	pid   int
-	start time.Duration
+	start procstat.Times
 }
 
 // Finish implements backend.UsageProbe.
 func (u treeUsage) Finish(ctx context.Context) (backend.Usage, error) {
-	cpu, err := procstat.ReadTree(u.pid)
+	now, err := procstat.ReadTree(u.pid)
 	if err != nil {
 		return backend.Usage{}, err
 	}
-	return backend.Usage{CPU: cpu - u.start}, nil
+	used := now.Sub(u.start)
+	return backend.Usage{CPU: used.CPU, KernelCPU: used.Kernel}, nil
 }
 
 // Close implements backend.Database: it stops the cluster and removes its
@@ -474,8 +475,8 @@ func (l *Runtime) runClient(ctx context.Context, args []string, stderr io.Writer
 	err := cmd.Run()
 	load.Output = out.String()
 	if cmd.ProcessState != nil {
-		cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-		load.ClientCPU = &cpu
+		cpu, kernel := cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime(), cmd.ProcessState.SystemTime()
+		load.ClientCPU, load.ClientKernelCPU = &cpu, &kernel
 	}
 	if err != nil && ctx.Err() != nil {
 		return ctx.Err()

@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
-	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -42,8 +41,8 @@ func raiseFileLimit() {
 // tree runs its image's command through a shell, which may fork the server,
 // and a prefork server forks one process per core.
 type procUsage struct {
-	pid      int
-	startCPU time.Duration
+	pid   int
+	start procstat.Times
 }
 
 // startProcUsage reads the CPU time of pid's tree so far and resets the peak
@@ -61,7 +60,7 @@ func startProcUsage(pid int) (backend.UsageProbe, error) {
 			return nil, fmt.Errorf("reset peak memory of process %d: %w", p.PID, err)
 		}
 	}
-	return &procUsage{pid: pid, startCPU: procstat.TotalCPU(tree)}, nil
+	return &procUsage{pid: pid, start: procstat.Sum(tree)}, nil
 }
 
 // Finish implements backend.UsageProbe: the CPU time of the tree since the
@@ -73,7 +72,8 @@ func (p *procUsage) Finish(ctx context.Context) (backend.Usage, error) {
 	if err != nil {
 		return backend.Usage{}, err
 	}
-	u := backend.Usage{CPU: procstat.TotalCPU(tree) - p.startCPU}
+	used := procstat.Sum(tree).Sub(p.start)
+	u := backend.Usage{CPU: used.CPU, KernelCPU: used.Kernel}
 	for _, s := range tree {
 		peak, err := procPeakRSS(s.PID)
 		if err != nil {
