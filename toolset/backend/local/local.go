@@ -408,7 +408,10 @@ func (s *server) Stop(ctx context.Context) error {
 }
 
 // stopProcessGroup ends the process group led by pid and waits for the
-// leader to exit.
+// leader and then every other process of the group to exit, so that the
+// port and files they held are free when it returns: a shell that ran the
+// server (a FrameworkBenchmarks test's CMD) exits first, and the server
+// it started is still closing its sockets after the SIGKILL.
 func stopProcessGroup(ctx context.Context, pid int, exited <-chan struct{}) error {
 	_ = syscall.Kill(-pid, syscall.SIGTERM)
 	timer := time.NewTimer(backend.StopGrace)
@@ -416,17 +419,28 @@ func stopProcessGroup(ctx context.Context, pid int, exited <-chan struct{}) erro
 	select {
 	case <-exited:
 		_ = syscall.Kill(-pid, syscall.SIGKILL) // any child left in the group
-		return nil
+		return waitGroupGone(pid)
 	case <-timer.C:
 	case <-ctx.Done():
 	}
 	_ = syscall.Kill(-pid, syscall.SIGKILL)
 	select {
 	case <-exited:
-		return nil
+		return waitGroupGone(pid)
 	case <-time.After(backend.StopGrace):
 		return fmt.Errorf("process %d did not exit after SIGKILL", pid)
 	}
+}
+
+// waitGroupGone waits, up to backend.StopGrace, until no process of group
+// pgid runs any more.
+func waitGroupGone(pgid int) error {
+	for deadline := time.Now().Add(backend.StopGrace); groupAlive(pgid); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("process group %d still runs %s after SIGKILL", pgid, backend.StopGrace)
+		}
+	}
+	return nil
 }
 
 // StartUsage implements backend.Server from /proc, over the entry's process

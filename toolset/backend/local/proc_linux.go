@@ -2,11 +2,13 @@ package local
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -22,6 +24,29 @@ import (
 // starts can be signalled together, and kills it if this process dies.
 func childProcAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+}
+
+// groupAlive reports whether a process of process group pgid is still
+// running: a zombie, which holds no sockets or files any more, does not
+// count.
+func groupAlive(pgid int) bool {
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range dirs {
+		data, err := os.ReadFile(d + "/stat")
+		if err != nil {
+			continue // it exited while we looked
+		}
+		// After the command name's last ')': state, ppid, pgrp.
+		i := bytes.LastIndexByte(data, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(data[i+1:]))
+		if len(f) >= 3 && f[0] != "Z" && f[2] == strconv.Itoa(pgid) {
+			return true
+		}
+	}
+	return false
 }
 
 // raiseFileLimit lifts the soft open-file limit to the hard one. Setting it

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/go-tfb/suite/toolset/backend"
+	"github.com/go-tfb/suite/toolset/procstat"
 )
 
 func TestProcUsageOfSelf(t *testing.T) {
@@ -70,5 +71,39 @@ func TestProcUsageOfTree(t *testing.T) {
 	}
 	if shell >= 32<<20 {
 		t.Fatalf("the outer shell's own peak is %d bytes: the test does not tell its tree from it", shell)
+	}
+}
+
+// TestStopProcessGroupWaitsForTheGroup stops a shell whose child ignores
+// SIGTERM, as a FrameworkBenchmarks test's CMD runs its server: the shell
+// exits at once, and the stop returns only once the child is gone too.
+func TestStopProcessGroupWaitsForTheGroup(t *testing.T) {
+	cmd := exec.Command("/bin/sh", "-c", `sh -c 'trap "" TERM; while :; do sleep 0.01; done' & wait`)
+	cmd.SysProcAttr = childProcAttr()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pgid := cmd.Process.Pid
+	t.Cleanup(func() { _ = syscall.Kill(-pgid, syscall.SIGKILL) })
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	// Wait for the child, so that the group holds two processes.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		all, err := procstat.ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(procstat.Tree(pgid, all)) >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the shell started no child in 5 s")
+		}
+	}
+	if err := stopProcessGroup(t.Context(), pgid, exited); err != nil {
+		t.Fatal(err)
+	}
+	if groupAlive(pgid) {
+		t.Error("a process of the group still runs after stopProcessGroup returned")
 	}
 }

@@ -15,6 +15,9 @@ func childProcAttr() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setpgid:
 
 func raiseFileLimit() {}
 
+// groupAlive reports whether process group pgid still has a process.
+func groupAlive(pgid int) bool { return syscall.Kill(-pgid, 0) == nil }
+
 // startProcUsage is Linux only: elsewhere the local runtime reports no usage.
 func startProcUsage(pid int) (backend.UsageProbe, error) {
 	return nil, errors.New("server CPU and memory are measured on Linux only")
