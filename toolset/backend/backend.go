@@ -12,9 +12,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/go-tfb/suite/toolset/config"
@@ -250,14 +252,48 @@ func FetchProfile(ctx context.Context, base, path string) ([]byte, error) {
 // ErrPortInUse is wrapped by errors about a port the entry needs being taken.
 var ErrPortInUse = errors.New("port in use")
 
+// PortReleaseWait is how long CheckPortFree waits for a port that nothing
+// listens on but closed connections still hold: Linux keeps a connection
+// its server closed first in TIME_WAIT for 60 s, and while it does, a
+// listener on its port cannot bind if the server that accepted it did not
+// set SO_REUSEADDR (several FrameworkBenchmarks servers do not).
+const PortReleaseWait = 65 * time.Second
+
 // CheckPortFree returns an error naming the port when something on this
-// machine already listens on it.
-func CheckPortFree(port int, who string) error {
-	l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
-	if err != nil {
-		return fmt.Errorf("%w: port %d, which %s listens on, is already taken by another process (stop it, or pass --server-port)", ErrPortInUse, port, who)
+// machine already listens on it. When nothing listens but the port cannot
+// be bound yet, the connections of a server stopped just before hold it:
+// it waits, up to PortReleaseWait, for the kernel to release them, and
+// says so in the log.
+func CheckPortFree(ctx context.Context, port int, who string) error {
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	deadline := time.Now().Add(PortReleaseWait)
+	logged := false
+	for {
+		l, err := net.Listen("tcp", addr)
+		if err == nil {
+			return l.Close()
+		}
+		taken := fmt.Errorf("%w: port %d, which %s listens on, is already taken by another process (stop it, or pass --server-port)", ErrPortInUse, port, who)
+		if !errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("%w: %w", taken, err)
+		}
+		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			c.Close()
+			return taken // a server answers there
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%w: port %d, which %s listens on, cannot be bound though nothing listens on it, after waiting %s for closed connections to release it", ErrPortInUse, port, who, PortReleaseWait)
+		}
+		if !logged {
+			slog.Info("waiting for the port to be released by closed connections (TCP's TIME_WAIT, up to 60 s)", "port", port, "for", who)
+			logged = true
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("wait for port %d to be released: %w", port, ctx.Err())
+		case <-time.After(250 * time.Millisecond):
+		}
 	}
-	return l.Close()
 }
 
 // ReadyURL is the path polled to decide an entry is up: the URL of its first

@@ -153,7 +153,9 @@ type Entry struct {
 	// the shares above are then their medians.
 	JSONShares      []float64 `json:"jsonShares,omitempty"`
 	PlaintextShares []float64 `json:"plaintextShares,omitempty"`
-	Error           string    `json:"error,omitempty"`
+	// Lacks names the types the entry does not implement (their rates are 0).
+	Lacks []config.TestType `json:"lacks,omitempty"`
+	Error string            `json:"error,omitempty"`
 }
 
 // ResultOf reads a tfb ceiling run back as ceiling.json's Result; false
@@ -172,7 +174,7 @@ func ResultOf(run runs.Run, opts Options) (Result, bool) {
 	for _, r := range rows {
 		res.Entries = append(res.Entries, Entry{Name: r.Entry, JSON: r.JSON, Plaintext: r.Plaintext, DB: r.DB, Fortune: r.Fortune,
 			DBCeiling: r.DBCeiling, FortuneCeiling: r.FortuneCeiling, JSONShare: r.JSONShare(), PlaintextShare: r.PlaintextShare(),
-			JSONShares: r.JSONShares, PlaintextShares: r.PlaintextShares, Error: r.Error})
+			JSONShares: r.JSONShares, PlaintextShares: r.PlaintextShares, Lacks: r.Lacks, Error: r.Error})
 	}
 	return res, true
 }

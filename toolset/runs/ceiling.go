@@ -2,6 +2,7 @@ package runs
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/go-tfb/suite/toolset/config"
@@ -48,7 +49,14 @@ type CeilingRow struct {
 	// failure, a type that failed verification or was not measured, or
 	// failed requests; empty when all went well.
 	Error string
+	// Lacks names the ceiling's test types the entry does not implement
+	// (a FrameworkBenchmarks test may serve plaintext alone): their rates
+	// are 0, and that is no failure.
+	Lacks []config.TestType
 }
+
+// Has reports whether the entry implements tt.
+func (c CeilingRow) Has(tt config.TestType) bool { return !slices.Contains(c.Lacks, tt) }
 
 // DBRatio is the entry's /db rate over its /db ceiling; 0 without a ceiling.
 func (c CeilingRow) DBRatio() float64 { return ratio(c.DB, c.DBCeiling) }
@@ -114,12 +122,19 @@ func (r Run) Ceilings() ([]CeilingRow, bool) {
 		row := CeilingRow{Entry: entry, ReferenceJSON: ref.JSON, ReferencePlaintext: ref.Plaintext}
 		var problems []string
 		var jsonPasses, plaintextPasses []float64
-		row.JSON, jsonPasses = r.ceilingRate(config.JSON, entry, &problems)
-		row.DB, _ = r.ceilingRate(config.DB, entry, &problems)
-		row.Fortune, _ = r.ceilingRate(config.Fortune, entry, &problems)
+		rate := func(tt config.TestType) (float64, []float64) {
+			if !r.implements(tt, entry) {
+				row.Lacks = append(row.Lacks, tt)
+				return 0, nil
+			}
+			return r.ceilingRate(tt, entry, &problems)
+		}
+		row.JSON, jsonPasses = rate(config.JSON)
+		row.DB, _ = rate(config.DB)
+		row.Fortune, _ = rate(config.Fortune)
 		// Ceiling runs before the reference server loaded no /plaintext.
 		if len(r.Doc.RawData[string(config.Plaintext)]) > 0 || c.Reference != "" {
-			row.Plaintext, plaintextPasses = r.ceilingRate(config.Plaintext, entry, &problems)
+			row.Plaintext, plaintextPasses = rate(config.Plaintext)
 		}
 		row.JSONShares = passShares(jsonPasses, ref.JSONPasses)
 		row.PlaintextShares = passShares(plaintextPasses, ref.PlaintextPasses)
@@ -132,6 +147,21 @@ func (r Run) Ceilings() ([]CeilingRow, bool) {
 		rows = append(rows, row)
 	}
 	return rows, true
+}
+
+// implements reports whether entry of a run that started it implements
+// tt: the run verified or measured it, or counts it among the type's
+// successes or failures. An entry that did not start implements every
+// type, so that its rows say why nothing was measured.
+func (r Run) implements(tt config.TestType, entry string) bool {
+	if _, failed := results.CompletedError(r.Doc.Completed[entry]); failed || r.Doc.Completed[entry] == "" {
+		return true
+	}
+	if _, measured := r.Best(tt, entry); measured {
+		return true
+	}
+	d := r.Doc
+	return d.Verify[entry][string(tt)] != "" || slices.Contains(d.Succeeded[string(tt)], entry) || slices.Contains(d.Failed[string(tt)], entry)
 }
 
 // ceilingRate is the median rate of entry's best level of tt, with the

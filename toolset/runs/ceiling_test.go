@@ -2,6 +2,7 @@ package runs
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -101,6 +102,7 @@ func TestCeilings(t *testing.T) {
 	doc.RawData["json"]["nginx"] = level(80000, 0)
 	doc.RawData["plaintext"] = map[string][]results.Level{"gin": level(100000, 0), "nginx": level(200000, 0)}
 	doc.Completed["nginx"] = "20261126043200"
+	doc.Verify["chi"]["plaintext"] = "pass" // verified, then not measured
 	run := NewRun("results.json", doc)
 	ref, ok := run.Reference()
 	if !ok || ref.Name != "nginx" || ref.JSON != 80000 || ref.Plaintext != 200000 || ref.Error != "" {
@@ -115,6 +117,18 @@ func TestCeilings(t *testing.T) {
 	}
 	if chi := rows[2]; !strings.Contains(chi.Error, "plaintext: not measured") {
 		t.Errorf("chi = %+v, want its missing /plaintext", chi)
+	}
+	// An entry that implements plaintext alone, as some FrameworkBenchmarks
+	// tests do: it lacks the other types, and that is no failure.
+	doc.Frameworks = append(doc.Frameworks, "tfb-gnet")
+	doc.Completed["tfb-gnet"] = "20261126043300"
+	doc.Verify["tfb-gnet"] = map[string]string{"plaintext": "pass"}
+	doc.RawData["plaintext"]["tfb-gnet"] = level(300000, 0)
+	rows, _ = NewRun("results.json", doc).Ceilings()
+	gnet := rows[len(rows)-1]
+	if gnet.Entry != "tfb-gnet" || gnet.Error != "" || gnet.Plaintext != 300000 ||
+		!slices.Equal(gnet.Lacks, []config.TestType{config.JSON, config.DB, config.Fortune}) || !gnet.Has(config.Plaintext) {
+		t.Errorf("tfb-gnet = %+v, want plaintext measured, the other three lacking and no error", gnet)
 	}
 	if _, ok := NewRun("results.json", results.Document{}).Ceilings(); ok {
 		t.Error("a run without a ceiling block has ceilings")

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-tfb/suite/toolset/config"
 	"github.com/go-tfb/suite/toolset/results"
 	"github.com/go-tfb/suite/toolset/runs"
 	"github.com/go-tfb/suite/toolset/table"
@@ -29,16 +30,19 @@ func Ceiling(r runs.Run) ([]table.Table, bool) {
 		Right:   []bool{false, true, true, true, true, true, true, true},
 	}
 	for _, row := range rows {
-		if row.JSON == 0 {
+		if row.JSON == 0 && row.Has(config.JSON) {
 			first, _, _ := strings.Cut(row.Error, "\n")
 			entries.Rows = append(entries.Rows, []table.Cell{{Text: row.Entry}, {Text: "failed: " + first}})
 			continue
 		}
 		entries.Rows = append(entries.Rows, []table.Cell{
-			{Text: row.Entry}, {Text: whole(row.JSON)}, {Text: whole(row.DB)}, {Text: whole(row.Fortune)},
-			{Text: whole(row.DBCeiling)}, {Text: whole(row.FortuneCeiling)},
-			{Text: fmt.Sprintf("%.2f", row.DBRatio())}, {Text: fmt.Sprintf("%.2f", row.FortuneRatio())},
+			{Text: row.Entry}, {Text: rateOfType(row, config.JSON, row.JSON)}, {Text: rateOfType(row, config.DB, row.DB)},
+			{Text: rateOfType(row, config.Fortune, row.Fortune)}, {Text: wholeOrDash(row.DBCeiling)}, {Text: wholeOrDash(row.FortuneCeiling)},
+			{Text: ratioOrDash(row.DBRatio())}, {Text: ratioOrDash(row.FortuneRatio())},
 		})
+		if len(row.Lacks) > 0 {
+			entries.Notes = append(entries.Notes, fmt.Sprintf("—: %s implements no %s test.", row.Entry, typeList(row.Lacks)))
+		}
 		if row.Error != "" {
 			entries.Notes = append(entries.Notes, row.Entry+": "+row.Error)
 		}
@@ -73,10 +77,48 @@ func referenceTable(ref runs.ReferenceRates, rows []runs.CeilingRow) table.Table
 		if row.JSON == 0 && row.Plaintext == 0 {
 			continue // the entries table says why
 		}
-		t.Rows = append(t.Rows, []table.Cell{{Text: row.Entry}, {Text: whole(row.JSON)}, {Text: shareOver(row.JSONShare(), row.JSONShares)},
-			{Text: whole(row.Plaintext)}, {Text: shareOver(row.PlaintextShare(), row.PlaintextShares)}})
+		t.Rows = append(t.Rows, []table.Cell{{Text: row.Entry}, {Text: rateOfType(row, config.JSON, row.JSON)}, {Text: shareOver(row.JSONShare(), row.JSONShares)},
+			{Text: rateOfType(row, config.Plaintext, row.Plaintext)}, {Text: shareOver(row.PlaintextShare(), row.PlaintextShares)}})
 	}
 	return t
+}
+
+// rateOfType spells the entry's rate of tt, "—" when it does not implement
+// tt.
+func rateOfType(row runs.CeilingRow, tt config.TestType, v float64) string {
+	if !row.Has(tt) {
+		return "—"
+	}
+	return whole(v)
+}
+
+// wholeOrDash spells v as a whole number, "—" for 0 (a ceiling that could
+// not be computed).
+func wholeOrDash(v float64) string {
+	if v == 0 {
+		return "—"
+	}
+	return whole(v)
+}
+
+// ratioOrDash spells v with two decimals, "—" for 0.
+func ratioOrDash(v float64) string {
+	if v == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f", v)
+}
+
+// typeList joins test type names: "json, db and fortune".
+func typeList(tts []config.TestType) string {
+	names := make([]string, len(tts))
+	for i, tt := range tts {
+		names[i] = string(tt)
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // passNote says how the shares were paired when the run measured every

@@ -72,7 +72,8 @@ func TestCeilingMarkdown(t *testing.T) {
 
 // TestCeilingPassesMarkdown renders a run of three passes beside nginx:
 // the rates are medians, and each share is the median of the passes'
-// shares with their range.
+// shares with their range. A FrameworkBenchmarks test that serves
+// plaintext alone gets dashes for the types it lacks.
 func TestCeilingPassesMarkdown(t *testing.T) {
 	world := results.PgbenchSweep{Points: []results.PgbenchPoint{pt(64, 8, 160000)}}
 	world.Best = world.Points[0]
@@ -85,18 +86,19 @@ func TestCeilingPassesMarkdown(t *testing.T) {
 	}
 	doc := results.Document{
 		StartTime:         time.Date(2026, 12, 3, 21, 0, 0, 0, time.UTC).UnixMilli(),
-		Frameworks:        []string{"fiber", "nginx"},
+		Frameworks:        []string{"fiber", "tfb-gnet", "nginx"},
 		Duration:          10,
 		Threads:           2,
 		ConcurrencyLevels: []int{256},
 		RepeatCount:       3,
 		Repeats: map[string]map[string][][]results.Level{
 			"json":      {"fiber": passes(90000, 80000, 45000), "nginx": passes(100000, 100000, 50000)},
-			"plaintext": {"fiber": passes(300000, 330000, 360000), "nginx": passes(100000, 110000, 100000)},
+			"plaintext": {"fiber": passes(300000, 330000, 360000), "tfb-gnet": passes(400000, 400000, 400000), "nginx": passes(100000, 110000, 100000)},
 			"db":        {"fiber": passes(20000, 21000, 22000)},
 			"fortune":   {"fiber": passes(18000, 19000, 17000)},
 		},
-		Completed:   map[string]string{"fiber": "20261203210500", "nginx": "20261203211000"},
+		Completed:   map[string]string{"fiber": "20261203210500", "tfb-gnet": "20261203210700", "nginx": "20261203211000"},
+		Verify:      map[string]map[string]string{"tfb-gnet": {"plaintext": "pass"}},
 		Ceiling:     &results.Ceiling{PgbenchSeconds: 3, WorldSweep: world, FortuneSweep: world, Reference: "nginx"},
 		Environment: results.Environment{Runtime: "local"},
 	}

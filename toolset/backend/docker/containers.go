@@ -241,7 +241,7 @@ func (d *Runtime) StartServer(ctx context.Context, test config.Test, database ba
 		port = d.opts.ServerPort
 	}
 	if d.server.local {
-		if err := backend.CheckPortFree(port, "entry "+test.Name); err != nil {
+		if err := backend.CheckPortFree(ctx, port, "entry "+test.Name); err != nil {
 			return nil, err
 		}
 	}

@@ -302,7 +302,7 @@ func (l *Runtime) StartServer(ctx context.Context, test config.Test, db backend.
 	if l.opts.ServerPort != 0 {
 		port = l.opts.ServerPort
 	}
-	if err := backend.CheckPortFree(port, "entry "+test.Name); err != nil {
+	if err := backend.CheckPortFree(ctx, port, "entry "+test.Name); err != nil {
 		return nil, err
 	}
 	if test.Reference {

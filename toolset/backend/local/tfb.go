@@ -120,7 +120,7 @@ func (l *Runtime) startTFB(ctx context.Context, test config.Test, database backe
 	if l.opts.ServerPort != 0 && l.opts.ServerPort != port {
 		fmt.Fprintf(log, "tfb: --server-port %d does not apply to %s, which listens on port %d as its code says\n", l.opts.ServerPort, test.Name, port)
 	}
-	if err := backend.CheckPortFree(port, "entry "+test.Name); err != nil {
+	if err := backend.CheckPortFree(ctx, port, "entry "+test.Name); err != nil {
 		return nil, err
 	}
 	dbHost := "127.0.0.1"

@@ -25,6 +25,7 @@ func newCeilingCommand() *entryCommand {
 	e.cmd.StartsProcesses = true
 	addTestFlag(&e.cmd.Flags, &e.sel)
 	addExcludeFlag(&e.cmd.Flags, &e.sel)
+	addTFBRepoFlag(&e.cmd.Flags, &e.sel)
 	addDurationFlag(&e.cmd.Flags, &e.method)
 	addRepeatFlag(&e.cmd.Flags, &e.method)
 	addRuntimeFlags(&e.cmd.Flags, &e.rt)

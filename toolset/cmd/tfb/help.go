@@ -106,6 +106,9 @@ nginx-light). --duration is the length of each measured wrk run (default 10 here
 15; only an explicit --duration changes it). --repeat N loads the entries and nginx N
 times in round-robin passes: rates are medians, and each share is the median of the
 passes' shares (a pass's rate over nginx's in the same pass), shown with their range.
+With --tfb-repo DIR, --test names FrameworkBenchmarks tests too (tfb-atreugo, tfb-gnet):
+TechEmpower's own entries beside this suite's and nginx; a type a test does not
+implement shows a dash and is no failure.
 
 The Markdown tables and both sweeps go to stdout; progress goes to stderr. Written to
 DIR/<timestamp>/ceiling.md and ceiling.json (timestamp in UTC). Exit status 0 when

@@ -12,7 +12,7 @@ import (
 	"github.com/go-tfb/suite/toolset/tfbrepo"
 )
 
-// addTFBRepoFlag adds --tfb-repo, which list, verify, benchmark and debug
+// addTFBRepoFlag adds --tfb-repo, which list, verify, benchmark, ceiling and debug
 // take: a FrameworkBenchmarks tree whose tests --test names beside this
 // suite's entries.
 func addTFBRepoFlag(fs *base.FlagSet, s *selection) {
