@@ -22,9 +22,14 @@ const clockTicks = 100
 
 func ticks(n int64) time.Duration { return time.Duration(n) * time.Second / clockTicks }
 
-// Stat is what a /proc/PID/stat line says of a process's CPU.
+// Stat is what a /proc/PID/stat line says of a process's CPU, and where it
+// stands among the processes.
 type Stat struct {
-	PID, PPID int
+	// PGID is the process group's id.
+	PID, PPID, PGID int
+	// State is the process's state letter: 'R' running, 'S' sleeping, 'Z'
+	// a zombie (exited, not yet waited for) and so on.
+	State byte
 	// Own is the process's own user+system time; Children that of its
 	// children it has waited for (cutime+cstime).
 	Own, Children time.Duration
@@ -60,18 +65,22 @@ func ParseStat(data []byte) (Stat, error) {
 		return Stat{}, fmt.Errorf("malformed /proc stat line: pid: %w", err)
 	}
 	fields := strings.Fields(string(data[close+1:]))
-	// fields[0] is field 3 (state), fields[1] field 4 (ppid); utime is
-	// field 14, i.e. fields[11], then stime, cutime, cstime.
+	// fields[0] is field 3 (state), fields[1] field 4 (ppid), fields[2]
+	// field 5 (pgrp); utime is field 14, i.e. fields[11], then stime,
+	// cutime, cstime.
 	if len(fields) < 15 {
 		return Stat{}, errors.New("malformed /proc stat line: too few fields")
 	}
-	var n [5]int64
-	for i, f := range []string{fields[1], fields[11], fields[12], fields[13], fields[14]} {
+	if len(fields[0]) != 1 {
+		return Stat{}, fmt.Errorf("malformed /proc stat line: state %q", fields[0])
+	}
+	var n [6]int64
+	for i, f := range []string{fields[1], fields[11], fields[12], fields[13], fields[14], fields[2]} {
 		if n[i], err = strconv.ParseInt(f, 10, 64); err != nil {
 			return Stat{}, fmt.Errorf("malformed /proc stat line: %w", err)
 		}
 	}
-	return Stat{PID: pid, PPID: int(n[0]), Own: ticks(n[1] + n[2]), Children: ticks(n[3] + n[4]),
+	return Stat{PID: pid, PPID: int(n[0]), PGID: int(n[5]), State: fields[0][0], Own: ticks(n[1] + n[2]), Children: ticks(n[3] + n[4]),
 		OwnKernel: ticks(n[2]), ChildrenKernel: ticks(n[4])}, nil
 }
 

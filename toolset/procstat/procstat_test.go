@@ -17,12 +17,12 @@ func TestParseStat(t *testing.T) {
 		wantErr bool
 	}{
 		{"plain", "1234 (postgres) S 1200 1234 1234 0 -1 4194560 100 0 0 0 250 50 7 3 20 0 1 0 100 0 0",
-			Stat{PID: 1234, PPID: 1200, Own: 3 * time.Second, Children: 100 * time.Millisecond,
+			Stat{PID: 1234, PPID: 1200, PGID: 1234, State: 'S', Own: 3 * time.Second, Children: 100 * time.Millisecond,
 				OwnKernel: 500 * time.Millisecond, ChildrenKernel: 30 * time.Millisecond}, false},
 		{"name with spaces and parens", "77 (tfb (x) y) R 1 77 77 0 -1 0 0 0 0 0 1 2 0 0 20 0 1 0 1 0 0",
-			Stat{PID: 77, PPID: 1, Own: 30 * time.Millisecond, OwnKernel: 20 * time.Millisecond}, false},
+			Stat{PID: 77, PPID: 1, PGID: 77, State: 'R', Own: 30 * time.Millisecond, OwnKernel: 20 * time.Millisecond}, false},
 		{"a name that closes a parenthesis", "1234 (a b) c) S 1 1234 1234 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 8 0",
-			Stat{PID: 1234, PPID: 1, Own: 30 * time.Millisecond, OwnKernel: 20 * time.Millisecond}, false},
+			Stat{PID: 1234, PPID: 1, PGID: 1234, State: 'S', Own: 30 * time.Millisecond, OwnKernel: 20 * time.Millisecond}, false},
 		{"too short", "5 (x) S 1 2 3", Stat{}, true},
 		{"no name", "garbage", Stat{}, true},
 	}
@@ -79,16 +79,8 @@ func TestReadsThisMachine(t *testing.T) {
 	}
 	// The child loops until the test kills its process group, so it is
 	// still burning CPU however fast this machine counts to a number.
-	cmd := exec.Command("sh", "-c", "sh -c 'while :; do :; done' & wait")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd := startGroup(t, "sh -c 'while :; do :; done' & wait")
 	pid := cmd.Process.Pid
-	t.Cleanup(func() {
-		_ = syscall.Kill(-pid, syscall.SIGKILL)
-		_ = cmd.Wait()
-	})
 	var tree Times
 	var own Stat
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
@@ -117,7 +109,7 @@ func TestReadsThisMachine(t *testing.T) {
 		t.Errorf("machine busy time did not grow: %+v", d)
 	}
 	self, err := ReadProcess(os.Getpid())
-	if err != nil || self.PID != os.Getpid() || self.PPID != os.Getppid() {
+	if err != nil || self.PID != os.Getpid() || self.PPID != os.Getppid() || self.PGID != syscall.Getpgrp() {
 		t.Errorf("ReadProcess(self) = %+v, %v", self, err)
 	}
 }
@@ -138,16 +130,7 @@ func TestKernelTime(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cmd := exec.Command("sh", "-c", tt.script)
-			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			pid := cmd.Process.Pid
-			t.Cleanup(func() {
-				_ = syscall.Kill(-pid, syscall.SIGKILL)
-				_ = cmd.Wait()
-			})
+			pid := startGroup(t, tt.script).Process.Pid
 			var got Times
 			for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline) && got.CPU < 300*time.Millisecond; time.Sleep(50 * time.Millisecond) {
 				var err error
@@ -166,4 +149,21 @@ func TestKernelTime(t *testing.T) {
 			}
 		})
 	}
+}
+
+// startGroup starts sh -c script in a process group of its own, which the
+// test's cleanup kills.
+func startGroup(t *testing.T, script string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command("sh", "-c", script)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pid := cmd.Process.Pid
+	t.Cleanup(func() {
+		_ = syscall.Kill(-pid, syscall.SIGKILL)
+		_ = cmd.Wait()
+	})
+	return cmd
 }

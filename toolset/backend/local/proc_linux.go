@@ -2,13 +2,11 @@ package local
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -30,19 +28,12 @@ func childProcAttr() *syscall.SysProcAttr {
 // running: a zombie, which holds no sockets or files any more, does not
 // count.
 func groupAlive(pgid int) bool {
-	dirs, _ := filepath.Glob("/proc/[0-9]*")
-	for _, d := range dirs {
-		data, err := os.ReadFile(d + "/stat")
-		if err != nil {
-			continue // it exited while we looked
-		}
-		// After the command name's last ')': state, ppid, pgrp.
-		i := bytes.LastIndexByte(data, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(string(data[i+1:]))
-		if len(f) >= 3 && f[0] != "Z" && f[2] == strconv.Itoa(pgid) {
+	all, err := procstat.ReadAll()
+	if err != nil {
+		return false
+	}
+	for _, p := range all {
+		if p.PGID == pgid && p.State != 'Z' {
 			return true
 		}
 	}
