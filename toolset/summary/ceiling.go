@@ -38,7 +38,7 @@ func Ceiling(r runs.Run) ([]table.Table, bool) {
 		entries.Rows = append(entries.Rows, []table.Cell{
 			{Text: row.Entry}, {Text: rateOfType(row, config.JSON, row.JSON)}, {Text: rateOfType(row, config.DB, row.DB)},
 			{Text: rateOfType(row, config.Fortune, row.Fortune)}, {Text: wholeOrDash(row.DBCeiling)}, {Text: wholeOrDash(row.FortuneCeiling)},
-			{Text: ratioOrDash(row.DBRatio())}, {Text: ratioOrDash(row.FortuneRatio())},
+			{Text: shareOver(row.DBRatio(), nil)}, {Text: shareOver(row.FortuneRatio(), nil)},
 		})
 		if len(row.Lacks) > 0 {
 			entries.Notes = append(entries.Notes, fmt.Sprintf("—: %s implements no %s test.", row.Entry, typeList(row.Lacks)))
@@ -101,15 +101,7 @@ func wholeOrDash(v float64) string {
 	return whole(v)
 }
 
-// ratioOrDash spells v with two decimals, "—" for 0.
-func ratioOrDash(v float64) string {
-	if v == 0 {
-		return "—"
-	}
-	return fmt.Sprintf("%.2f", v)
-}
-
-// typeList joins test type names: "json, db and fortune".
+// typeList joins test type names: "json, db or fortune".
 func typeList(tts []config.TestType) string {
 	names := make([]string, len(tts))
 	for i, tt := range tts {
