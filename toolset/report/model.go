@@ -348,36 +348,65 @@ func typesOf(rs []runs.Run) []config.TestType {
 }
 
 // roles are the parts of a request's cost, in the order the CPU chart
-// stacks them, each with its colour.
+// stacks them, each with its colour. Kernel, where a role has it, gives the
+// part of its CPU spent in the kernel, drawn in KernelColor below the rest;
+// the two parts are named after Short.
 var roles = []struct {
-	Name  string
-	Color string
-	Get   func(runs.Cost) *float64
+	Name, Short string
+	Color       string
+	KernelColor string
+	Get, Kernel func(runs.Cost) *float64
 }{
-	{"server (the entry)", "#5470c6", func(c runs.Cost) *float64 { return c.Server }},
-	{"database (PostgreSQL)", "#fac858", func(c runs.Cost) *float64 { return c.Database }},
-	{"client (wrk)", "#91cc75", func(c runs.Cost) *float64 { return c.Client }},
-	{"other", "#9aa3b2", func(c runs.Cost) *float64 { return c.Other }},
+	{"server (the entry)", "server", "#5470c6", "#a9b8e2",
+		func(c runs.Cost) *float64 { return c.Server }, func(c runs.Cost) *float64 { return c.ServerKernel }},
+	{"database (PostgreSQL)", "database", "#fac858", "#fde4ab",
+		func(c runs.Cost) *float64 { return c.Database }, func(c runs.Cost) *float64 { return c.DatabaseKernel }},
+	{"client (wrk)", "client", "#91cc75", "#c8e6ba",
+		func(c runs.Cost) *float64 { return c.Client }, func(c runs.Cost) *float64 { return c.ClientKernel }},
+	{"other", "other", "#9aa3b2", "",
+		func(c runs.Cost) *float64 { return c.Other }, nil},
 }
 
 // costBars gives, per role, the CPU microseconds per request at each
 // series' best level (parallel to td.Series), and the category names:
-// "entry (level)". ok is false when no series recorded any role's CPU.
+// "entry (level)". A role whose kernel time was recorded is two bars, its
+// kernel time and the rest (its own code); a series that did not record it
+// (results from before it was) has the role's whole time in a third. ok is
+// false when no series recorded any role's CPU.
 func costBars(td typeData) (cats []string, bars []lineSeries, ok bool) {
 	bests := bestLevels(td)
 	for _, b := range bests {
 		cats = append(cats, fmt.Sprintf("%s\n(%s %d)", b.Name, levelAbbrev(td.Type), b.Level))
 	}
 	for _, role := range roles {
-		l := lineSeries{Name: role.Name, Color: role.Color, Values: make([]*float64, len(bests))}
+		kernel := lineSeries{Name: role.Short + ": kernel", Color: role.KernelColor, Values: make([]*float64, len(bests))}
+		own := lineSeries{Name: role.Short + ": own code", Color: role.Color, Values: make([]*float64, len(bests))}
+		whole := lineSeries{Name: role.Name, Color: role.Color, Values: make([]*float64, len(bests))}
+		var split, unsplit bool
 		for i, s := range td.Series {
 			m, _ := td.runs[s.Run].Best(td.Type, s.Entry)
-			if v := role.Get(m.Cost); v != nil {
-				l.Values[i] = v
-				ok = true
+			v := role.Get(m.Cost)
+			if v == nil {
+				continue
 			}
+			ok = true
+			var k *float64
+			if role.Kernel != nil {
+				k = role.Kernel(m.Cost)
+			}
+			if k == nil {
+				whole.Values[i], unsplit = v, true
+				continue
+			}
+			rest := max(*v-*k, 0)
+			kernel.Values[i], own.Values[i], split = k, &rest, true
 		}
-		bars = append(bars, l)
+		if split {
+			bars = append(bars, kernel, own)
+		}
+		if unsplit || !split {
+			bars = append(bars, whole)
+		}
 	}
 	return cats, bars, ok
 }

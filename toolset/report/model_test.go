@@ -1,7 +1,9 @@
 package report
 
 import (
+	"maps"
 	"slices"
+	"strconv"
 	"testing"
 
 	"github.com/go-tfb/suite/toolset/config"
@@ -283,5 +285,52 @@ func TestEnvironmentShowsTheRolesEngines(t *testing.T) {
 	}
 	if found != len(want) {
 		t.Errorf("found %d of the %d engine rows in %v", found, len(want), table.Rows)
+	}
+}
+
+func TestCostBarsSplitTheKernelTime(t *testing.T) {
+	seconds := func(v float64) *float64 { return &v }
+	split := level(16, 100, "1ms")
+	split.TotalRequests = 1_000_000
+	split.ServerCPUSeconds, split.ServerKernelCPUSeconds = seconds(10), seconds(6)
+	split.DatabaseCPUSeconds = seconds(2) // recorded without its kernel part
+	whole := level(16, 90, "1ms")
+	whole.TotalRequests = 1_000_000
+	whole.ServerCPUSeconds = seconds(8) // results from before the kernel part
+	doc := results.Document{RawData: map[string]map[string][]results.Level{"json": {
+		"gin":   {split},
+		"fiber": {whole},
+	}}}
+	rs := []runs.Run{{Doc: doc}}
+	td, _ := typeDataOf(rs, seriesOf(rs), config.JSON)
+	_, bars, ok := costBars(td)
+	if !ok {
+		t.Fatal("costBars found no CPU")
+	}
+	index := slices.IndexFunc(td.Series, func(s series) bool { return s.Entry == "gin" })
+	got := map[string][2]string{} // bar name → values of gin and fiber
+	for _, b := range bars {
+		var v [2]string
+		for i := range v {
+			j := index
+			if i == 1 {
+				j = 1 - index
+			}
+			if b.Values[j] != nil {
+				v[i] = strconv.FormatFloat(*b.Values[j], 'f', 1, 64)
+			}
+		}
+		got[b.Name] = v
+	}
+	want := map[string][2]string{
+		"server: kernel":        {"6.0", ""},
+		"server: own code":      {"4.0", ""},
+		"server (the entry)":    {"", "8.0"},
+		"database (PostgreSQL)": {"2.0", ""},
+		"client (wrk)":          {"", ""},
+		"other":                 {"", ""},
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("bars (gin, fiber) = %v,\nwant %v", got, want)
 	}
 }

@@ -286,8 +286,8 @@ func typeCharts(td typeData, n int) []chart {
 	}
 	if cats, bars, ok := costBars(td); ok {
 		charts = append(charts, chart{
-			ID: id("cost"), Title: "CPU per request by role, at the best level",
-			Note:   "CPU microseconds (user + system) one request cost the entry, PostgreSQL, wrk and everything else on the machine, at each entry's best level (its median repeat). A part the runtime could not read is left out.",
+			ID: id("cost"), Title: "CPU per request by role, at the best level", Wide: true,
+			Note:   "CPU microseconds (user + system) one request cost the entry, PostgreSQL, wrk and everything else on the machine, at each entry's best level (its median repeat). Where a role's kernel (system) time was recorded, its bar is split: the lighter part is the time in the kernel (system calls, the network stack), the darker its own code. A part the runtime could not read is left out.",
 			Option: stackedBarOption(cats, "µs/request", bars),
 		})
 	}

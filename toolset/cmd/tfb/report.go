@@ -82,8 +82,10 @@ one series per run and entry, named run/entry.
 
 Per test type the page shows requests per second by level (median of the repeats), the
 best level per entry (bars with min–max whiskers when levels were repeated), latency
-p50/p75/p90/p99 by level, and the server's CPU seconds and peak memory by level; then the
-verification grid (entry × type: pass, warn or fail, with the verifier's findings), the
+p50/p75/p90/p99 by level, the server's CPU seconds and peak memory by level, and the CPU
+one request cost each role (entry, PostgreSQL, wrk, the rest) at the best level, each
+role's kernel time apart from its own code where it was recorded; then the verification
+grid (entry × type: pass, warn or fail, with the verifier's findings), the
 environment of each run (CPU, cores, memory, kernel, Go, wrk and PostgreSQL versions,
 runtime, git commit, command line, interrupted or not) and links to each raw.txt and
 verification.txt, relative to the page. The charts are drawn by Apache ECharts, inlined in
