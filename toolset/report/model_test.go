@@ -307,15 +307,14 @@ func TestCostBarsSplitTheKernelTime(t *testing.T) {
 	if !ok {
 		t.Fatal("costBars found no CPU")
 	}
-	index := slices.IndexFunc(td.Series, func(s series) bool { return s.Entry == "gin" })
+	at := func(entry string) int {
+		return slices.IndexFunc(td.Series, func(s series) bool { return s.Entry == entry })
+	}
+	columns := []int{at("gin"), at("fiber")}
 	got := map[string][2]string{} // bar name → values of gin and fiber
 	for _, b := range bars {
 		var v [2]string
-		for i := range v {
-			j := index
-			if i == 1 {
-				j = 1 - index
-			}
+		for i, j := range columns {
 			if b.Values[j] != nil {
 				v[i] = strconv.FormatFloat(*b.Values[j], 'f', 1, 64)
 			}
