@@ -85,11 +85,11 @@ best level per entry (bars with min–max whiskers when levels were repeated), l
 p50/p75/p90/p99 by level, the server's CPU seconds and peak memory by level, and the CPU
 one request cost each role (entry, PostgreSQL, wrk, the rest) at the best level, each
 role's kernel time apart from its own code where it was recorded; then the verification
-grid (entry × type: pass, warn or fail, with the verifier's findings), the
-environment of each run (CPU, cores, memory, kernel, Go, wrk and PostgreSQL versions,
-runtime, git commit, command line, interrupted or not) and links to each raw.txt and
-verification.txt, relative to the page. The charts are drawn by Apache ECharts, inlined in
-the file: it opens from file:// with no network.
+grid (entry × type: pass, warn or fail, with the verifier's findings), the environment of
+each run (CPU, cores, memory, kernel, Go, wrk and PostgreSQL versions, runtime, git commit,
+command line, interrupted or not) and links to each raw.txt and verification.txt, relative
+to the page. The charts are drawn by Apache ECharts, inlined in the file: it opens from
+file:// with no network.
 
 A last section sets each run of this toolset beside TechEmpower Round 20's published Go
 results, as tfb compare --round 20 does: Round 20's source block, then per test type local
