@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 	"time"
 )
@@ -23,9 +24,10 @@ type Server interface {
 }
 
 // Run is an entry's whole main: it configures logging, reads the
-// configuration from the environment, creates the Service, listens on the
-// configured port, and serves with the Server newServer builds around the
-// Service. On SIGTERM or SIGINT it stops accepting, lets the requests in
+// configuration from the environment, holds the GC ballast
+// (Config.GCBallastMiB) for the life of the process, creates the
+// Service, listens on the configured port, and serves with the Server
+// newServer builds around the Service. On SIGTERM or SIGINT it stops accepting, lets the requests in
 // flight finish (for up to the shutdown timeout), closes the Service and
 // exits with status 0. A bad configuration or a server that fails exits
 // with status 1, with the reason logged on one line.
@@ -43,6 +45,8 @@ func run(log *slog.Logger, newServer func(*Service, Config) Server) error {
 	if err != nil {
 		return err
 	}
+	ballast := make([]byte, cfg.GCBallastMiB<<20)
+	defer runtime.KeepAlive(ballast)
 	svc, err := NewWithConfig(cfg, log)
 	if err != nil {
 		return err

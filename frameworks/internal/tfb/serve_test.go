@@ -25,8 +25,14 @@ func TestConfigFromEnv(t *testing.T) {
 		{"defaults", nil, func(c Config) bool {
 			return c.Port == "8080" && c.DatabaseURL == DefaultDatabaseURL && c.ReadHeaderTimeout == 5*time.Second &&
 				c.ReadTimeout == 10*time.Second && c.IdleTimeout == time.Minute && c.DatabaseTimeout == 8*time.Second &&
-				c.ShutdownTimeout == 4*time.Second && c.PprofAddr == "" && !c.PprofContention
+				c.ShutdownTimeout == 4*time.Second && c.PprofAddr == "" && !c.PprofContention &&
+				c.GCBallastMiB == DefaultGCBallastMiB
 		}, ""},
+		{"no ballast", map[string]string{"TFB_GC_BALLAST_MIB": "0"}, func(c Config) bool { return c.GCBallastMiB == 0 }, ""},
+		{"a larger ballast", map[string]string{"TFB_GC_BALLAST_MIB": "64"}, func(c Config) bool { return c.GCBallastMiB == 64 }, ""},
+		{"a ballast in bytes", map[string]string{"TFB_GC_BALLAST_MIB": "16777216"}, nil, `TFB_GC_BALLAST_MIB="16777216": want a whole number of MiB from 0 (none) to 4096`},
+		{"a ballast with a unit", map[string]string{"TFB_GC_BALLAST_MIB": "16MiB"}, nil, `TFB_GC_BALLAST_MIB="16MiB": want a whole number of MiB`},
+		{"a negative ballast", map[string]string{"TFB_GC_BALLAST_MIB": "-1"}, nil, `TFB_GC_BALLAST_MIB="-1"`},
 		{"profiles on loopback", map[string]string{"TFB_PPROF_ADDR": "127.0.0.1:6061", "TFB_PPROF_CONTENTION": "1"}, func(c Config) bool {
 			return c.PprofAddr == "127.0.0.1:6061" && c.PprofContention
 		}, ""},
@@ -44,7 +50,7 @@ func TestConfigFromEnv(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			for _, k := range []string{"PORT", "DATABASE_URL", "TFB_READ_HEADER_TIMEOUT", "TFB_READ_TIMEOUT", "TFB_IDLE_TIMEOUT", "TFB_DB_TIMEOUT", "TFB_SHUTDOWN_TIMEOUT", "TFB_PPROF_ADDR", "TFB_PPROF_CONTENTION"} {
+			for _, k := range []string{"PORT", "DATABASE_URL", "TFB_READ_HEADER_TIMEOUT", "TFB_READ_TIMEOUT", "TFB_IDLE_TIMEOUT", "TFB_DB_TIMEOUT", "TFB_SHUTDOWN_TIMEOUT", "TFB_PPROF_ADDR", "TFB_PPROF_CONTENTION", "TFB_GC_BALLAST_MIB"} {
 				t.Setenv(k, c.env[k])
 			}
 			cfg, err := ConfigFromEnv()
