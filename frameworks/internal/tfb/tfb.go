@@ -93,8 +93,9 @@ type Config struct {
 	// garbage collector counts it as live, so at GOGC=100 it starts a cycle
 	// once the heap has grown by the ballast and what else is live, not by
 	// Go's 4 MiB floor: the entries whose server allocates on every request
-	// (net/http's, about 2.4 KiB) collect about a fifth as often, and mark
-	// the cache and the pool's connections that much less. Its pages are
+	// (net/http's, about 2.4 KiB), and every entry on the types whose
+	// driver allocates, collect about a fifth as often, and mark the cache
+	// and the pool's connections that much less. Its pages are
 	// never written, so it takes no memory itself; the heap may grow by up
 	// to twice its size more between collections. Under GOMEMLIMIT it
 	// counts against the limit.
