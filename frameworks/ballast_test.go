@@ -2,13 +2,13 @@ package frameworks_test
 
 import (
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/go-tfb/suite/toolset/fixture"
+	"github.com/go-tfb/suite/toolset/procstat"
 )
 
 // TestGCBallast: an entry holds its GC ballast, so that the garbage
@@ -49,7 +49,7 @@ type profiledEntry struct {
 
 // heap is what heapState reads of an entry.
 type heap struct {
-	nextGC, rss uint64 // bytes
+	nextGC, rss int64 // bytes
 }
 
 // heapState forces a collection in the entry and reads its next GC goal
@@ -64,7 +64,7 @@ func heapState(t *testing.T, e profiledEntry) heap {
 	var h heap
 	for _, line := range strings.Split(string(body), "\n") {
 		if v, ok := strings.CutPrefix(line, "# NextGC = "); ok {
-			h.nextGC, err = strconv.ParseUint(strings.TrimSpace(v), 10, 64)
+			h.nextGC, err = strconv.ParseInt(strings.TrimSpace(v), 10, 64)
 			if err != nil {
 				t.Fatalf("NextGC line %q: %v", line, err)
 			}
@@ -73,21 +73,10 @@ func heapState(t *testing.T, e profiledEntry) heap {
 	if h.nextGC == 0 {
 		t.Fatalf("no NextGC in the heap profile:\n%s", body)
 	}
-	statusFile, err := os.ReadFile("/proc/" + strconv.Itoa(e.cmd.Process.Pid) + "/status")
+	mem, err := procstat.ReadMemory(e.cmd.Process.Pid)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, line := range strings.Split(string(statusFile), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			kib, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			if err != nil {
-				t.Fatalf("VmRSS line %q: %v", line, err)
-			}
-			h.rss = kib << 10
-		}
-	}
-	if h.rss == 0 {
-		t.Fatalf("no VmRSS in /proc/%d/status", e.cmd.Process.Pid)
-	}
+	h.rss = mem.RSS
 	return h
 }

@@ -1,7 +1,8 @@
 // Package procstat reads CPU time from Linux's /proc: of one process, of a
 // process and everything it started (a PostgreSQL cluster), and of the
-// whole machine, so that the cost of a measured level can be split by role.
-// Elsewhere every reader returns ErrUnsupported.
+// whole machine, so that the cost of a measured level can be split by role;
+// and a process's resident memory. Elsewhere every reader returns
+// ErrUnsupported.
 package procstat
 
 import (
@@ -14,7 +15,7 @@ import (
 )
 
 // ErrUnsupported is returned where /proc is not Linux's.
-var ErrUnsupported = errors.New("CPU times are read from Linux's /proc only")
+var ErrUnsupported = errors.New("CPU times and resident memory are read from Linux's /proc only")
 
 // clockTicks is USER_HZ, the unit of /proc's CPU times: 100 on every Linux
 // architecture's ABI.
@@ -159,4 +160,41 @@ func Sum(stats []Stat) Times {
 		total.Kernel += t.Kernel
 	}
 	return total
+}
+
+// Memory is what /proc/PID/status says of a process's resident memory, in
+// bytes.
+type Memory struct {
+	RSS     int64 // VmRSS: resident now
+	PeakRSS int64 // VmHWM: the most resident since start or the last reset
+}
+
+// ParseMemory parses the text of /proc/PID/status. A process without
+// resident memory of its own (a kernel thread, a zombie) is an error.
+func ParseMemory(data []byte) (Memory, error) {
+	var m Memory
+	var haveRSS, havePeak bool
+	for line := range strings.Lines(string(data)) {
+		name, raw, _ := strings.Cut(line, ":")
+		if name != "VmRSS" && name != "VmHWM" {
+			continue
+		}
+		raw = strings.TrimSpace(raw)
+		kb, err := strconv.ParseInt(strings.TrimSuffix(raw, " kB"), 10, 64)
+		if err != nil {
+			return Memory{}, fmt.Errorf("parse %s %q: %w", name, raw, err)
+		}
+		if name == "VmRSS" {
+			m.RSS, haveRSS = kb<<10, true
+		} else {
+			m.PeakRSS, havePeak = kb<<10, true
+		}
+	}
+	switch {
+	case !haveRSS:
+		return Memory{}, errors.New("no VmRSS line")
+	case !havePeak:
+		return Memory{}, errors.New("no VmHWM line")
+	}
+	return m, nil
 }

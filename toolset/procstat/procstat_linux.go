@@ -18,6 +18,19 @@ func ReadProcess(pid int) (Stat, error) {
 	return ParseStat(data)
 }
 
+// ReadMemory returns the resident memory of process pid.
+func ReadMemory(pid int) (Memory, error) {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return Memory{}, fmt.Errorf("read memory of process %d: %w", pid, err)
+	}
+	m, err := ParseMemory(data)
+	if err != nil {
+		return Memory{}, fmt.Errorf("memory of process %d: %w", pid, err)
+	}
+	return m, nil
+}
+
 // ReadAll returns the stat of every process it can read; a process that
 // exits while it reads is left out.
 func ReadAll() ([]Stat, error) {

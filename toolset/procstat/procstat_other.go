@@ -5,6 +5,9 @@ package procstat
 // ReadProcess is Linux only.
 func ReadProcess(pid int) (Stat, error) { return Stat{}, ErrUnsupported }
 
+// ReadMemory is Linux only.
+func ReadMemory(pid int) (Memory, error) { return Memory{}, ErrUnsupported }
+
 // ReadAll is Linux only.
 func ReadAll() ([]Stat, error) { return nil, ErrUnsupported }
 

@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -48,6 +49,34 @@ func TestParseMachine(t *testing.T) {
 	}
 	if d := want.Sub(Machine{Busy: time.Second}); d.Busy != 600*time.Millisecond || d.Idle != want.Idle {
 		t.Errorf("Sub = %+v", d)
+	}
+}
+
+func TestParseMemory(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       Memory
+		wantErr    string
+	}{
+		{"a process", "Name:\tnethttp\nVmPeak:\t 1865532 kB\nVmHWM:\t   42608 kB\nVmRSS:\t   26472 kB\nThreads:\t6\n",
+			Memory{RSS: 26472 << 10, PeakRSS: 42608 << 10}, ""},
+		{"a kernel thread", "Name:\tkthreadd\nThreads:\t1\n", Memory{}, "no VmRSS line"},
+		{"no peak", "VmRSS:\t 12 kB\n", Memory{}, "no VmHWM line"},
+		{"not a number", "VmHWM:\t many kB\nVmRSS:\t 12 kB\n", Memory{}, `parse VmHWM "many kB"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ParseMemory([]byte(tt.text))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("ParseMemory = %+v, %v; want an error saying %q", got, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Errorf("ParseMemory = %+v, %v; want %+v", got, err, tt.want)
+			}
+		})
 	}
 }
 
@@ -107,6 +136,9 @@ func TestReadsThisMachine(t *testing.T) {
 	}
 	if d := after.Sub(before); d.Busy <= 0 {
 		t.Errorf("machine busy time did not grow: %+v", d)
+	}
+	if m, err := ReadMemory(os.Getpid()); err != nil || m.RSS <= 0 || m.PeakRSS < m.RSS {
+		t.Errorf("ReadMemory(self) = %+v, %v; want resident memory under its peak", m, err)
 	}
 	self, err := ReadProcess(os.Getpid())
 	if err != nil || self.PID != os.Getpid() || self.PPID != os.Getppid() || self.PGID != syscall.Getpgrp() {

@@ -27,9 +27,9 @@ type Server interface {
 // configuration from the environment, holds the GC ballast
 // (Config.GCBallastMiB) for the life of the process, creates the
 // Service, listens on the configured port, and serves with the Server
-// newServer builds around the Service. On SIGTERM or SIGINT it stops accepting, lets the requests in
-// flight finish (for up to the shutdown timeout), closes the Service and
-// exits with status 0. A bad configuration or a server that fails exits
+// newServer builds around the Service. On SIGTERM or SIGINT it stops
+// accepting, lets the requests in flight finish (for up to the shutdown
+// timeout), closes the Service and exits with status 0. A bad configuration or a server that fails exits
 // with status 1, with the reason logged on one line.
 func Run(entry string, newServer func(*Service, Config) Server) {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil)).With("entry", entry)

@@ -95,10 +95,10 @@ type Config struct {
 	// Go's 4 MiB floor: the entries whose server allocates on every request
 	// (net/http's, about 2.4 KiB), and every entry on the types whose
 	// driver allocates, collect about a fifth as often, and mark the cache
-	// and the pool's connections that much less. Its pages are
-	// never written, so it takes no memory itself; the heap may grow by up
-	// to twice its size more between collections. Under GOMEMLIMIT it
-	// counts against the limit.
+	// and the pool's connections that much less. Its pages are never
+	// written, so it takes no memory itself; the heap may grow by up to
+	// twice its size more between collections. Under GOMEMLIMIT it counts
+	// against the limit.
 	GCBallastMiB int
 	// PprofAddr, when set, is the loopback address net/http/pprof is
 	// served on (TFB_PPROF_ADDR, e.g. 127.0.0.1:6061; unset: off).

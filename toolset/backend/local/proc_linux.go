@@ -1,14 +1,11 @@
 package local
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
-	"strconv"
-	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -91,36 +88,16 @@ func (p *procUsage) Finish(ctx context.Context) (backend.Usage, error) {
 	used := procstat.Sum(tree).Sub(p.start)
 	u := backend.Usage{CPU: used.CPU, KernelCPU: used.Kernel}
 	for _, s := range tree {
-		peak, err := procPeakRSS(s.PID)
+		mem, err := procstat.ReadMemory(s.PID)
 		if err != nil {
 			if s.PID == p.pid {
 				return backend.Usage{}, err
 			}
 			continue // exited since the listing
 		}
-		u.PeakMemory += peak
+		u.PeakMemory += mem.PeakRSS
 	}
 	return u, nil
-}
-
-// procPeakRSS reads VmHWM from /proc/PID/status, in bytes.
-func procPeakRSS(pid int) (int64, error) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, fmt.Errorf("read peak memory: %w", err)
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			if err != nil {
-				return 0, fmt.Errorf("parse VmHWM %q: %w", v, err)
-			}
-			return kb * 1024, nil
-		}
-	}
-	return 0, fmt.Errorf("no VmHWM in /proc/%d/status", pid)
 }
 
 // pinTree keeps the cluster's postmaster and every process under it on the

@@ -65,12 +65,12 @@ func TestProcUsageOfTree(t *testing.T) {
 	if u.CPU <= 0 || u.PeakMemory < 32<<20 {
 		t.Fatalf("usage of the tree = %+v, want CPU > 0 and peak memory >= 32 MiB (the inner shell's)", u)
 	}
-	shell, err := procPeakRSS(cmd.Process.Pid)
+	shell, err := procstat.ReadMemory(cmd.Process.Pid)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if shell >= 32<<20 {
-		t.Fatalf("the outer shell's own peak is %d bytes: the test does not tell its tree from it", shell)
+	if shell.PeakRSS >= 32<<20 {
+		t.Fatalf("the outer shell's own peak is %d bytes: the test does not tell its tree from it", shell.PeakRSS)
 	}
 }
 
